@@ -1,0 +1,116 @@
+// Typed errors. Every user-facing failure is one of these: a one-line message that names the file
+// and the fix, and a distinct exit code. Only the CLI entry turns them into an exit status.
+
+export const ExitCode = {
+  ok: 0,
+  internal: 1,
+  usage: 2,
+  notFound: 3, // a file or directory the user pointed at (or that must exist) is missing
+  badKernelDir: 4, // kernel module dir missing or without modules.dep
+  badModule: 5, // truncated/garbage .ko, unknown module name
+  badModulesDb: 6, // malformed modules.dep / alias / softdep
+  badElf: 7, // a binary that is not a usable ELF or whose libraries are missing
+  unreadable: 8, // permission or I/O error reading the host
+  badConfig: 9, // config files, feature manifests
+  unknownFeature: 10,
+  compressor: 11, // missing or unsupported compressor
+  output: 12, // cannot write the image (exists without --force, disk full, ...)
+  notBootable: 13, // the plan cannot boot (no root driver, no init, ...)
+  badImage: 14, // an image given to ls/cat/extract/verify cannot be read
+  detect: 15, // host detection failed
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+export class MkError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCodeValue,
+    readonly file?: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class UsageError extends MkError {
+  constructor(message: string) {
+    super(message, ExitCode.usage);
+  }
+}
+export class NotFoundError extends MkError {
+  constructor(message: string, file?: string) {
+    super(message, ExitCode.notFound, file);
+  }
+}
+export class KernelDirError extends MkError {
+  constructor(message: string, file?: string) {
+    super(message, ExitCode.badKernelDir, file);
+  }
+}
+export class BadModuleError extends MkError {
+  constructor(message: string, file?: string) {
+    super(message, ExitCode.badModule, file);
+  }
+}
+export class ModulesDbError extends MkError {
+  constructor(message: string, file?: string) {
+    super(message, ExitCode.badModulesDb, file);
+  }
+}
+export class BadElfError extends MkError {
+  constructor(message: string, file?: string) {
+    super(message, ExitCode.badElf, file);
+  }
+}
+export class UnreadableError extends MkError {
+  constructor(message: string, file?: string) {
+    super(message, ExitCode.unreadable, file);
+  }
+}
+export class ConfigError extends MkError {
+  constructor(message: string, file?: string) {
+    super(message, ExitCode.badConfig, file);
+  }
+}
+export class UnknownFeatureError extends MkError {
+  constructor(message: string) {
+    super(message, ExitCode.unknownFeature);
+  }
+}
+export class CompressorError extends MkError {
+  constructor(message: string) {
+    super(message, ExitCode.compressor);
+  }
+}
+export class OutputError extends MkError {
+  constructor(message: string, file?: string) {
+    super(message, ExitCode.output, file);
+  }
+}
+export class NotBootableError extends MkError {
+  constructor(message: string) {
+    super(message, ExitCode.notBootable);
+  }
+}
+export class BadImageError extends MkError {
+  constructor(message: string, file?: string) {
+    super(message, ExitCode.badImage, file);
+  }
+}
+export class DetectError extends MkError {
+  constructor(message: string, file?: string) {
+    super(message, ExitCode.detect, file);
+  }
+}
+
+/** Map a Node fs error on `file` to a typed error. */
+export function fsError(err: unknown, file: string, what = 'read'): MkError {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return new NotFoundError(`${file}: no such file or directory`, file);
+  if (code === 'EACCES' || code === 'EPERM')
+    return new UnreadableError(`${file}: permission denied (run as root or fix its permissions)`, file);
+  if (code === 'ENOSPC') return new OutputError(`${file}: no space left on device (free some space and retry)`, file);
+  if (err instanceof MkError) return err;
+  const msg = err instanceof Error ? err.message : String(err);
+  return new UnreadableError(`${file}: cannot ${what}: ${msg}`, file);
+}

@@ -1,0 +1,174 @@
+// The Host backed by the file system: a sysroot, with optional captured /sys and /proc trees.
+import * as fs from 'node:fs';
+import { join } from 'node:path';
+import { fsError, MkError, NotFoundError } from '../errors.js';
+import type { Host, RandomAccessFile } from './host.js';
+import { normalizeInRoot, splitInRoot, symlinkTarget } from './in-root-path.js';
+
+export interface FsHostOptions {
+  root?: string;
+  /** A captured sysfs tree that stands in for <root>/sys. */
+  sysfs?: string;
+  /** A captured procfs tree that stands in for <root>/proc. */
+  procfs?: string;
+}
+
+const MAX_LINKS = 40; // as the kernel's ELOOP limit
+
+export class FsHost implements Host {
+  readonly root: string;
+  private readonly _sysfs: string | undefined;
+  private readonly _procfs: string | undefined;
+  private readonly _realCache = new Map<string, string>();
+
+  constructor(opts: FsHostOptions = {}) {
+    this.root = opts.root ?? '/';
+    this._sysfs = opts.sysfs;
+    this._procfs = opts.procfs;
+  }
+
+  /** Disk location of an in-root path whose components are already resolved. */
+  private _mapResolved(p: string): string {
+    if (this._sysfs && (p === '/sys' || p.startsWith('/sys/'))) return join(this._sysfs, p.slice(4));
+    if (this._procfs && (p === '/proc' || p.startsWith('/proc/'))) return join(this._procfs, p.slice(5));
+    return join(this.root, p);
+  }
+
+  realpath(path: string): string {
+    const key = normalizeInRoot(path);
+    const hit = this._realCache.get(key);
+    if (hit !== undefined) return hit;
+    let pending = splitInRoot(key);
+    let done = '';
+    let links = 0;
+    while (pending.length > 0) {
+      const comp = pending.shift() as string;
+      if (comp === '.') continue;
+      if (comp === '..') {
+        done = done.slice(0, Math.max(0, done.lastIndexOf('/')));
+        continue;
+      }
+      const next = `${done}/${comp}`;
+      let st: fs.Stats | undefined;
+      try {
+        st = fs.lstatSync(this._mapResolved(next));
+      } catch {
+        st = undefined;
+      }
+      if (st?.isSymbolicLink()) {
+        if (++links > MAX_LINKS) throw new MkError(`${path}: too many levels of symbolic links`, 8, path);
+        const target = fs.readlinkSync(this._mapResolved(next));
+        const resolved = symlinkTarget(next, target);
+        pending = [...splitInRoot(resolved), ...pending];
+        done = '';
+        continue;
+      }
+      done = next;
+    }
+    const out = done === '' ? '/' : done;
+    this._realCache.set(key, out);
+    return out;
+  }
+
+  diskPath(path: string): string {
+    return this._mapResolved(this.realpath(path));
+  }
+
+  readFile(path: string): Buffer {
+    try {
+      return fs.readFileSync(this.diskPath(path));
+    } catch (err) {
+      throw fsError(err, path);
+    }
+  }
+
+  readText(path: string): string {
+    return this.readFile(path).toString('utf8');
+  }
+
+  tryReadText(path: string): string | undefined {
+    try {
+      return fs.readFileSync(this.diskPath(path), 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+      throw fsError(err, path);
+    }
+  }
+
+  open(path: string): RandomAccessFile {
+    let fd: number;
+    try {
+      fd = fs.openSync(this.diskPath(path), 'r');
+    } catch (err) {
+      throw fsError(err, path);
+    }
+    const size = fs.fstatSync(fd).size;
+    return {
+      size,
+      read(offset: number, length: number): Buffer {
+        const len = Math.max(0, Math.min(length, size - offset));
+        const buf = Buffer.allocUnsafe(len);
+        let got = 0;
+        while (got < len) {
+          const n = fs.readSync(fd, buf, got, len - got, offset + got);
+          if (n === 0) break;
+          got += n;
+        }
+        return got === len ? buf : buf.subarray(0, got);
+      },
+      close(): void {
+        fs.closeSync(fd);
+      },
+    };
+  }
+
+  lstat(path: string): fs.Stats | undefined {
+    const p = normalizeInRoot(path);
+    const parent = p.slice(0, p.lastIndexOf('/')) || '/';
+    const base = p.slice(p.lastIndexOf('/') + 1);
+    const disk = p === '/' ? this._mapResolved('/') : this._mapResolved(`${this.realpath(parent)}/${base}`.replace('//', '/'));
+    try {
+      return fs.lstatSync(disk);
+    } catch {
+      return undefined;
+    }
+  }
+
+  stat(path: string): fs.Stats | undefined {
+    try {
+      return fs.statSync(this.diskPath(path));
+    } catch {
+      return undefined;
+    }
+  }
+
+  readlink(path: string): string {
+    const p = normalizeInRoot(path);
+    const parent = p.slice(0, p.lastIndexOf('/')) || '/';
+    const disk = this._mapResolved(`${this.realpath(parent)}/${p.slice(p.lastIndexOf('/') + 1)}`.replace('//', '/'));
+    try {
+      return fs.readlinkSync(disk);
+    } catch (err) {
+      throw fsError(err, path);
+    }
+  }
+
+  readdir(path: string): string[] {
+    try {
+      return fs.readdirSync(this.diskPath(path)).sort();
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+      throw fsError(err, path);
+    }
+  }
+
+  exists(path: string): boolean {
+    return this.stat(path) !== undefined;
+  }
+}
+
+export function requireFile(host: Host, path: string, hint: string): void {
+  if (!host.exists(path)) throw new NotFoundError(`${path}: not found in ${host.root} (${hint})`, path);
+}

@@ -1,0 +1,57 @@
+// The Plan: every entry of the image with the reason it is there. Built completely (pure), sorted and
+// deduplicated, then serialised by the packer; `explain` and `--dry-run --json` print it.
+
+export interface Reason {
+  /** What put the entry there: "feature base", "module virtio_blk, dependency of virtio_scsi", ... */
+  why: string;
+  /** Where a reason chains further (explain walks these): e.g. the module or binary that needed it. */
+  via?: string;
+}
+
+interface EntryBase {
+  /** Absolute path inside the image, normalised ("/usr/bin/busybox"). */
+  path: string;
+  reasons: Reason[];
+}
+
+export interface DirEntry extends EntryBase {
+  type: 'dir';
+  mode: number;
+}
+
+export interface FileEntry extends EntryBase {
+  type: 'file';
+  mode: number;
+  /** Absolute path on the build machine to copy from, or ... */
+  source?: string;
+  /** ... inline content. Exactly one of the two. */
+  content?: string | Buffer;
+}
+
+export interface SymlinkEntry extends EntryBase {
+  type: 'symlink';
+  target: string;
+}
+
+export interface HardlinkEntry extends EntryBase {
+  type: 'hardlink';
+  /** Image path of the file entry this is another name of. */
+  target: string;
+}
+
+export interface DeviceEntry extends EntryBase {
+  type: 'chardev' | 'blockdev';
+  mode: number;
+  major: number;
+  minor: number;
+}
+
+export type PlanEntry = DirEntry | FileEntry | SymlinkEntry | HardlinkEntry | DeviceEntry;
+
+export interface Plan {
+  kver: string;
+  entries: PlanEntry[];
+  /** Uncompressed early cpio (microcode), if any. */
+  early: PlanEntry[];
+  warnings: string[];
+}
