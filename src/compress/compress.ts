@@ -1,0 +1,59 @@
+// Compresses the main cpio archive in exactly the variants the kernel's initramfs unpacker accepts
+// (xz with a CRC32 check, lz4 in the legacy format): other variants make the kernel panic at boot.
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
+import { type CompressFormat, type CompressSpec, formatCompressSpec } from './compress-spec.js';
+import { findTool, requireTool, runTool } from './system-tool.js';
+
+const gzipAsync = promisify(gzipCallback);
+
+export const DEFAULT_LEVEL: Record<Exclude<CompressFormat, 'none'>, number> = {
+  gzip: 6,
+  zstd: 3,
+  xz: 6,
+  lz4: 1,
+};
+
+export async function compress(data: Buffer | readonly Buffer[], spec: CompressSpec): Promise<Buffer> {
+  const chunks: readonly Buffer[] = Buffer.isBuffer(data) ? [data] : data;
+  switch (spec.format) {
+    case 'none':
+      return Buffer.concat(chunks);
+    case 'gzip':
+      // zlib writes mtime 0 and no name into the gzip header, so the bytes are reproducible.
+      return gzipAsync(Buffer.concat(chunks), { level: spec.level ?? DEFAULT_LEVEL.gzip });
+    case 'zstd':
+    case 'xz':
+    case 'lz4': {
+      const tool = requireTool(spec.format, `install ${spec.format} or use --compress gzip`);
+      return runTool(tool, compressorArgs(spec), chunks);
+    }
+  }
+}
+
+/** The command-line arguments for a system compressor writing stdin to stdout. */
+export function compressorArgs(spec: CompressSpec): string[] {
+  switch (spec.format) {
+    case 'zstd': {
+      const level = spec.level ?? DEFAULT_LEVEL.zstd;
+      // zstd's multi-threaded output does not depend on the number of threads.
+      return ['-q', '-c', '-T0', ...(level > 19 ? ['--ultra'] : []), `-${level}`];
+    }
+    case 'xz': {
+      const level = spec.level ?? DEFAULT_LEVEL.xz;
+      // The kernel's xz decoder knows CRC32 and no check only (CRC64, xz's default, panics), and
+      // a 1 MiB dictionary keeps its memory needs small. One thread: one block, one known layout.
+      return ['-q', '-c', '-T1', '--check=crc32', `--lzma2=preset=${level},dict=1MiB`];
+    }
+    case 'lz4':
+      // -l: the legacy format; the kernel cannot read lz4 frames.
+      return ['-q', '-c', '-l', `-${spec.level ?? DEFAULT_LEVEL.lz4}`];
+    default:
+      throw new Error(`compressorArgs: ${formatCompressSpec(spec)} is not a system compressor`);
+  }
+}
+
+/** zstd when the zstd binary exists (fast and small), else gzip (always available through zlib). */
+export function defaultCompression(pathEnv?: string): CompressSpec {
+  return findTool('zstd', pathEnv) !== undefined ? { format: 'zstd' } : { format: 'gzip' };
+}

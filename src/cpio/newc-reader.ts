@@ -1,0 +1,85 @@
+// Reads a whole initramfs image the way the kernel unpacks it: a run of uncompressed cpio archives,
+// compressed segments (each holding cpio archives) and NUL padding between them, e.g. the early
+// microcode cpio followed by the zstd-compressed main archive.
+import { readFileSync } from 'node:fs';
+import { decompressSegment } from '../compress/decompress.js';
+import { type SegmentCompression, detectCompression } from '../compress/detect-compression.js';
+import { BadImageError, fsError } from '../errors.js';
+import { type CpioEntry, parseNewcArchive } from './newc-parse.js';
+
+export type { CpioEntry } from './newc-parse.js';
+
+export interface ImageSegment {
+  /** Offset of the segment in the image. */
+  offset: number;
+  /** Offset just past it. */
+  end: number;
+  compression: SegmentCompression | 'none';
+  /** How many cpio archives (TRAILER!!! records) it holds. */
+  archives: number;
+  entries: CpioEntry[];
+}
+
+const ASCII_ZERO = 0x30; // every newc header starts with "0707"
+
+export async function readImageFile(path: string): Promise<ImageSegment[]> {
+  let image: Buffer;
+  try {
+    image = readFileSync(path);
+  } catch (err) {
+    throw fsError(err, path);
+  }
+  return readImage(image, path);
+}
+
+/** `name` is how errors refer to the image (usually its path). */
+export async function readImage(image: Buffer, name: string): Promise<ImageSegment[]> {
+  const segments: ImageSegment[] = [];
+  let pos = 0;
+  while (pos < image.length) {
+    if (image[pos] === 0) {
+      pos++;
+      continue;
+    }
+    if (image[pos] === ASCII_ZERO && pos % 4 === 0) {
+      const archive = parseNewcArchive(image, pos, name);
+      segments.push({ offset: pos, end: archive.end, compression: 'none', archives: 1, entries: archive.entries });
+      pos = archive.end;
+      continue;
+    }
+    const format = detectCompression(image, pos);
+    if (format === undefined)
+      throw new BadImageError(
+        `${name}: offset ${pos}: neither a cpio archive, NUL padding nor compressed data: not an initramfs image or corrupt`,
+        name,
+      );
+    const where = `${name} (${format} segment at offset ${pos}, decompressed)`;
+    const { data, end } = await decompressSegment(image, pos, format, `${name}: ${format} segment at offset ${pos}`);
+    const inner = _parseArchives(data, where);
+    segments.push({ offset: pos, end, compression: format, ...inner });
+    pos = end;
+  }
+  return segments;
+}
+
+/** The contents of a compressed segment: archives separated by NUL padding, each ending in a trailer. */
+function _parseArchives(data: Buffer, where: string): { archives: number; entries: CpioEntry[] } {
+  const entries: CpioEntry[] = [];
+  let archives = 0;
+  let pos = 0;
+  while (pos < data.length) {
+    if (data[pos] === 0) {
+      pos++;
+      continue;
+    }
+    if (data[pos] !== ASCII_ZERO || pos % 4 !== 0)
+      throw new BadImageError(`${where}: offset ${pos}: junk within compressed archive`);
+    const archive = parseNewcArchive(data, pos, where);
+    if (!archive.hasTrailer)
+      throw new BadImageError(`${where}: cpio archive has no TRAILER!!! (truncated before compression?)`);
+    for (const entry of archive.entries) entries.push(entry);
+    archives++;
+    pos = archive.end;
+  }
+  return { archives, entries };
+}

@@ -1,0 +1,104 @@
+// Writes an image so that the target is at every moment either the old image or the complete new
+// one: a private temp file beside it, fsync, optional verification, rename, fsync of the directory.
+// A failure at any step removes the temp file and leaves the old image untouched.
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { MkError, OutputError } from '../errors.js';
+
+export interface WriteImageOptions {
+  /** Replace an existing target. */
+  force: boolean;
+  /** Runs on the complete, synced temp file before it replaces the target; throwing aborts. */
+  verify?: (tempPath: string) => void | Promise<void>;
+}
+
+/** The image may hold keys: only root may read it. */
+export const IMAGE_MODE = 0o600;
+
+export async function writeImageAtomically(target: string, parts: readonly Buffer[], opts: WriteImageOptions): Promise<void> {
+  const dest = _destination(resolve(target));
+  if (!opts.force && fs.existsSync(dest)) throw _exists(target);
+  const dir = dirname(dest);
+  if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory())
+    throw new OutputError(`${dir}: no such directory: create it or choose another output path`, dir);
+  const temp = join(dir, `.${basename(dest)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(temp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, IMAGE_MODE);
+    fs.fchmodSync(fd, IMAGE_MODE);
+    for (const part of parts) _writeAll(fd, part);
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fd = undefined;
+    await opts.verify?.(temp);
+    // Checked again: the target may have appeared while the image was being written.
+    if (!opts.force && fs.existsSync(dest)) throw _exists(target);
+    fs.renameSync(temp, dest);
+  } catch (err) {
+    if (fd !== undefined) _quietly(() => fs.closeSync(fd as number));
+    _quietly(() => fs.unlinkSync(temp));
+    throw _outputError(err, dest);
+  }
+  _syncDir(dir);
+}
+
+/** A symlinked target (/boot/initrd.img -> initrd.img-KVER) is written through, keeping the link. */
+function _destination(target: string): string {
+  const st = fs.lstatSync(target, { throwIfNoEntry: false });
+  if (st?.isSymbolicLink()) {
+    try {
+      return fs.realpathSync(target);
+    } catch {
+      return target; // a dangling link is replaced like a missing file
+    }
+  }
+  if (st?.isDirectory()) throw new OutputError(`${target} is a directory: give the image's file name`, target);
+  return target;
+}
+
+function _writeAll(fd: number, data: Buffer): void {
+  for (let done = 0; done < data.length; ) done += fs.writeSync(fd, data, done, data.length - done);
+}
+
+function _syncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
+    fs.fsyncSync(fd);
+  } catch (err) {
+    // Some file systems cannot fsync a directory; the rename itself has already happened.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'EINVAL' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw _outputError(err, dir);
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+function _exists(target: string): OutputError {
+  return new OutputError(`${target} exists: use --force to overwrite`, target);
+}
+
+function _outputError(err: unknown, dest: string): MkError {
+  if (err instanceof MkError) return err;
+  const e = err as NodeJS.ErrnoException;
+  switch (e.code) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return new OutputError(`${dest}: no space left on device: free some space or choose another output path`, dest);
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+      return new OutputError(`${dirname(dest)}: cannot write there (${e.code}): run as root or choose another output path`, dest);
+    default:
+      return new OutputError(`${dest}: cannot write the image: ${e.message ?? String(err)}`, dest);
+  }
+}
+
+function _quietly(action: () => void): void {
+  try {
+    action();
+  } catch {
+    // best effort while already failing
+  }
+}
