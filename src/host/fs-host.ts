@@ -103,11 +103,14 @@ export class FsHost implements Host {
     } catch (err) {
       throw fsError(err, path);
     }
-    const size = fs.fstatSync(fd).size;
+    const st = fs.fstatSync(fd);
+    const size = st.size;
+    // Block devices report size 0: read them until the device ends instead of capping at st.size.
+    const capped = st.isFile();
     return {
       size,
       read(offset: number, length: number): Buffer {
-        const len = Math.max(0, Math.min(length, size - offset));
+        const len = capped ? Math.max(0, Math.min(length, size - offset)) : Math.max(0, length);
         const buf = Buffer.allocUnsafe(len);
         let got = 0;
         while (got < len) {

@@ -1,0 +1,38 @@
+// Every device under /sys/devices that announces a modalias. The walk descends only into real
+// directories: sysfs links (subsystem, driver, device, firmware_node, ...) form loops.
+import { DetectError } from '../errors.js';
+import type { Host } from '../host/host.js';
+import { readDeviceFact } from './device-fact.js';
+import type { DeviceFact } from './host-facts.js';
+import { isRealDirectory } from './sysfs-attrs.js';
+
+// Names that are never a child device, skipped without an lstat: the per-device PM attribute group
+// (present in nearly every device dir, with a dozen files) and the attributes every device has.
+const _NEVER_A_DEVICE = new Set(['modalias', 'power', 'uevent', 'subsystem', 'driver', 'dev']);
+
+export function findModaliasDevices(host: Host): DeviceFact[] {
+  if (!isRealDirectory(host, '/sys/devices'))
+    throw new DetectError(
+      `/sys/devices: not found (mount sysfs on /sys, or pass --sysfs DIR with a captured tree)`,
+      '/sys/devices',
+    );
+  const found: DeviceFact[] = [];
+  const pending = ['/sys/devices'];
+  while (pending.length > 0) {
+    const dir = pending.pop() as string;
+    const names = host.readdir(dir);
+    if (names.includes('modalias')) _collect(host, dir, found);
+    for (const name of names) {
+      if (_NEVER_A_DEVICE.has(name)) continue;
+      const child = `${dir}/${name}`;
+      if (isRealDirectory(host, child)) pending.push(child);
+    }
+  }
+  return found.sort((a, b) => (a.sysPath < b.sysPath ? -1 : a.sysPath > b.sysPath ? 1 : 0));
+}
+
+function _collect(host: Host, dir: string, found: DeviceFact[]): void {
+  const fact = readDeviceFact(host, dir);
+  if (fact.modalias === undefined) return;
+  found.push({ ...fact, modalias: fact.modalias });
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { decodeDevno, encodeDevno, formatBlkidLine, identityFromBlkid, parseBlkidTab } from '../../../../src/detect/identity/blkid-tab.js';
+
+describe('blkid.tab', () => {
+  it('parses the lines blkid writes, with glibc dev_t numbers', () => {
+    const [entry] = parseBlkidTab(
+      '<device DEVNO="0x0802" TIME="1795694218.60578" LABEL="root fs" UUID="3f7c1d2e-9a4b-4c5d-8e6f-0a1b2c3d4e5f" BLOCK_SIZE="4096" TYPE="ext4" PARTUUID="5eed1234-02">/dev/sda2</device>\n',
+    );
+    expect(entry?.devName).toBe('/dev/sda2');
+    expect(entry?.majMin).toBe('8:2');
+    expect(identityFromBlkid(entry!, 'blkid-cache')).toEqual({
+      source: 'blkid-cache',
+      type: 'ext4',
+      uuid: '3f7c1d2e-9a4b-4c5d-8e6f-0a1b2c3d4e5f',
+      label: 'root fs',
+      partUuid: '5eed1234-02',
+    });
+  });
+  it('encodes and decodes large major/minor numbers as glibc makedev does (values from os.makedev)', () => {
+    expect(encodeDevno('259:3')).toBe(0x10303n);
+    expect(decodeDevno(0x10303n)).toBe('259:3');
+    expect(encodeDevno('8:300')).toBe(0x10082cn);
+    expect(encodeDevno('5000:7')).toBe(0x100000038807n);
+    expect(decodeDevno(encodeDevno('4095:1048575'))).toBe('4095:1048575');
+    expect(decodeDevno(encodeDevno('5000:7'))).toBe('5000:7');
+  });
+  it('round-trips an identity, quotes included, and keeps where it came from', () => {
+    const identity = { source: 'udev' as const, type: 'vfat', uuid: 'ABCD-1234', label: 'say "hi" \\o/', partLabel: 'EFI' };
+    const [entry] = parseBlkidTab(formatBlkidLine('/dev/nvme0n1p1', '259:1', identity));
+    expect(entry?.majMin).toBe('259:1');
+    expect(identityFromBlkid(entry!, 'superblock')).toEqual(identity);
+  });
+  it('writes a bare line for a device with nothing known', () => {
+    const [entry] = parseBlkidTab(formatBlkidLine('/dev/sda', '8:0', undefined));
+    expect(entry?.majMin).toBe('8:0');
+    expect(identityFromBlkid(entry!, 'superblock')).toBeUndefined();
+  });
+});
