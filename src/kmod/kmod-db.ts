@@ -1,0 +1,144 @@
+// The kernel-module database of one kernel in a sysroot: open it once, then resolve requests to the
+// module files an image needs (kmod's semantics), resolve hardware modaliases, read .modinfo, and
+// find firmware. Every read of the sysroot goes through the Host.
+import { KernelDirError, ModulesDbError } from '../errors.js';
+import type { Host } from '../host/host.js';
+import { loadModprobeConfig } from './config-files.js';
+import { findFirmware, type FirmwareResolution } from './firmware.js';
+import { buildKmodData, inRootModulePath, type KmodData } from './kmod-data.js';
+import { lookupModules } from './lookup.js';
+import { modinfoValues, type Modinfo } from './modinfo.js';
+import { readModinfo } from './modinfo-reader.js';
+import { normalizeAlias, normalizeModname } from './names.js';
+import { probeModule, showDependsLine } from './probe-list.js';
+import { resolveModules, type Resolution, type ResolvedModule, type ResolveOptions } from './resolve.js';
+
+export interface OpenKmodDbOptions {
+  /** In-root module directory; default /lib/modules/KVER. */
+  kmoddir?: string;
+  /** In-root modprobe.d directories, highest precedence first; default kmod's list. */
+  configDirs?: readonly string[];
+  /** A kernel command line whose "module.param=value" and "modprobe.blacklist=" apply, as kmod reads /proc/cmdline. */
+  kernelCmdline?: string;
+}
+
+export interface KmodResolveOptions extends ResolveOptions {
+  /** Check that every chosen module file exists (default true). */
+  checkFiles?: boolean;
+}
+
+export class KmodDb {
+  constructor(
+    readonly host: Host,
+    readonly data: KmodData,
+  ) {}
+
+  get kver(): string {
+    return this.data.kver;
+  }
+  get kmoddir(): string {
+    return this.data.kmoddir;
+  }
+
+  /** Modules (in load order), built-ins, unknown requests and warnings for `requests`. */
+  resolve(requests: readonly string[], opts: KmodResolveOptions = {}): Resolution {
+    const res = resolveModules(this.data, requests, opts);
+    if (opts.checkFiles !== false) for (const m of res.modules) this._checkFile(m);
+    return res;
+  }
+
+  /** Module names a modalias or alias resolves to, as `modprobe --resolve-alias` prints them. */
+  resolveAlias(alias: string): string[] {
+    const key = normalizeAlias(alias);
+    if (key === undefined) return [];
+    const names = lookupModules(this.data, key).map((r) => r.name);
+    return [...new Set(names)];
+  }
+
+  /** What `modprobe --show-depends NAME` prints, line by line (paths in-root). */
+  showDepends(request: string): string[] {
+    const key = normalizeAlias(request);
+    const out: string[] = [];
+    for (const ref of key === undefined ? [] : lookupModules(this.data, key)) {
+      if (ref.alias !== undefined && this.isBlacklisted(ref.name)) continue;
+      for (const step of probeModule(this.data, ref, 'requested').steps) {
+        const line = showDependsLine(step, step.ref.key === ref.key);
+        if (line !== undefined) out.push(line);
+      }
+    }
+    return out;
+  }
+
+  isBuiltin(name: string): boolean {
+    return this.data.builtin.has(normalizeModname(name));
+  }
+
+  isBlacklisted(name: string): boolean {
+    return this.data.config.blacklist.includes(normalizeModname(name));
+  }
+
+  /** In-root path of a module's file, or undefined when modules.dep has no such module. */
+  pathOf(name: string): string | undefined {
+    const entry = this.data.dep.byName.get(normalizeModname(name));
+    return entry === undefined ? undefined : inRootModulePath(this.data, entry.path);
+  }
+
+  /** The .modinfo of a module, by name or in-root path. */
+  modinfo(nameOrPath: string): Modinfo {
+    const path = nameOrPath.startsWith('/') ? nameOrPath : this.pathOf(nameOrPath);
+    if (path === undefined)
+      throw new ModulesDbError(`no module '${nameOrPath}' in ${this.kmoddir}/modules.dep`, `${this.kmoddir}/modules.dep`);
+    return readModinfo(this.host, path);
+  }
+
+  /** Firmware the given modules ask for, found in the sysroot; missing firmware is a warning. */
+  firmware(modules: ReadonlyArray<Pick<ResolvedModule, 'name' | 'path'>>): FirmwareResolution {
+    const wants = modules.map((m) => ({ module: m.name, firmware: modinfoValues(readModinfo(this.host, m.path), 'firmware') }));
+    return findFirmware(this.host, this.kver, wants);
+  }
+
+  private _checkFile(m: ResolvedModule): void {
+    if (this.host.stat(m.path)?.isFile()) return;
+    const entry = this.data.dep.byName.get(m.name);
+    const depFile = `${this.kmoddir}/modules.dep`;
+    const where = entry ? `${depFile}:${entry.line}` : depFile;
+    throw new ModulesDbError(
+      `${where}: module ${m.name} is listed as ${m.path}, which does not exist; reinstall the kernel package or rerun depmod -b ${this.host.root} ${this.kver}`,
+      m.path,
+    );
+  }
+}
+
+/** Load the module database of kernel `kver` from the sysroot behind `host`. */
+export function openKmodDb(host: Host, kver: string, opts: OpenKmodDbOptions = {}): KmodDb {
+  const kmoddir = opts.kmoddir ?? `/lib/modules/${kver}`;
+  if (!host.stat(kmoddir)?.isDirectory())
+    throw new KernelDirError(
+      `${kmoddir}: no such directory in ${host.root} (is the kernel ${kver} installed there? choose another with --kver)`,
+      kmoddir,
+    );
+  const depFile = `${kmoddir}/modules.dep`;
+  const modulesDep = host.tryReadText(depFile);
+  if (modulesDep === undefined)
+    throw new KernelDirError(`${depFile}: missing; run \`depmod -b ${host.root} ${kver}\` to create it`, depFile);
+  const opt = (name: string): string | undefined => host.tryReadText(`${kmoddir}/${name}`);
+  const builtinModinfo = host.exists(`${kmoddir}/modules.builtin.modinfo`) ? host.readFile(`${kmoddir}/modules.builtin.modinfo`) : undefined;
+  const config = loadModprobeConfig(host, kmoddir, {
+    ...(opts.configDirs ? { dirs: opts.configDirs } : {}),
+    ...(opts.kernelCmdline !== undefined ? { kernelCmdline: opts.kernelCmdline } : {}),
+  });
+  const modulesAlias = opt('modules.alias');
+  const modulesBuiltin = opt('modules.builtin');
+  const data = buildKmodData({
+    kver,
+    kmoddir,
+    modulesDep,
+    ...(modulesAlias !== undefined ? { modulesAlias } : {}),
+    ...(modulesBuiltin !== undefined ? { modulesBuiltin } : {}),
+    ...(builtinModinfo !== undefined ? { modulesBuiltinModinfo: builtinModinfo } : {}),
+    modulesSymbols: () => opt('modules.symbols'),
+    config,
+  });
+  if (modulesAlias === undefined) config.warnings.push(`${kmoddir}/modules.alias: missing; aliases will not resolve (rerun depmod)`);
+  return new KmodDb(host, data);
+}
