@@ -1,0 +1,14 @@
+import type { Command } from '@commander-js/extra-typings';
+
+export function registerCat(program: Command): void {
+  program
+    .command('cat')
+    .description("print a file of an initramfs image as the booted system sees it (later segments win, symlinks followed)")
+    .argument('<image>', 'the image file')
+    .argument('<path>', 'the path inside the image ("/init", "etc/os-release")')
+    .action(async (image, path) => {
+      const { loadImage } = await import('../../inspect/load-image.js');
+      const { fileBytes } = await import('../../inspect/cat-file.js');
+      process.stdout.write(fileBytes(await loadImage(image), path));
+    });
+}

@@ -1,0 +1,18 @@
+import type { Command } from '@commander-js/extra-typings';
+
+export function registerExtract(program: Command): void {
+  program
+    .command('extract')
+    .description('unpack an initramfs image into a new or empty directory; no name can escape it')
+    .argument('<image>', 'the image file')
+    .argument('<dir>', 'the directory to create (or an empty one)')
+    .action(async (image, dir) => {
+      const { loadImage } = await import('../../inspect/load-image.js');
+      const { extractTree } = await import('../../inspect/extract-tree.js');
+      const loaded = await loadImage(image);
+      const result = extractTree(loaded.tree, dir);
+      for (const note of [...loaded.notes, ...result.skipped])
+        process.stderr.write(`mkinitramfs-ts: note: ${note.path}: ${note.message}\n`);
+      process.stderr.write(`mkinitramfs-ts: extracted ${result.written} names into ${dir}\n`);
+    });
+}

@@ -1,0 +1,46 @@
+// Checks a shell script's syntax without running it: `sh -n` (bash -n for bash scripts) of the build
+// machine on a private temporary copy. The image's own shell is never run: the image may come from
+// anywhere, and verify runs as root.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, posix } from 'node:path';
+
+const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'ksh', 'mksh', 'busybox']);
+
+/** True when `interpreter` (a #! line's program) is a POSIX-family shell whose syntax `sh -n` can check. */
+export function isShell(interpreter: string): boolean {
+  return SHELLS.has(posix.basename(interpreter));
+}
+
+export interface SyntaxResult {
+  /** False when no checking shell could be run on this machine. */
+  checked: boolean;
+  /** The shell's complaint (first lines), with the temporary path replaced by `name`; undefined when valid. */
+  error?: string;
+  /** The shell that checked it. */
+  shell?: string;
+}
+
+export function checkShellSyntax(script: Buffer, interpreter: string, name: string): SyntaxResult {
+  const shell = _checker(interpreter);
+  if (shell === undefined) return { checked: false };
+  const dir = mkdtempSync(join(tmpdir(), 'mkinitramfs-verify-'));
+  const copy = join(dir, 'script');
+  try {
+    writeFileSync(copy, script, { mode: 0o600 });
+    const res = spawnSync(shell, ['-n', copy], { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'ignore', 'pipe'] });
+    if (res.error) return { checked: false };
+    if (res.status === 0) return { checked: true, shell };
+    const text = res.stderr.replaceAll(copy, name).trim().split('\n').slice(0, 3).join(' / ');
+    return { checked: true, shell, error: text === '' ? `${shell} -n exited with status ${res.status ?? 'signal'}` : text };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function _checker(interpreter: string): string | undefined {
+  const wantsBash = posix.basename(interpreter) === 'bash';
+  const candidates = wantsBash ? ['/bin/bash', '/usr/bin/bash', '/bin/sh'] : ['/bin/sh', '/usr/bin/sh'];
+  return candidates.find((c) => existsSync(c));
+}

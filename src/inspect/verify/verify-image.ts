@@ -1,0 +1,48 @@
+// `verify`: a static bootability check of any initramfs — what can be known without booting it. Each
+// check lives in its own file; this one reads the image and runs them in order.
+import type { ImageSegment } from '../../cpio/newc-reader.js';
+import { BadImageError } from '../../errors.js';
+import { ImageHost } from '../image-host.js';
+import { imageFromSegments, loadImage, type LoadedImage } from '../load-image.js';
+import { checkElfLinks } from './check-elf-links.js';
+import { checkInit } from './check-init.js';
+import { checkModuleDeps } from './check-module-deps.js';
+import { checkModulesDepFile } from './check-modules-dep-file.js';
+import { checkRootFs } from './check-root-fs.js';
+import { indexModules } from './module-index.js';
+import { type Problem, problem } from './problem.js';
+
+export type { Problem } from './problem.js';
+
+export interface VerifyOptions {
+  /** The kernel the image is for: its modules must be there and built for it. */
+  kver?: string;
+  /** How messages name the image when segments are given (default "image"). */
+  name?: string;
+}
+
+/** Every problem found; [] means the image passed. An unreadable image file throws (NotFoundError...). */
+export async function verifyImage(input: string | readonly ImageSegment[], opts: VerifyOptions = {}): Promise<Problem[]> {
+  let image: LoadedImage;
+  try {
+    image = typeof input === 'string' ? await loadImage(input) : imageFromSegments([...input], opts.name ?? 'image', 0);
+  } catch (err) {
+    if (err instanceof BadImageError) return [problem(`does not decode: ${err.message}`)];
+    throw err;
+  }
+  return verifyLoadedImage(image, opts);
+}
+
+export function verifyLoadedImage(image: LoadedImage, opts: VerifyOptions = {}): Problem[] {
+  if (image.segments.length === 0) return [problem(`${image.name} holds no cpio archive: not an initramfs`)];
+  const lost = image.notes.filter((n) => n.lost).map((n) => problem(n.message, `/${n.path.replace(/^\/+/, '')}`));
+  const index = indexModules(image.tree);
+  return [
+    ...lost,
+    ...checkInit(image.tree),
+    ...checkElfLinks(new ImageHost(image.tree, image.name)),
+    ...checkModuleDeps(index, opts.kver),
+    ...checkModulesDepFile(image.tree, index),
+    ...checkRootFs(image.tree, index),
+  ];
+}
