@@ -1,0 +1,146 @@
+// The build flags shared by build, explain and check-host, and their translation to BuildOptions:
+// configuration files first, flags over them (a flag's scalar replaces the configured one; a flag's
+// list adds to the configured list and cancels the opposite configured entry, so --omit lvm beats
+// add = ["lvm"] in a file).
+import { Command, Option } from '@commander-js/extra-typings';
+import { existsSync, readdirSync } from 'node:fs';
+import { release } from 'node:os';
+import { join } from 'node:path';
+import { defaultMtime, splitList, type BuildOptions } from '../build/build-options.js';
+import { loadConfigOrThrow } from '../config/load-config.js';
+import { KernelDirError, UsageError } from '../errors.js';
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+export function withBuildFlags(cmd: Command) {
+  return cmd
+    .option('-o, --output <image>', 'where to write the image (default /boot/initrd.img-KVER in the sysroot)')
+    .option('-k, --kver <kver>', 'kernel version (default: the running kernel, or the only one in the sysroot)')
+    .option('--sysroot <dir>', 'the root file system to build from', '/')
+    .option('--kmoddir <dir>', 'kernel module directory inside the sysroot (default /lib/modules/KVER)')
+    .option('--sysfs <dir>', 'read a captured sysfs tree instead of /sys (host-only)')
+    .option('--procfs <dir>', 'read a captured procfs tree instead of /proc (host-only)')
+    .option('-c, --conf <file>', 'read this configuration file instead of /etc/mkinitramfs-ts.conf')
+    .option('--confdir <dir>', 'read *.conf from this directory instead of /etc/mkinitramfs-ts.conf.d')
+    .option('-H, --hostonly', 'only what this host needs to boot')
+    .option('-N, --no-hostonly', 'a generic image that boots on any hardware')
+    .option('--compress <spec>', 'gzip|zstd|xz|lz4|none[:LEVEL] (default zstd when installed, else gzip)')
+    .option('-a, --add <features>', 'add feature modules (space or comma separated; repeatable)', collect)
+    .option('--omit <features>', 'omit feature modules (space or comma separated; repeatable)', collect)
+    .option('--add-drivers <modules>', 'add kernel modules', collect)
+    .option('--omit-drivers <modules>', 'leave out kernel modules', collect)
+    .option('--force-drivers <modules>', 'add kernel modules and load them first at boot', collect)
+    .option('--filesystems <modules>', 'add file system drivers (like --add-drivers)', collect)
+    .option('-i, --install <path>', 'add a file from the sysroot (with its libraries if ELF); repeatable', collect)
+    .option('--early-microcode', 'prepend an uncompressed early-microcode cpio')
+    .option('--no-early-microcode', 'no early-microcode cpio, whatever the configuration says')
+    .option('--kernel-cmdline <args>', 'embed default kernel command-line arguments (the boot command line wins)')
+    .option('--root-timeout <seconds>', 'how long /init waits for the root device (default 60)')
+    .option('-v, --verbose', 'print every phase with its time')
+    .option('-q, --quiet', 'print only warnings and errors')
+    .addOption(new Option('--reproducible', 'fixed mtimes from SOURCE_DATE_EPOCH (always on)').hideHelp(false));
+}
+
+export interface BuildFlagValues {
+  output?: string;
+  kver?: string;
+  sysroot: string;
+  kmoddir?: string;
+  sysfs?: string;
+  procfs?: string;
+  conf?: string;
+  confdir?: string;
+  hostonly?: boolean;
+  compress?: string;
+  add?: string[];
+  omit?: string[];
+  addDrivers?: string[];
+  omitDrivers?: string[];
+  forceDrivers?: string[];
+  filesystems?: string[];
+  install?: string[];
+  earlyMicrocode?: boolean;
+  kernelCmdline?: string;
+  rootTimeout?: string;
+  verbose?: boolean;
+  quiet?: boolean;
+  force?: boolean;
+}
+
+export interface BuildFlagIo {
+  /** Where configuration warnings go (default: stderr). */
+  warn(message: string): void;
+}
+
+const STDERR_IO: BuildFlagIo = { warn: (m) => process.stderr.write(`mkinitramfs-ts: warning: ${m}\n`) };
+
+/** Resolve configuration files, flags and the dracut-style positional IMAGE KVER into BuildOptions. */
+export function toBuildOptions(f: BuildFlagValues, image?: string, kverArg?: string, io: BuildFlagIo = STDERR_IO): BuildOptions {
+  if (f.output && image && f.output !== image) throw new UsageError(`two output images given: ${f.output} and ${image}`);
+  if (f.kver && kverArg && f.kver !== kverArg) throw new UsageError(`two kernel versions given: ${f.kver} and ${kverArg}`);
+  const sysroot = f.sysroot;
+  if (!existsSync(sysroot)) throw new UsageError(`--sysroot ${sysroot}: no such directory`);
+  const { config: c, warnings } = loadConfigOrThrow({ sysroot, conf: f.conf, confdir: f.confdir });
+  for (const w of warnings) io.warn(w);
+  const kver = f.kver ?? kverArg ?? defaultKver(sysroot, f.kmoddir);
+  const live = sysroot === '/' && kver === release() && !f.sysfs;
+  const features = _flagsOverConfig(c.add, c.omit, splitList(f.add), splitList(f.omit));
+  const flagAddDrivers = [...splitList(f.addDrivers), ...splitList(f.filesystems)];
+  const flagForceDrivers = splitList(f.forceDrivers);
+  const drivers = _flagsOverConfig([...c.addDrivers, ...c.filesystems], c.omitDrivers, [...flagAddDrivers, ...flagForceDrivers], splitList(f.omitDrivers));
+  const forceDrivers = _unique([...c.forceDrivers.filter((d) => !drivers.omit.includes(d)), ...flagForceDrivers]);
+  return {
+    sysroot,
+    kver,
+    kmoddir: f.kmoddir,
+    sysfs: f.sysfs,
+    procfs: f.procfs,
+    // dracut: host-only when building for the running kernel on its own host (or from a capture)
+    hostonly: f.hostonly ?? c.hostonly ?? (live || f.sysfs !== undefined),
+    compress: f.compress ?? c.compress ?? '',
+    add: features.add,
+    omit: features.omit,
+    addDrivers: drivers.add.filter((d) => !flagForceDrivers.includes(d)),
+    omitDrivers: drivers.omit,
+    forceDrivers,
+    install: _unique([...c.installItems, ...(f.install ?? [])]),
+    earlyMicrocode: f.earlyMicrocode ?? c.earlyMicrocode ?? false,
+    kernelCmdline: f.kernelCmdline ?? c.kernelCmdline ?? '',
+    rootTimeout: _rootTimeout(f.rootTimeout) ?? c.rootTimeout,
+    mtime: defaultMtime(),
+    output: f.output ?? image ?? join(sysroot, 'boot', `initrd.img-${kver}`),
+    force: f.force === true,
+  };
+}
+
+/** A flag's add cancels the configured omit of the same name and the other way round. */
+function _flagsOverConfig(confAdd: string[], confOmit: string[], flagAdd: string[], flagOmit: string[]): { add: string[]; omit: string[] } {
+  return {
+    add: _unique([...confAdd.filter((n) => !flagOmit.includes(n)), ...flagAdd]),
+    omit: _unique([...confOmit.filter((n) => !flagAdd.includes(n)), ...flagOmit]),
+  };
+}
+
+function _unique(list: string[]): string[] {
+  return [...new Set(list)];
+}
+
+function _rootTimeout(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n <= 0) throw new UsageError(`--root-timeout ${value}: must be a whole number of seconds`);
+  return n;
+}
+
+export function defaultKver(sysroot: string, kmoddir?: string): string {
+  if (sysroot === '/') return release();
+  if (kmoddir) throw new UsageError('--kmoddir needs --kver');
+  for (const base of ['lib/modules', 'usr/lib/modules']) {
+    const dir = join(sysroot, base);
+    if (!existsSync(dir)) continue;
+    const kvers = readdirSync(dir).filter((d) => existsSync(join(dir, d, 'modules.dep')) || existsSync(join(dir, d, 'modules.order')));
+    if (kvers.length === 1) return kvers[0] as string;
+    if (kvers.length > 1) throw new UsageError(`several kernels in ${dir} (${kvers.join(', ')}): choose one with --kver`);
+  }
+  throw new KernelDirError(`no kernel modules under ${sysroot}/lib/modules: install a kernel there or give --kver and --kmoddir`);
+}

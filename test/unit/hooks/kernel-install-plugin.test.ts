@@ -1,0 +1,114 @@
+// The kernel-install plugin's decisions, with a stand-in build command (the real kernel-install runs
+// it in test/real/hooks-kernel-install.test.ts).
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, testdir } from '../config/testdir.js';
+import { runHook } from './hook-runner.js';
+
+afterEach(cleanup);
+
+const PLUGIN = '50-mkinitramfs-ts.install';
+const KVER = '6.1.0-99-amd64';
+
+function setup() {
+  const dir = testdir();
+  const staging = join(dir, 'staging');
+  const entry = join(dir, 'esp/abc/' + KVER);
+  const boot = join(dir, 'boot');
+  for (const d of [staging, entry, boot]) mkdirSync(d, { recursive: true });
+  return { dir, staging, entry, boot };
+}
+
+const buildArgs = (target: string, ...extra: string[]) => ['build', '--force', '--kver', KVER, '--output', target, ...extra];
+
+describe('50-mkinitramfs-ts.install add', () => {
+  it('BLS layout with a staging area: builds $KERNEL_INSTALL_STAGING_AREA/initrd', () => {
+    const t = setup();
+    const r = runHook(t.dir, PLUGIN, ['add', KVER, t.entry, '/boot/vmlinuz'], { KERNEL_INSTALL_LAYOUT: 'bls', KERNEL_INSTALL_STAGING_AREA: t.staging });
+    expect(r.status).toBe(0);
+    expect(r.calls).toEqual([buildArgs(join(t.staging, 'initrd'))]);
+    expect(readFileSync(join(t.staging, 'initrd'), 'utf8')).toBe('IMAGE');
+    expect(existsSync(join(t.entry, 'initrd'))).toBe(false);
+  });
+
+  it('BLS layout without a staging area (systemd < 251): builds ENTRY_DIR/initrd', () => {
+    const t = setup();
+    const r = runHook(t.dir, PLUGIN, ['add', KVER, t.entry, '/boot/vmlinuz'], { KERNEL_INSTALL_LAYOUT: 'bls' });
+    expect(r.status).toBe(0);
+    expect(r.calls).toEqual([buildArgs(join(t.entry, 'initrd'))]);
+  });
+
+  it.each(['other', 'compat', ''])('layout %j: builds BOOT_DIR/initrd.img-KVER, not into the staging area', (layout) => {
+    const t = setup();
+    const env: Record<string, string> = { KERNEL_INSTALL_STAGING_AREA: t.staging, MKINITRAMFS_TS_BOOT_DIR: t.boot };
+    if (layout) env['KERNEL_INSTALL_LAYOUT'] = layout;
+    const r = runHook(t.dir, PLUGIN, ['add', KVER, t.entry, '/boot/vmlinuz'], env);
+    expect(r.status).toBe(0);
+    expect(r.calls).toEqual([buildArgs(join(t.boot, `initrd.img-${KVER}`))]);
+    expect(existsSync(join(t.staging, 'initrd'))).toBe(false);
+  });
+
+  it('passes MKINITRAMFS_TS_ARGS through, split on blanks, and --verbose with KERNEL_INSTALL_VERBOSE=1', () => {
+    const t = setup();
+    const r = runHook(t.dir, PLUGIN, ['add', KVER, t.entry, '/boot/vmlinuz'], {
+      KERNEL_INSTALL_LAYOUT: 'bls',
+      KERNEL_INSTALL_STAGING_AREA: t.staging,
+      KERNEL_INSTALL_VERBOSE: '1',
+      MKINITRAMFS_TS_ARGS: '--sysroot /srv/root  --compress gzip',
+    });
+    expect(r.status).toBe(0);
+    expect(r.calls).toEqual([['build', '--force', '--verbose', '--kver', KVER, '--output', join(t.staging, 'initrd'), '--sysroot', '/srv/root', '--compress', 'gzip']]);
+    expect(r.stdout).toContain('50-mkinitramfs-ts: +');
+  });
+
+  it.each([
+    ['initrd files given on the command line', ['add', KVER, 'ENTRY', '/boot/vmlinuz', '/boot/my-initrd'], {}],
+    ['another initrd generator chosen', ['add', KVER, 'ENTRY', '/boot/vmlinuz'], { KERNEL_INSTALL_INITRD_GENERATOR: 'dracut' }],
+    ['a UKI kernel image', ['add', KVER, 'ENTRY', '/boot/vmlinuz'], { KERNEL_INSTALL_IMAGE_TYPE: 'uki' }],
+  ])('does nothing when %s', (_what, args, env) => {
+    const t = setup();
+    const r = runHook(t.dir, PLUGIN, args.map((a) => (a === 'ENTRY' ? t.entry : a)), { KERNEL_INSTALL_LAYOUT: 'bls', KERNEL_INSTALL_STAGING_AREA: t.staging, ...env });
+    expect(r.status).toBe(0);
+    expect(r.calls).toEqual([]);
+  });
+
+  it('acts when initrd_generator names it', () => {
+    const t = setup();
+    const r = runHook(t.dir, PLUGIN, ['add', KVER, t.entry, '/boot/vmlinuz'], {
+      KERNEL_INSTALL_LAYOUT: 'bls',
+      KERNEL_INSTALL_STAGING_AREA: t.staging,
+      KERNEL_INSTALL_INITRD_GENERATOR: 'mkinitramfs-ts',
+    });
+    expect(r.calls).toHaveLength(1);
+  });
+
+  it('fails when the build fails, so kernel-install stops', () => {
+    const t = setup();
+    const r = runHook(t.dir, PLUGIN, ['add', KVER, t.entry, '/boot/vmlinuz'], { KERNEL_INSTALL_LAYOUT: 'bls', STUB_EXIT: '9' });
+    expect(r.status).toBe(9);
+  });
+});
+
+describe('50-mkinitramfs-ts.install remove', () => {
+  it('BLS: touches nothing (kernel-install removes the entry directory)', () => {
+    const t = setup();
+    writeFileSync(join(t.entry, 'initrd'), 'x');
+    writeFileSync(join(t.boot, `initrd.img-${KVER}`), 'x');
+    const r = runHook(t.dir, PLUGIN, ['remove', KVER, t.entry], { KERNEL_INSTALL_LAYOUT: 'bls', MKINITRAMFS_TS_BOOT_DIR: t.boot });
+    expect(r.status).toBe(0);
+    expect(r.calls).toEqual([]);
+    expect(existsSync(join(t.entry, 'initrd'))).toBe(true);
+    expect(existsSync(join(t.boot, `initrd.img-${KVER}`))).toBe(true);
+  });
+
+  it('other layouts: removes the BOOT_DIR/initrd.img-KVER that add built, and only that', () => {
+    const t = setup();
+    writeFileSync(join(t.boot, `initrd.img-${KVER}`), 'x');
+    writeFileSync(join(t.boot, 'initrd.img-5.10.0-1-amd64'), 'x');
+    const r = runHook(t.dir, PLUGIN, ['remove', KVER, t.entry], { KERNEL_INSTALL_LAYOUT: 'other', MKINITRAMFS_TS_BOOT_DIR: t.boot });
+    expect(r.status).toBe(0);
+    expect(existsSync(join(t.boot, `initrd.img-${KVER}`))).toBe(false);
+    expect(existsSync(join(t.boot, 'initrd.img-5.10.0-1-amd64'))).toBe(true);
+  });
+});

@@ -1,0 +1,38 @@
+// For the test/real/hooks-* tests: a throw-away sysroot that is the Debian fixture root plus the
+// fixture kernel (modules and /boot), made of hard links so it costs a second, not 600 MB. Builds
+// only add new files to it (atomic renames), so the shared fixture files are never written through.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { debianRoot, kernelRoot, kver } from '../../support/fixtures.js';
+
+export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+export const ENTRY = join(REPO, 'bin/mkinitramfs-ts.js');
+/** How hooks run this checkout (MKINITRAMFS_TS). */
+export const COMMAND = `${process.execPath} ${ENTRY}`;
+
+/** Compile src/ into dist/ so bin/ runs the code under test. */
+export function buildDist(): void {
+  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO, stdio: 'inherit' });
+}
+
+export function makeSysroot(): { root: string; kver: string; remove: () => void } {
+  const base = mkdtempSync(join(tmpdir(), 'mkits-real-'));
+  const root = join(base, 'root');
+  _linkCopy(debianRoot(), root);
+  mkdirSync(join(root, 'usr/lib/modules'), { recursive: true });
+  _linkCopy(join(kernelRoot(), 'lib/modules', kver()), join(root, 'usr/lib/modules', kver()));
+  for (const f of readdirSync(join(kernelRoot(), 'boot'))) _linkCopy(join(kernelRoot(), 'boot', f), join(root, 'boot', f));
+  return { root, kver: kver(), remove: () => rmSync(base, { recursive: true, force: true }) };
+}
+
+function _linkCopy(from: string, to: string): void {
+  try {
+    execFileSync('cp', ['-al', '--no-target-directory', from, to], { stdio: 'pipe' });
+  } catch {
+    // another file system: hard links are impossible, copy instead
+    execFileSync('cp', ['-a', '--no-target-directory', from, to]);
+  }
+}
