@@ -9,11 +9,15 @@ export class PlanBuilder {
   private readonly _early = new Map<string, PlanEntry>();
   readonly warnings: string[] = [];
 
-  constructor(readonly kver: string) {}
+  /** mapPath: a layout rule applied to every path added (e.g. merged /usr). */
+  constructor(
+    readonly kver: string,
+    private readonly _mapPath: (p: string) => string = (p) => p,
+  ) {}
 
   add(entry: PlanEntry, early = false): void {
     const map = early ? this._early : this._entries;
-    const path = normalizeImagePath(entry.path);
+    const path = early ? normalizeImagePath(entry.path) : this._mapPath(normalizeImagePath(entry.path));
     const e = { ...entry, path, reasons: [...entry.reasons] } as PlanEntry;
     const have = map.get(path);
     if (!have) {
@@ -35,11 +39,11 @@ export class PlanBuilder {
   }
 
   has(path: string): boolean {
-    return this._entries.has(normalizeImagePath(path));
+    return this._entries.has(this._mapPath(normalizeImagePath(path)));
   }
 
   get(path: string): PlanEntry | undefined {
-    return this._entries.get(normalizeImagePath(path));
+    return this._entries.get(this._mapPath(normalizeImagePath(path)));
   }
 
   entries(): PlanEntry[] {

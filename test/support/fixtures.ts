@@ -23,3 +23,5 @@ export const busyboxRoot = (): string => need(join(FIXTURES, 'busybox'));
 export const debianRoot = (): string => need(join(FIXTURES, 'rootfs', '.complete')).replace(/\/\.complete$/, '');
 /** Where tests may keep slow-to-build artefacts (disks) between runs. */
 export const cacheDir = (): string => join(FIXTURES, 'cache');
+/** debianRoot() with the fixture kernel installed into it: the sysroot images are built from. */
+export const buildSysroot = (): string => need(join(FIXTURES, 'sysroot', '.complete')).replace(/\/\.complete$/, '');

@@ -1,0 +1,63 @@
+# Failure handling of the mkinitramfs-ts /init: say why in plain words, save a report, then a shell
+# (or a reboot with rd.shell=0). Sourced by /init.
+
+# The modaliases of devices that have no driver bound and that no module in this image claims.
+unclaimed_modaliases() {
+  find /sys/devices -name modalias -type f 2>/dev/null | while IFS= read -r _f; do
+    _d=${_f%/modalias}
+    [ -e "$_d/driver" ] && continue
+    read -r _a <"$_f" 2>/dev/null || continue
+    [ -n "$_a" ] || continue
+    modprobe -q -D "$_a" >/dev/null 2>&1 && continue
+    echo "$_a  (${_d#/sys})"
+  done | sort -u
+}
+
+write_report() {
+  {
+    echo "mkinitramfs-ts boot report"
+    echo "reason: $1"
+    echo "kernel: $(uname -r)   image: ${IMAGE_KVER:-?} (${IMAGE_MODE:-generic})"
+    echo "command line:$CMDLINE"
+    echo
+    echo "block devices seen:"
+    for _b in $(block_devices); do echo "  /dev/$_b $(blkid "/dev/$_b" 2>/dev/null | sed 's/^[^:]*: //')"; done
+    [ -n "$(block_devices)" ] || echo "  (none)"
+    echo
+    echo "modaliases no module in this image claims (devices without a driver):"
+    unclaimed_modaliases | sed 's/^/  /'
+    echo
+    echo "loaded modules:"
+    sed 's/ .*//; s/^/  /' /proc/modules 2>/dev/null
+    echo
+    echo "kernel messages (last 40 lines):"
+    dmesg 2>/dev/null | tail -n 40 | sed 's/^/  /'
+  } >/run/initramfs/rdsosreport.txt 2>&1
+}
+
+interactive_shell() {
+  if [ -c /dev/ttyS0 ] || [ -c /dev/console ]; then
+    setsid cttyhack sh -i || sh -i
+  else
+    sh -i
+  fi
+}
+
+# emergency REASON KIND: report and stop here. With rd.shell=0 reboot instead of a shell.
+emergency() {
+  write_report "$1"
+  echo
+  echo "mkinitramfs-ts: cannot boot: $1"
+  sed -n '/^block devices seen:/,/^loaded modules:/p' /run/initramfs/rdsosreport.txt | sed '$d'
+  echo "A full report is in /run/initramfs/rdsosreport.txt"
+  if getargbool 1 rd.shell; then
+    echo "Dropping to an emergency shell; exit it to try again."
+    interactive_shell
+  else
+    echo "rd.shell=0: rebooting in 5 seconds."
+    sleep 5
+    reboot -f
+    echo b >/proc/sysrq-trigger 2>/dev/null
+    exit 1
+  fi
+}

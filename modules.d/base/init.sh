@@ -1,0 +1,85 @@
+#!/bin/sh
+# /init of an mkinitramfs-ts image: mount the API file systems, read the command line, load drivers,
+# wait for root, fsck and mount it, then hand over to the real init. Features attach hooks to the
+# stages below (/lib/mkinitramfs-ts/hooks/STAGE/*.sh, sourced in name order).
+# Nothing read from the kernel command line is ever eval-ed: values are only compared and quoted.
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+umask 022
+
+mkdir -p /proc /sys /dev /run /sysroot /tmp
+mount -t proc -o nosuid,nodev,noexec proc /proc
+mount -t sysfs -o nosuid,nodev,noexec sysfs /sys
+# CONFIG_DEVTMPFS_MOUNT is often unset: mount devtmpfs ourselves.
+if ! mount -t devtmpfs -o mode=0755,nosuid devtmpfs /dev 2>/dev/null; then
+  mount -t tmpfs -o mode=0755,nosuid tmpfs /dev
+  mknod -m 600 /dev/console c 5 1
+  mknod -m 666 /dev/null c 1 3
+fi
+mkdir -p /dev/pts /dev/shm
+mount -t devpts -o gid=5,mode=620,noexec,nosuid devpts /dev/pts 2>/dev/null
+mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run
+mkdir -p /run/initramfs
+exec </dev/console >/dev/console 2>&1
+
+. /lib/mkinitramfs-ts/functions.sh
+. /lib/mkinitramfs-ts/emergency.sh
+[ -r /etc/mkinitramfs-ts/image.conf ] && . /etc/mkinitramfs-ts/image.conf
+read_cmdline
+getargbool 0 rd.debug && set -x
+info "mkinitramfs-ts: kernel $(uname -r), image for ${IMAGE_KVER:-?} (${IMAGE_MODE:-generic})"
+
+run_hooks cmdline
+stage_break cmdline
+
+load_forced_drivers
+run_hooks pre-trigger
+stage_break pre-trigger
+
+# Coldplug and wait: buses appear only after their controllers' drivers load, so plug again on every
+# round until a hook (rootfs-block) has found the root device or the time is up.
+timeout_s=$(root_timeout)
+start=$(uptime_s)
+ROOT_DEV=
+while :; do
+  coldplug
+  run_hooks initqueue
+  [ -n "$ROOT_DEV" ] && break
+  now=$(uptime_s)
+  if [ $((now - start)) -ge "$timeout_s" ]; then
+    run_hooks timeout
+    [ -n "$ROOT_DEV" ] && break
+    emergency "no device matched root=$(getarg root) after ${timeout_s}s" root-timeout
+    start=$(uptime_s)
+    continue
+  fi
+  sleep 0.2 2>/dev/null || sleep 1
+done
+info "root device: $ROOT_DEV"
+
+run_hooks pre-mount
+stage_break pre-mount
+run_hooks mount
+if ! is_mounted /sysroot; then
+  emergency "the root file system ($ROOT_DEV) is not mounted on /sysroot" mount
+fi
+stage_break mount
+
+NEW_INIT=$(getarg init)
+[ -n "$NEW_INIT" ] || NEW_INIT=/sbin/init
+if [ ! -x "/sysroot$NEW_INIT" ] && [ ! -L "/sysroot$NEW_INIT" ]; then
+  emergency "init $NEW_INIT not found on the root file system ($ROOT_DEV); set init= on the kernel command line" init
+fi
+
+run_hooks pre-pivot
+stage_break pre-pivot
+run_hooks cleanup
+
+# Hand the API file systems to the new root; /run carries our state (and rdsosreport) along.
+for m in /run /dev /proc /sys; do
+  mkdir -p "/sysroot$m" 2>/dev/null
+  mount --move "$m" "/sysroot$m" || mount -o bind "$m" "/sysroot$m"
+done
+info "switching root to $ROOT_DEV, init $NEW_INIT"
+exec switch_root /sysroot "$NEW_INIT" "$@"
+echo "mkinitramfs-ts: switch_root failed" >/dev/console
+exec sh

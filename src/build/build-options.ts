@@ -1,0 +1,36 @@
+// Everything a build needs, after the CLI (and later config files) have been read.
+export interface BuildOptions {
+  sysroot: string;
+  kver: string;
+  /** In-root path of the module dir, when not /lib/modules/KVER. */
+  kmoddir?: string;
+  sysfs?: string;
+  procfs?: string;
+  hostonly: boolean;
+  compress: string;
+  add: string[];
+  omit: string[];
+  addDrivers: string[];
+  omitDrivers: string[];
+  forceDrivers: string[];
+  install: string[];
+  earlyMicrocode: boolean;
+  kernelCmdline: string;
+  rootTimeout?: number;
+  /** mtime of every entry: SOURCE_DATE_EPOCH, else 0. */
+  mtime: number;
+  output: string;
+  force: boolean;
+}
+
+export function defaultMtime(env: NodeJS.ProcessEnv = process.env): number {
+  const v = env['SOURCE_DATE_EPOCH'];
+  if (v === undefined || v === '') return 0;
+  const n = Number(v);
+  return Number.isInteger(n) && n >= 0 ? n : 0;
+}
+
+/** Split "a b,c" lists as dracut does for --add "lvm crypt". */
+export function splitList(values: string[] | undefined): string[] {
+  return (values ?? []).flatMap((v) => v.split(/[\s,]+/)).filter((v) => v.length > 0);
+}

@@ -1,0 +1,86 @@
+// ModuleSource over the kmod database: expands "=DIR" groups, resolves every request with kmod's
+// semantics keeping the request's reason, drops omitted modules, finds firmware, and writes the
+// depmod files for the chosen subset.
+import { posix } from 'node:path';
+import { BadModuleError } from '../errors.js';
+import type { Host } from '../host/host.js';
+import { openKmodDb, type KmodDb } from '../kmod/kmod-db.js';
+import { normalizeModname } from '../kmod/names.js';
+import { subsetDbOf } from '../kmod/subset-db.js';
+import type { ModuleRequest, ModuleResolution, ModuleSource, ResolvedModuleFile, ResolvedFirmware } from './module-source.js';
+
+export function openModuleSource(host: Host, kver: string, kmoddir?: string): ModuleSource {
+  const db = openKmodDb(host, kver, kmoddir ? { kmoddir } : {});
+  return {
+    kver,
+    resolve: (requests, omit) => _resolve(db, requests, omit),
+    subsetFiles: (modules) => {
+      const out = new Map<string, string>();
+      for (const [name, content] of subsetDbOf(db, modules.map((m) => m.name)))
+        out.set(name, typeof content === 'string' ? content : Buffer.from(content).toString('latin1'));
+      return out;
+    },
+  };
+}
+
+/** Module names under kernel/DIR (a dracut-style "=drivers/ata" group), in modules.dep order. */
+function _group(db: KmodDb, dir: string): string[] {
+  const prefix = `kernel/${dir.replace(/^\/+|\/+$/g, '')}/`;
+  return db.data.dep.entries.filter((e) => e.path.startsWith(prefix)).map((e) => e.name);
+}
+
+function _resolve(db: KmodDb, requests: ModuleRequest[], omit: string[]): ModuleResolution {
+  const omitted = new Set(omit.map(normalizeModname));
+  const chosen = new Map<string, ResolvedModuleFile>();
+  const warnings: string[] = [];
+  const builtin = new Set<string>();
+  const expanded: ModuleRequest[] = [];
+  for (const r of requests) {
+    if (!r.name.startsWith('=')) {
+      expanded.push(r);
+      continue;
+    }
+    const names = _group(db, r.name.slice(1));
+    if (names.length === 0 && !r.optional) throw new BadModuleError(`no modules under kernel/${r.name.slice(1)} for kernel ${db.kver} (${r.why})`);
+    for (const n of names) expanded.push({ name: n, optional: true, why: `${r.why}, group ${r.name}` });
+  }
+  for (const r of expanded) {
+    if (omitted.has(normalizeModname(r.name))) continue;
+    const res = db.resolve([r.name], { unknown: r.optional ? 'warn' : 'error' });
+    res.builtin.forEach((b) => builtin.add(b));
+    for (const w of res.warnings) if (!r.optional) warnings.push(w);
+    for (const m of res.modules) {
+      if (omitted.has(m.name)) {
+        warnings.push(`module ${m.name} is omitted (--omit-drivers) but ${r.name} needs it`);
+        continue;
+      }
+      const reasons = m.reasons.map((why) => (why === 'requested' || why.startsWith('alias ') ? `${why} by ${r.why}` : `${why} (for ${r.name}, ${r.why})`));
+      const have = chosen.get(m.name);
+      if (have) {
+        for (const why of reasons) if (!have.reasons.includes(why)) have.reasons.push(why);
+        continue;
+      }
+      chosen.set(m.name, { name: m.name, relPath: _relPath(db, m.path), diskPath: db.host.diskPath(m.path), reasons });
+    }
+  }
+  const modules = [...chosen.values()];
+  const fw = db.firmware(modules.map((m) => ({ name: m.name, path: _inRoot(db, m.relPath) })));
+  const firmware: ResolvedFirmware[] = fw.files.map((f) => ({
+    path: f.realPath,
+    diskPath: db.host.diskPath(f.realPath),
+    links: f.path === f.realPath ? [] : [{ path: f.path, target: f.realPath }],
+    module: f.module,
+  }));
+  return { modules, firmware, builtin: [...builtin].sort(), warnings: [...warnings, ...fw.warnings] };
+}
+
+function _inRoot(db: KmodDb, rel: string): string {
+  return posix.join(db.kmoddir, rel);
+}
+
+/** A module's path relative to the module directory, as the image's modules.dep will name it. */
+function _relPath(db: KmodDb, inRoot: string): string {
+  const base = `${db.kmoddir}/`;
+  if (!inRoot.startsWith(base)) throw new BadModuleError(`module file ${inRoot} lies outside ${db.kmoddir}: rerun depmod`, inRoot);
+  return inRoot.slice(base.length);
+}

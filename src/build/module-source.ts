@@ -1,0 +1,42 @@
+// What plan assembly needs from the kernel-module database (implemented over src/kmod by
+// kmod-module-source.ts). Keeps assembly independent of how modules are resolved.
+
+export interface ModuleRequest {
+  /** Module name, alias, or "=DIR" for every module under kernel/DIR. */
+  name: string;
+  why: string;
+  /** A missing optional request is skipped; a missing required one is an error. */
+  optional: boolean;
+}
+
+export interface ResolvedModuleFile {
+  name: string;
+  /** Path relative to /lib/modules/KVER, as modules.dep names it (possibly compressed: .ko.xz). */
+  relPath: string;
+  /** Where to read it on the build machine. */
+  diskPath: string;
+  reasons: string[];
+}
+
+export interface ResolvedFirmware {
+  /** Image path, e.g. /lib/firmware/intel/ibt-12.sfi.zst */
+  path: string;
+  diskPath: string;
+  /** Symlinks on the way, kept as symlinks. */
+  links: { path: string; target: string }[];
+  module: string;
+}
+
+export interface ModuleResolution {
+  modules: ResolvedModuleFile[];
+  firmware: ResolvedFirmware[];
+  builtin: string[];
+  warnings: string[];
+}
+
+export interface ModuleSource {
+  readonly kver: string;
+  resolve(requests: ModuleRequest[], omit: string[]): ModuleResolution;
+  /** depmod-format files (modules.dep, modules.alias, ...) for exactly these modules; keys are file names. */
+  subsetFiles(modules: ResolvedModuleFile[]): Map<string, string>;
+}

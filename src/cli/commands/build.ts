@@ -1,0 +1,28 @@
+import type { Command } from '@commander-js/extra-typings';
+import { withBuildFlags } from '../build-flags.js';
+
+export function registerBuild(program: Command): void {
+  withBuildFlags(program.command('build', { isDefault: true }).description('build an initramfs image (also: mkinitramfs-ts [options] [IMAGE [KVER]])'))
+    .argument('[image]', 'output image (dracut form)')
+    .argument('[kver]', 'kernel version (dracut form)')
+    .option('-f, --force', 'overwrite an existing image')
+    .option('--dry-run', 'plan only: print what the image would hold, write nothing')
+    .option('--json', 'with --dry-run: print the plan as JSON')
+    .action(async (image, kver, flags) => {
+      const { toBuildOptions } = await import('../build-flags.js');
+      const { planImage, writeImage } = await import('../../build/build-image.js');
+      const { formatPlan, planToJson } = await import('../../plan/format-plan.js');
+      const opts = toBuildOptions(flags, image, kver);
+      const planned = planImage(opts);
+      for (const w of planned.plan.warnings) process.stderr.write(`mkinitramfs-ts: warning: ${w}\n`);
+      if (flags.dryRun) {
+        process.stdout.write(flags.json ? `${JSON.stringify(planToJson(planned.plan), null, 2)}\n` : formatPlan(planned.plan));
+        return;
+      }
+      const result = await writeImage(planned, opts);
+      process.stderr.write(
+        `mkinitramfs-ts: wrote ${result.output} (${(result.size / 1048576).toFixed(1)} MiB, ${result.format}, ` +
+          `${planned.plan.entries.length} entries, ${planned.moduleCount} modules) in ${result.ms} ms\n`,
+      );
+    });
+}

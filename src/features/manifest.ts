@@ -1,0 +1,147 @@
+// A feature module's manifest (modules.d/<name>/module.toml), validated into a typed object.
+// Unknown keys and wrong types are errors naming the file and the key.
+import { parse, TomlError } from 'smol-toml';
+import { ConfigError } from '../errors.js';
+
+export const STAGES = ['cmdline', 'pre-trigger', 'initqueue', 'timeout', 'pre-mount', 'mount', 'pre-pivot', 'cleanup'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export interface FeatureFile {
+  /** A file in the feature's folder ... */
+  source?: string;
+  /** ... or a path in the sysroot to copy (with the libraries of an ELF). */
+  from_sysroot?: string;
+  path: string;
+  mode?: number;
+  optional: boolean;
+}
+
+export interface FeatureLink {
+  path: string;
+  target: string;
+  /** Only when this binary made it into the image. */
+  if_binary?: string;
+}
+
+export interface FeatureHook {
+  stage: Stage;
+  script: string;
+  order: number;
+}
+
+export interface FeatureManifest {
+  name: string;
+  /** The feature's folder on disk. */
+  dir: string;
+  /** The manifest file, for messages. */
+  file: string;
+  description: string;
+  /** always: every image; default: unless omitted; optional: only with --add (or when detected). */
+  include: 'always' | 'default' | 'optional';
+  depends: string[];
+  /** The drivers are only for generic images; host-only images get the detected ones instead. */
+  generic_only: boolean;
+  /** In generic images the feature is added by default only when these binaries exist in the sysroot. */
+  requires_binaries: string[];
+  kernel_modules: string[];
+  binaries: string[];
+  busybox_applets: string[];
+  files: FeatureFile[];
+  links: FeatureLink[];
+  hooks: FeatureHook[];
+}
+
+type Raw = Record<string, unknown>;
+
+const KEYS = new Set([
+  'description', 'include', 'depends', 'generic_only', 'requires_binaries', 'kernel_modules', 'binaries',
+  'busybox_applets', 'files', 'links', 'hooks',
+]);
+
+export function parseManifest(text: string, name: string, dir: string, file: string): FeatureManifest {
+  let raw: Raw;
+  try {
+    raw = parse(text) as Raw;
+  } catch (err) {
+    const line = err instanceof TomlError ? `:${err.line}` : '';
+    throw new ConfigError(`${file}${line}: invalid TOML: ${(err as Error).message.split('\n')[0]}`, file);
+  }
+  const bad = (key: string, problem: string): ConfigError => new ConfigError(`${file}: ${key}: ${problem}`, file);
+  for (const k of Object.keys(raw)) if (!KEYS.has(k)) throw bad(k, `unknown key (known: ${[...KEYS].join(', ')})`);
+
+  const str = (key: string, v: unknown, def?: string): string => {
+    if (v === undefined && def !== undefined) return def;
+    if (typeof v !== 'string') throw bad(key, 'must be a string');
+    return v;
+  };
+  const strList = (key: string): string[] => {
+    const v = raw[key];
+    if (v === undefined) return [];
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw bad(key, 'must be a list of strings');
+    return v as string[];
+  };
+  const tables = (key: string): Raw[] => {
+    const v = raw[key];
+    if (v === undefined) return [];
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'object' || x === null || Array.isArray(x)))
+      throw bad(key, `must be an array of tables ([[${key}]])`);
+    return v as Raw[];
+  };
+  const only = (key: string, t: Raw, allowed: string[]): void => {
+    for (const k of Object.keys(t)) if (!allowed.includes(k)) throw bad(`${key}.${k}`, `unknown key (known: ${allowed.join(', ')})`);
+  };
+
+  const include = str('include', raw['include'], 'optional');
+  if (include !== 'always' && include !== 'default' && include !== 'optional')
+    throw bad('include', 'must be "always", "default" or "optional"');
+  if (raw['generic_only'] !== undefined && typeof raw['generic_only'] !== 'boolean') throw bad('generic_only', 'must be true or false');
+
+  const files = tables('files').map((t, i): FeatureFile => {
+    only(`files[${i}]`, t, ['source', 'from_sysroot', 'path', 'mode', 'optional']);
+    const source = t['source'] === undefined ? undefined : str(`files[${i}].source`, t['source']);
+    const from = t['from_sysroot'] === undefined ? undefined : str(`files[${i}].from_sysroot`, t['from_sysroot']);
+    if ((source === undefined) === (from === undefined)) throw bad(`files[${i}]`, 'needs exactly one of source or from_sysroot');
+    if (source !== undefined && (source.includes('/') || source.startsWith('.'))) throw bad(`files[${i}].source`, 'must be a file name in the feature folder');
+    const mode = t['mode'];
+    if (mode !== undefined && (typeof mode !== 'number' || !Number.isInteger(mode) || mode < 0 || mode > 0o7777))
+      throw bad(`files[${i}].mode`, 'must be an integer mode such as 0o755');
+    const path = str(`files[${i}].path`, t['path'] ?? from);
+    if (!path.startsWith('/')) throw bad(`files[${i}].path`, 'must be an absolute path in the image');
+    return { source, from_sysroot: from, path, mode: mode as number | undefined, optional: t['optional'] === true };
+  });
+  const links = tables('links').map((t, i): FeatureLink => {
+    only(`links[${i}]`, t, ['path', 'target', 'if_binary']);
+    return {
+      path: str(`links[${i}].path`, t['path']),
+      target: str(`links[${i}].target`, t['target']),
+      if_binary: t['if_binary'] === undefined ? undefined : str(`links[${i}].if_binary`, t['if_binary']),
+    };
+  });
+  const hooks = tables('hooks').map((t, i): FeatureHook => {
+    only(`hooks[${i}]`, t, ['stage', 'script', 'order']);
+    const stage = str(`hooks[${i}].stage`, t['stage']);
+    if (!(STAGES as readonly string[]).includes(stage)) throw bad(`hooks[${i}].stage`, `unknown stage "${stage}" (stages: ${STAGES.join(', ')})`);
+    const order = t['order'] ?? 50;
+    if (typeof order !== 'number' || !Number.isInteger(order) || order < 0 || order > 99) throw bad(`hooks[${i}].order`, 'must be an integer 0-99');
+    const script = str(`hooks[${i}].script`, t['script']);
+    if (script.includes('/')) throw bad(`hooks[${i}].script`, 'must be a file name in the feature folder');
+    return { stage: stage as Stage, script, order };
+  });
+
+  return {
+    name,
+    dir,
+    file,
+    description: str('description', raw['description']),
+    include,
+    depends: strList('depends'),
+    generic_only: raw['generic_only'] === true,
+    requires_binaries: strList('requires_binaries'),
+    kernel_modules: strList('kernel_modules'),
+    binaries: strList('binaries'),
+    busybox_applets: strList('busybox_applets'),
+    files,
+    links,
+    hooks,
+  };
+}

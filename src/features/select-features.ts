@@ -1,0 +1,51 @@
+// Which features go into an image: always + default (unless omitted) + added, closed over depends.
+// A default feature that names required binaries joins only when the sysroot has them.
+import { UnknownFeatureError } from '../errors.js';
+import type { FeatureManifest } from './manifest.js';
+
+export interface FeatureSelection {
+  add: string[];
+  omit: string[];
+  hostonly: boolean;
+  /** Features the host-only detector found necessary (lvm, crypt, ...). */
+  detected?: string[];
+  hasBinary: (name: string) => boolean;
+}
+
+export interface SelectedFeature {
+  feature: FeatureManifest;
+  why: string;
+}
+
+export function selectFeatures(all: Map<string, FeatureManifest>, sel: FeatureSelection): SelectedFeature[] {
+  const known = (n: string, flag: string): FeatureManifest => {
+    const f = all.get(n);
+    if (!f) throw new UnknownFeatureError(`unknown feature '${n}' (${flag}); available: ${[...all.keys()].join(', ')}`);
+    return f;
+  };
+  for (const n of sel.omit) known(n, '--omit');
+  const chosen = new Map<string, string>();
+  const want = (n: string, why: string): void => {
+    if (!chosen.has(n)) chosen.set(n, why);
+  };
+  for (const f of all.values()) {
+    if (sel.omit.includes(f.name) && f.include !== 'always') continue;
+    if (f.include === 'always') want(f.name, 'always included');
+    else if (f.include === 'default' && f.requires_binaries.every(sel.hasBinary))
+      want(f.name, f.requires_binaries.length ? `default (sysroot has ${f.requires_binaries.join(', ')})` : 'default');
+  }
+  for (const n of sel.detected ?? []) if (!sel.omit.includes(n)) want(known(n, 'detected').name, 'detected on the host');
+  for (const n of sel.add) want(known(n, '--add').name, 'requested with --add');
+  // close over depends (an omitted dependency of a wanted feature is still needed)
+  const queue = [...chosen.keys()];
+  while (queue.length) {
+    const n = queue.shift() as string;
+    for (const d of known(n, `depends of ${n}`).depends) {
+      if (!chosen.has(d)) {
+        chosen.set(d, `needed by ${n}`);
+        queue.push(d);
+      }
+    }
+  }
+  return [...chosen.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([n, why]) => ({ feature: all.get(n) as FeatureManifest, why }));
+}

@@ -1,0 +1,27 @@
+// Printing a Plan: one line per entry for people, or JSON for tools.
+import type { Plan, PlanEntry } from './plan.js';
+
+export function entryToJson(e: PlanEntry): Record<string, unknown> {
+  const base: Record<string, unknown> = { path: e.path, type: e.type };
+  if ('mode' in e) base['mode'] = `0${e.mode.toString(8)}`;
+  if (e.type === 'file') {
+    if (e.source !== undefined) base['source'] = e.source;
+    else base['size'] = Buffer.byteLength(e.content ?? '');
+  }
+  if (e.type === 'symlink' || e.type === 'hardlink') base['target'] = e.target;
+  if (e.type === 'chardev' || e.type === 'blockdev') base['rdev'] = `${e.major}:${e.minor}`;
+  base['reasons'] = e.reasons;
+  return base;
+}
+
+export function planToJson(plan: Plan): Record<string, unknown> {
+  return { kver: plan.kver, entries: plan.entries.map(entryToJson), early: plan.early.map(entryToJson), warnings: plan.warnings };
+}
+
+export function formatPlan(plan: Plan): string {
+  const lines = plan.entries.map((e) => {
+    const what = e.type === 'symlink' ? ` -> ${e.target}` : e.type === 'file' && e.source ? ` <- ${e.source}` : '';
+    return `${e.type.padEnd(8)} ${e.path}${what}    # ${e.reasons[0]?.why ?? ''}`;
+  });
+  return `${lines.join('\n')}\n`;
+}
