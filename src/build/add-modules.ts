@@ -11,7 +11,7 @@ export function addModules(plan: PlanBuilder, source: ModuleSource, requests: Mo
       path: `${base}/${m.relPath}`,
       mode: 0o644,
       source: m.diskPath,
-      reasons: m.reasons.map((r) => ({ why: `module ${m.name}: ${r}`, via: m.name })),
+      reasons: m.reasons.map((r) => ({ why: r, via: m.name })),
     });
   }
   for (const fw of res.firmware) {

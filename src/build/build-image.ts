@@ -3,6 +3,7 @@
 import { defaultCompression } from '../compress/compress.js';
 import { formatCompressSpec, parseCompressSpec } from '../compress/compress-spec.js';
 import { requireKernelSupport } from '../compress/kernel-support.js';
+import { NotBootableError } from '../errors.js';
 import { findExecutable } from '../elf/library-resolver.js';
 import { loadFeatures } from '../features/load-features.js';
 import { selectFeatures, type SelectedFeature } from '../features/select-features.js';
@@ -28,7 +29,11 @@ export function planImage(opts: BuildOptions): PlannedImage {
   const host = new FsHost({ root: opts.sysroot, sysfs: opts.sysfs, procfs: opts.procfs });
   const modules = openModuleSource(host, opts.kver, opts.kmoddir);
   const hostOnly = opts.hostonly ? hostOnlyInputs(host, modules) : undefined;
-  const features = selectFeatures(loadFeatures(host), {
+  const available = loadFeatures(host);
+  for (const f of hostOnly?.features ?? [])
+    if (!available.has(f))
+      throw new NotBootableError(`the root file system needs the '${f}' feature (detected on this host), which is not installed: add its modules.d folder or build with --no-hostonly`);
+  const features = selectFeatures(available, {
     add: opts.add,
     omit: opts.omit,
     hostonly: opts.hostonly,

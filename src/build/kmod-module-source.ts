@@ -14,6 +14,8 @@ export function openModuleSource(host: Host, kver: string, kmoddir?: string): Mo
   return {
     kver,
     resolve: (requests, omit) => _resolve(db, requests, omit),
+    resolveAlias: (alias) => db.resolveAlias(alias),
+    isBuiltin: (name) => db.isBuiltin(name),
     subsetFiles: (modules) => {
       const out = new Map<string, string>();
       for (const [name, content] of subsetDbOf(db, modules.map((m) => m.name)))
@@ -54,7 +56,8 @@ function _resolve(db: KmodDb, requests: ModuleRequest[], omit: string[]): Module
         warnings.push(`module ${m.name} is omitted (--omit-drivers) but ${r.name} needs it`);
         continue;
       }
-      const reasons = m.reasons.map((why) => (why === 'requested' || why.startsWith('alias ') ? `${why} by ${r.why}` : `${why} (for ${r.name}, ${r.why})`));
+      // "jbd2 ← depends of ext4 ← fs-ext4 of / (ext4 UUID=…)": explain prints these chains as they are
+      const reasons = m.reasons.map((why) => (why === 'requested' || why.startsWith('alias ') ? r.why : `${why} ← ${r.why}`));
       const have = chosen.get(m.name);
       if (have) {
         for (const why of reasons) if (!have.reasons.includes(why)) have.reasons.push(why);

@@ -37,6 +37,9 @@ export interface ModuleResolution {
 export interface ModuleSource {
   readonly kver: string;
   resolve(requests: ModuleRequest[], omit: string[]): ModuleResolution;
+  /** Module names a hardware modalias (or any alias) resolves to in this kernel; built-ins included. */
+  resolveAlias(alias: string): string[];
+  isBuiltin(name: string): boolean;
   /** depmod-format files (modules.dep, modules.alias, ...) for exactly these modules; keys are file names. */
   subsetFiles(modules: ResolvedModuleFile[]): Map<string, string>;
 }

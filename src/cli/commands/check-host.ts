@@ -1,0 +1,48 @@
+import type { Command } from '@commander-js/extra-typings';
+
+export function registerCheckHost(program: Command): void {
+  program
+    .command('check-host')
+    .description('compare a host-only image with this host: new devices, and the drivers it would lack to boot')
+    .argument('[image]', 'the image (default /boot/initrd.img-$(uname -r))')
+    .option('--sysroot <dir>', 'the root whose kernel modules map devices to drivers', '/')
+    .option('--sysfs <dir>', 'read a captured sysfs tree instead of this host\'s /sys', '/sys')
+    .option('--procfs <dir>', 'read a captured procfs tree instead of this host\'s /proc', '/proc')
+    .option('--json', 'print JSON')
+    .action(async (image, flags) => {
+      const { release } = await import('node:os');
+      const { FsHost } = await import('../../host/fs-host.js');
+      const { detectHost } = await import('../../detect/detect-host.js');
+      const { loadImage } = await import('../../inspect/load-image.js');
+      const { fileBytes } = await import('../../inspect/cat-file.js');
+      const { imageModules } = await import('../../inspect/image-modules.js');
+      const { openModuleSource } = await import('../../build/kmod-module-source.js');
+      const { checkHost, parseHostRecord } = await import('../../hostonly/check-host.js');
+      const { HOST_RECORD } = await import('../../build/host-only-inputs.js');
+      const { ExitCode, NotFoundError } = await import('../../errors.js');
+      const path = image ?? `/boot/initrd.img-${release()}`;
+      const img = await loadImage(path);
+      let text: string;
+      try {
+        text = fileBytes(img, HOST_RECORD).toString('utf8');
+      } catch (err) {
+        if (!(err instanceof NotFoundError)) throw err;
+        process.stdout.write(`${path} is not a host-only image (no ${HOST_RECORD}); it carries generic drivers\n`);
+        return;
+      }
+      const record = parseHostRecord(text, path);
+      const host = new FsHost({ root: flags.sysroot, sysfs: flags.sysfs, procfs: flags.procfs });
+      const result = checkHost(record, detectHost(host), new Set(imageModules(img.tree).map((m) => m.name)), openModuleSource(host, record.kver));
+      if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      else {
+        const out: string[] = [`${path}: built for kernel ${record.kver}, ${record.cmdline}`];
+        if (result.rootChanged) out.push(`root changed: ${result.rootChanged}`);
+        out.push(result.newDevices.length ? `new devices since the build (${result.newDevices.length}):` : 'no new devices since the build');
+        for (const d of result.newDevices) out.push(`  ${d}`);
+        out.push(result.lacking.length ? `the image lacks drivers this host needs to boot:` : 'the image has every driver this host needs to boot');
+        for (const l of result.lacking) out.push(`  ${l.module} ← ${l.why}`);
+        process.stdout.write(`${out.join('\n')}\n`);
+      }
+      if (result.lacking.length || result.rootChanged) process.exitCode = ExitCode.notBootable;
+    });
+}

@@ -1,0 +1,25 @@
+import type { Command } from '@commander-js/extra-typings';
+import { withBuildFlags } from '../build-flags.js';
+
+export function registerExplain(program: Command): void {
+  withBuildFlags(program.command('explain').description('say why each file or module is in the image (the chain that put it there)'))
+    .argument('[what...]', 'image paths or module names; none: the whole plan grouped by reason')
+    .option('--json', 'print JSON')
+    .action(async (what, flags) => {
+      const { toBuildOptions } = await import('../build-flags.js');
+      const { planImage } = await import('../../build/build-image.js');
+      const { explainLines, explainPlan, findEntries } = await import('../../plan/explain.js');
+      const { entryToJson } = await import('../../plan/format-plan.js');
+      const { NotFoundError } = await import('../../errors.js');
+      const { plan } = planImage(toBuildOptions(flags));
+      if (what.length === 0) {
+        process.stdout.write(flags.json ? `${JSON.stringify(plan.entries.map(entryToJson), null, 2)}\n` : explainPlan(plan));
+        return;
+      }
+      const found = what.map((q) => ({ q, entries: findEntries(plan, q) }));
+      const missing = found.filter((f) => f.entries.length === 0).map((f) => f.q);
+      if (flags.json) process.stdout.write(`${JSON.stringify(found.map((f) => ({ query: f.q, entries: f.entries.map(entryToJson) })), null, 2)}\n`);
+      else for (const f of found) for (const e of f.entries) process.stdout.write(`${explainLines(e).join('\n')}\n`);
+      if (missing.length) throw new NotFoundError(`not in the image: ${missing.join(', ')}`);
+    });
+}
