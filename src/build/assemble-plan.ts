@@ -2,6 +2,8 @@
 // Reads the sysroot only through Host; writes nothing.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { NotBootableError } from '../errors.js';
+import { runInstallScript, type ScriptEnv } from '../features/feature-scripts.js';
 import type { SelectedFeature } from '../features/select-features.js';
 import type { Host } from '../host/host.js';
 import type { Plan } from '../plan/plan.js';
@@ -30,6 +32,8 @@ export interface AssembleInput {
   rootTimeout?: number;
   /** Extra inline files (e.g. the host-only record). */
   extraFiles?: { path: string; content: string; why: string }[];
+  /** Environment of features' install scripts. */
+  scriptEnv?: ScriptEnv;
 }
 
 export function assemblePlan(input: AssembleInput): Plan {
@@ -49,7 +53,7 @@ export function assemblePlan(input: AssembleInput): Plan {
       } else if (f.from_sysroot !== undefined) {
         if (!host.exists(f.from_sysroot)) {
           if (f.optional) continue;
-          throw new Error(`${feature.file}: ${f.from_sysroot} not found in ${host.root}`);
+          throw new NotBootableError(`feature ${feature.name} needs ${f.from_sysroot}, which is not in ${host.root} (${feature.file})`);
         }
         addSysrootFiles(host, plan, [f.from_sysroot], fwhy);
       }
@@ -66,6 +70,19 @@ export function assemblePlan(input: AssembleInput): Plan {
       plan.add({ type: 'symlink', path: l.path, target: l.target, reasons: [{ why: fwhy }] });
     }
     applets.push(...feature.busybox_applets);
+    if (feature.install_script && input.scriptEnv) {
+      const swhy = `${fwhy} (${feature.install_script})`;
+      for (const d of runInstallScript(feature, input.scriptEnv)) {
+        if (d.kind === 'module') requests.push({ name: d.name, optional: d.optional, why: swhy });
+        else if (d.kind === 'symlink') plan.add({ type: 'symlink', path: d.path, target: d.target, reasons: [{ why: swhy }] });
+        else if (d.kind === 'dir') plan.add({ type: 'dir', path: d.path, mode: 0o755, reasons: [{ why: swhy }] });
+        else if (d.kind === 'binary') {
+          const found = findBinaries(host, [`${d.name}${d.optional ? '?' : ''}`], swhy);
+          if (found.size) addSysrootFiles(host, plan, [...found.values()], swhy);
+        } else if (host.exists(d.name)) addSysrootFiles(host, plan, [d.name], swhy);
+        else if (!d.optional) throw new NotBootableError(`${swhy} wants ${d.name}, which is not in ${host.root}`);
+      }
+    }
     if (!(feature.generic_only && input.hostonly)) {
       for (const m of feature.kernel_modules) {
         const optional = m.endsWith('?');

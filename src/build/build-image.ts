@@ -5,10 +5,12 @@ import { formatCompressSpec, parseCompressSpec } from '../compress/compress-spec
 import { requireKernelSupport } from '../compress/kernel-support.js';
 import { NotBootableError } from '../errors.js';
 import { findExecutable } from '../elf/library-resolver.js';
+import { runCheckScript } from '../features/feature-scripts.js';
 import { loadFeatures } from '../features/load-features.js';
 import { selectFeatures, type SelectedFeature } from '../features/select-features.js';
 import { FsHost } from '../host/fs-host.js';
 import type { Host } from '../host/host.js';
+import { verifyImage } from '../inspect/verify/verify-image.js';
 import { writeImageAtomically } from '../output/atomic-write.js';
 import { microcodeEntries } from '../pack/microcode.js';
 import { packImage } from '../pack/pack-image.js';
@@ -29,6 +31,7 @@ export function planImage(opts: BuildOptions): PlannedImage {
   const host = new FsHost({ root: opts.sysroot, sysfs: opts.sysfs, procfs: opts.procfs });
   const modules = openModuleSource(host, opts.kver, opts.kmoddir);
   const hostOnly = opts.hostonly ? hostOnlyInputs(host, modules) : undefined;
+  const scriptEnv = { sysroot: opts.sysroot, kver: opts.kver, hostonly: opts.hostonly };
   const available = loadFeatures(host);
   for (const f of hostOnly?.features ?? [])
     if (!available.has(f))
@@ -39,6 +42,7 @@ export function planImage(opts: BuildOptions): PlannedImage {
     hostonly: opts.hostonly,
     detected: hostOnly?.features,
     hasBinary: (name) => findExecutable(host, name) !== undefined,
+    applies: (f) => runCheckScript(f, scriptEnv),
   });
   const plan = assemblePlan({
     host,
@@ -54,6 +58,7 @@ export function planImage(opts: BuildOptions): PlannedImage {
     kernelCmdline: [hostOnly?.cmdline ?? '', opts.kernelCmdline].filter((s) => s).join(' '),
     rootTimeout: opts.rootTimeout,
     extraFiles: hostOnly?.files,
+    scriptEnv,
   });
   if (opts.earlyMicrocode) {
     plan.early = microcodeEntries(host);
@@ -70,17 +75,40 @@ export interface WriteResult {
   ms: number;
 }
 
-export async function writeImage(planned: PlannedImage, opts: BuildOptions): Promise<WriteResult> {
+export interface WriteHooks {
+  /** Called as each phase starts; the returned function ends it with a detail line. */
+  phase?: (name: 'pack' | 'compress' | 'write') => (detail?: string) => void;
+  /** Run the static bootability check on the finished temp file before it replaces the target. */
+  verify?: boolean;
+}
+
+export async function writeImage(planned: PlannedImage, opts: BuildOptions, hooks: WriteHooks = {}): Promise<WriteResult> {
   const t0 = Date.now();
+  const phase = hooks.phase ?? (() => () => undefined);
   const spec = opts.compress ? parseCompressSpec(opts.compress) : defaultCompression();
   const support = requireKernelSupport(planned.host, opts.kver, spec.format);
-  if (support.warning) process.stderr.write(`mkinitramfs-ts: warning: ${support.warning}\n`);
+  if (support.warning) planned.plan.warnings.push(support.warning);
+  const done = phase('compress');
   const packed = await packImage(planned.plan, { mtime: opts.mtime, compression: spec });
-  await writeImageAtomically(opts.output, packed.parts, { force: opts.force });
+  done(`${(packed.mainSize / 1048576).toFixed(1)} MiB → ${(packed.compressedSize / 1048576).toFixed(1)} MiB ${formatCompressSpec(spec)}`);
+  const written = phase('write');
+  await writeImageAtomically(opts.output, packed.parts, {
+    force: opts.force,
+    verify: hooks.verify === false ? undefined : (temp) => verifyTemp(temp, opts.kver),
+  });
+  written(opts.output);
   return {
     output: opts.output,
     size: packed.parts.reduce((n, p) => n + p.length, 0),
     format: formatCompressSpec(spec),
     ms: Date.now() - t0,
   };
+}
+
+/** The image must pass `verify` before it may replace a working one. */
+async function verifyTemp(temp: string, kver: string): Promise<void> {
+  const problems = await verifyImage(temp, { kver });
+  if (problems.length === 0) return;
+  const list = problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('; ');
+  throw new NotBootableError(`the new image failed verification, the old one is kept: ${list}`);
 }

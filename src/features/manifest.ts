@@ -49,13 +49,17 @@ export interface FeatureManifest {
   files: FeatureFile[];
   links: FeatureLink[];
   hooks: FeatureHook[];
+  /** Escape hatch: a build-time script in the folder; exit 0 includes a default feature, 1 leaves it out. */
+  check_script?: string;
+  /** Escape hatch: a build-time script whose stdout lines are directives folded into the plan. */
+  install_script?: string;
 }
 
 type Raw = Record<string, unknown>;
 
 const KEYS = new Set([
   'description', 'include', 'depends', 'generic_only', 'requires_binaries', 'kernel_modules', 'binaries',
-  'busybox_applets', 'files', 'links', 'hooks',
+  'busybox_applets', 'files', 'links', 'hooks', 'check_script', 'install_script',
 ]);
 
 export function parseManifest(text: string, name: string, dir: string, file: string): FeatureManifest {
@@ -128,7 +132,18 @@ export function parseManifest(text: string, name: string, dir: string, file: str
     return { stage: stage as Stage, script, order };
   });
 
+  const script = (key: string): string | undefined => {
+    if (raw[key] === undefined) return undefined;
+    const v = str(key, raw[key]);
+    if (v.includes('/')) throw bad(key, 'must be a file name in the feature folder');
+    return v;
+  };
+  const check_script = script('check_script');
+  const install_script = script('install_script');
+
   return {
+    ...(check_script ? { check_script } : {}),
+    ...(install_script ? { install_script } : {}),
     name,
     dir,
     file,

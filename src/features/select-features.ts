@@ -10,6 +10,8 @@ export interface FeatureSelection {
   /** Features the host-only detector found necessary (lvm, crypt, ...). */
   detected?: string[];
   hasBinary: (name: string) => boolean;
+  /** A default feature's check script decides whether it applies (see feature-scripts.ts). */
+  applies?: (feature: FeatureManifest) => boolean;
 }
 
 export interface SelectedFeature {
@@ -31,7 +33,7 @@ export function selectFeatures(all: Map<string, FeatureManifest>, sel: FeatureSe
   for (const f of all.values()) {
     if (sel.omit.includes(f.name) && f.include !== 'always') continue;
     if (f.include === 'always') want(f.name, 'always included');
-    else if (f.include === 'default' && f.requires_binaries.every(sel.hasBinary))
+    else if (f.include === 'default' && f.requires_binaries.every(sel.hasBinary) && (sel.applies?.(f) ?? true))
       want(f.name, f.requires_binaries.length ? `default (sysroot has ${f.requires_binaries.join(', ')})` : 'default');
   }
   for (const n of sel.detected ?? []) if (!sel.omit.includes(n)) want(known(n, 'detected').name, 'detected on the host');

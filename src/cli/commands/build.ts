@@ -8,21 +8,37 @@ export function registerBuild(program: Command): void {
     .option('-f, --force', 'overwrite an existing image')
     .option('--dry-run', 'plan only: print what the image would hold, write nothing')
     .option('--json', 'with --dry-run: print the plan as JSON')
+    .option('--no-verify', 'skip the static bootability check of the new image before it replaces the old one')
     .action(async (image, kver, flags) => {
       const { toBuildOptions } = await import('../build-flags.js');
       const { planImage, writeImage } = await import('../../build/build-image.js');
       const { formatPlan, planToJson } = await import('../../plan/format-plan.js');
-      const opts = toBuildOptions(flags, image, kver);
-      const planned = planImage(opts);
-      for (const w of planned.plan.warnings) process.stderr.write(`mkinitramfs-ts: warning: ${w}\n`);
-      if (flags.dryRun) {
-        process.stdout.write(flags.json ? `${JSON.stringify(planToJson(planned.plan), null, 2)}\n` : formatPlan(planned.plan));
-        return;
+      const { createOutput } = await import('../output.js');
+      const out = createOutput(flags);
+      try {
+        const opts = toBuildOptions(flags, image, kver, { warn: (m) => out.warn(m) });
+        const planning = out.phase('plan');
+        const planned = planImage(opts);
+        planning.done(`${planned.plan.entries.length} entries, ${planned.moduleCount} modules, features ${planned.features.map((f) => f.feature.name).join(' ')}`);
+        if (flags.dryRun) {
+          for (const w of planned.plan.warnings) out.warn(w);
+          process.stdout.write(flags.json ? `${JSON.stringify(planToJson(planned.plan), null, 2)}\n` : formatPlan(planned.plan));
+          return;
+        }
+        const result = await writeImage(planned, opts, {
+          verify: flags.verify,
+          phase: (name) => {
+            const p = out.phase(name);
+            return (detail) => p.done(detail);
+          },
+        });
+        for (const w of planned.plan.warnings) out.warn(w);
+        out.info(
+          `wrote ${result.output} (${(result.size / 1048576).toFixed(1)} MiB, ${result.format}, ` +
+            `${planned.plan.entries.length} entries, ${planned.moduleCount} modules) in ${result.ms} ms`,
+        );
+      } finally {
+        out.close();
       }
-      const result = await writeImage(planned, opts);
-      process.stderr.write(
-        `mkinitramfs-ts: wrote ${result.output} (${(result.size / 1048576).toFixed(1)} MiB, ${result.format}, ` +
-          `${planned.plan.entries.length} entries, ${planned.moduleCount} modules) in ${result.ms} ms\n`,
-      );
     });
 }
