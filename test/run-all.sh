@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# The one test command (README, CI): fetch the real test bed if needed, build, run every test.
+# The one test command (README, CI): fetch the real test bed if needed, build, typecheck, then every
+# test. Unit and real-input tests run in parallel workers; QEMU boot tests run one file at a time so
+# that the harness's limit of two VMs holds for the whole machine (CI has two cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash test/fixtures/fetch.sh
 npx tsc -p tsconfig.build.json
 npx tsc -p tsconfig.json --noEmit
-npx vitest run "$@"
+npx vitest run test/unit test/real "$@"
+npx vitest run --no-file-parallelism test/boot "$@"

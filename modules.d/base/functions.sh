@@ -111,8 +111,10 @@ coldplug() {
     _new="$_new $_a"
   done </run/initramfs/modalias.files
   [ -n "$_new" ] || return 0
+  # one modprobe for the whole round: it reads the module database once, not once per device
   set -f
-  for _a in $_new; do modprobe -q -b "$_a" 2>/dev/null; done
+  # shellcheck disable=SC2086 # one word per modalias, globbing off
+  modprobe -a -q -b $_new 2>/dev/null
   set +f
   # drivers named rd.driver.post are loaded after the first round
   if [ -z "$POST_DONE" ]; then
@@ -129,9 +131,30 @@ block_devices() {
   done </proc/partitions
 }
 
-# blkid_tag DEV TAG: the value of TAG (UUID, LABEL, TYPE, PARTUUID...) that blkid reports for DEV.
+# blkid_refresh: probe every block device with ONE blkid run, but only when the kernel's device list
+# changed since the last probe (/init calls it each round). blkid_tag answers from that snapshot.
+BLKID_CACHE=/run/initramfs/blkid.snapshot
+blkid_refresh() {
+  _parts=$(cat /proc/partitions)
+  [ "$_parts" = "$BLKID_PARTS" ] && [ -r "$BLKID_CACHE" ] && return 0
+  BLKID_PARTS=$_parts
+  blkid -c /dev/null >"$BLKID_CACHE.new" 2>/dev/null
+  block_devices | sed 's|^|/dev/|' >"$BLKID_CACHE.devs"
+  mv "$BLKID_CACHE.new" "$BLKID_CACHE"
+}
+
+# blkid_tag DEV TAG: the value of TAG (UUID, LABEL, TYPE, PARTUUID...) of DEV: from this round's
+# snapshot when DEV was probed then, else asked of blkid now (a device a hook just created).
 blkid_tag() {
-  blkid "$1" 2>/dev/null | sed -n "s/.* $2=\"\\([^\"]*\\)\".*/\\1/p"
+  _line=
+  if [ -r "$BLKID_CACHE.devs" ] && grep -qxF -- "$1" "$BLKID_CACHE.devs"; then
+    while IFS= read -r _l; do
+      case "$_l" in "$1: "*) _line=$_l; break ;; esac
+    done <"$BLKID_CACHE"
+  else
+    _line=$(blkid -c /dev/null "$1" 2>/dev/null)
+  fi
+  printf '%s\n' "$_line" | sed -n "s/.* $2=\"\([^\"]*\)\".*/\1/p"
 }
 
 # load_module NAME: modprobe NAME with its softdep pre/post modules first/after (busybox modprobe

@@ -42,6 +42,7 @@ start=$(uptime_s)
 ROOT_DEV=
 while :; do
   coldplug
+  blkid_refresh
   run_hooks initqueue
   [ -n "$ROOT_DEV" ] && break
   now=$(uptime_s)

@@ -1,0 +1,84 @@
+// npm run bench: speed and size next to the peers, measured in one run on this machine (compare
+// tools only within one run: load changes absolute figures). Boots are TCG, medians of 3.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI } from '../test/support/build-image.js';
+import { markerRootDisk } from '../test/support/disks.js';
+import { buildSysroot, kernelImage, kernelRoot, kmodDir, kver } from '../test/support/fixtures.js';
+import { bootVm, INIT_STARTED, markerMs } from '../test/support/qemu.js';
+import { benchKmod } from './bench/kmod.js';
+import { dracut, initramfsTools, type PeerRun } from './bench/peers.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'mkinitramfs-ts-bench-'));
+const rows: string[][] = [];
+const row = (...cells: (string | number)[]): void => {
+  rows.push(cells.map(String));
+  console.error(cells.join('  '));
+};
+const mib = (b: number): string => `${(b / 1048576).toFixed(1)} MiB`;
+const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+function ours(name: string, args: string[]): PeerRun & { path: string } {
+  const out = join(scratch, `${name}.img`);
+  const samples: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now();
+    execFileSync(process.execPath, [CLI, 'build', '--sysroot', buildSysroot(), '--kver', kver(), '-o', out, '-f', '-q', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    samples.push(performance.now() - t);
+  }
+  return { ms: median(samples), bytes: statSync(out).size, path: out };
+}
+
+async function bootTimes(image: string, uuid: string, disk: string): Promise<{ toRoot: number; initToRoot: number }> {
+  const toRoot: number[] = [];
+  const initToRoot: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const marker = /MARKER:bench /;
+    const r = await bootVm({ kernel: kernelImage(), initrd: image, append: `root=UUID=${uuid} quiet`, disks: [{ file: disk, bus: 'virtio-blk' }], until: [marker], timeoutMs: 300_000 });
+    if (!r.matched) throw new Error(`bench boot of ${image} failed; log in ${r.logFile}`);
+    const root = markerMs(r, marker) as number;
+    toRoot.push(root);
+    initToRoot.push(root - (markerMs(r, INIT_STARTED) ?? 0));
+  }
+  return { toRoot: median(toRoot), initToRoot: median(initToRoot) };
+}
+
+async function main(): Promise<void> {
+  for (const r of await benchKmod(kernelRoot(), kver())) row('kmod', r.name, `${r.ms.toFixed(0)} ms`, r.note ?? '');
+
+  const generic = ours('generic', ['-N']);
+  row('generic', 'mkinitramfs-ts -N', s(generic.ms), mib(generic.bytes));
+  const hostonly = ours('hostonly', ['-H', '--sysfs', '/sys', '--procfs', '/proc']);
+  row('host-only', 'mkinitramfs-ts -H (this VM: virtio-blk, ext4)', s(hostonly.ms), mib(hostonly.bytes));
+
+  const dGeneric = dracut(kver(), kmodDir(), join(scratch, 'dracut-generic.img'), false);
+  row('generic', 'dracut --no-hostonly', s(dGeneric.ms), mib(dGeneric.bytes), `${(dGeneric.ms / generic.ms).toFixed(0)}× slower`);
+  const iMost = initramfsTools(kver(), kernelRoot(), kmodDir(), scratch, 'most', join(scratch, 'itools-most.img'));
+  row('generic', 'initramfs-tools MODULES=most', s(iMost.ms), mib(iMost.bytes), `${(iMost.ms / generic.ms).toFixed(0)}× slower`);
+  const dHost = dracut(kver(), kmodDir(), join(scratch, 'dracut-hostonly.img'), true);
+  row('host-only', 'dracut --hostonly', s(dHost.ms), mib(dHost.bytes));
+  const iDep = initramfsTools(kver(), kernelRoot(), kmodDir(), scratch, 'dep', join(scratch, 'itools-dep.img'));
+  row('host-only', 'initramfs-tools MODULES=dep', s(iDep.ms), mib(iDep.bytes));
+
+  const uuid = '5e1f0000-0000-4000-8000-00000000be0c';
+  const disk = await markerRootDisk({ uuid, label: 'bench', marker: 'bench' });
+  for (const [name, path] of [
+    ['mkinitramfs-ts -N', generic.path],
+    ['dracut --no-hostonly', join(scratch, 'dracut-generic.img')],
+    ['initramfs-tools MODULES=most', join(scratch, 'itools-most.img')],
+  ] as const) {
+    const t = await bootTimes(path, uuid, disk);
+    row('boot (TCG, median of 3)', name, `qemu start → root: ${s(t.toRoot)}`, `/init → root: ${s(t.initToRoot)}`);
+  }
+  console.log('\n| what | tool | figure | figure |\n| --- | --- | --- | --- |');
+  for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
