@@ -88,11 +88,11 @@ stage_break() {
 
 # Modules named on the command line or in the image config are loaded before coldplug, in order.
 load_forced_drivers() {
+  set -f
   for _m in $(getargs rd.driver.blacklist) $(getargs modprobe.blacklist); do
     mkdir -p /etc/modprobe.d
     echo "blacklist $_m" >>/etc/modprobe.d/cmdline-blacklist.conf
   done
-  set -f
   for _m in $FORCE_DRIVERS $(getargs rd.driver.pre); do
     modprobe -b "$_m" 2>/dev/null || warn "cannot load forced driver $_m"
   done
@@ -119,7 +119,9 @@ coldplug() {
   # drivers named rd.driver.post are loaded after the first round
   if [ -z "$POST_DONE" ]; then
     POST_DONE=1
+    set -f
     for _m in $(getargs rd.driver.post); do modprobe -b "$_m" || warn "cannot load $_m"; done
+    set +f
   fi
 }
 

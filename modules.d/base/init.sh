@@ -46,7 +46,8 @@ while :; do
   run_hooks initqueue
   [ -n "$ROOT_DEV" ] && break
   now=$(uptime_s)
-  if [ $((now - start)) -ge "$timeout_s" ]; then
+  # rd.timeout=0 waits for ever, as with dracut
+  if [ "$timeout_s" -gt 0 ] && [ $((now - start)) -ge "$timeout_s" ]; then
     run_hooks timeout
     [ -n "$ROOT_DEV" ] && break
     emergency "no device matched root=$(getarg root) after ${timeout_s}s" root-timeout

@@ -4,8 +4,11 @@ set -f
 for _w in $CMDLINE; do case "$_w" in ro) _mode=ro ;; rw) _mode=rw ;; esac; done
 set +f
 _flags=$(getarg rootflags) || _flags=
-_type=${ROOT_FSTYPE:+-t $ROOT_FSTYPE}
-# shellcheck disable=SC2086 # _type is either empty or "-t TYPE" with TYPE from blkid/rootfstype (no spaces)
-if ! mount $_type -o "$_mode${_flags:+,$_flags}" "$ROOT_DEV" /sysroot; then
+if [ -n "$ROOT_FSTYPE" ]; then
+  mount -t "$ROOT_FSTYPE" -o "$_mode${_flags:+,$_flags}" "$ROOT_DEV" /sysroot
+else
+  mount -o "$_mode${_flags:+,$_flags}" "$ROOT_DEV" /sysroot
+fi
+if ! is_mounted /sysroot; then
   emergency "cannot mount $ROOT_DEV (${ROOT_FSTYPE:-unknown type}) on /sysroot with options $_mode${_flags:+,$_flags}: $(dmesg | tail -n 3 | tr '\n' ' ')" mount
 fi

@@ -2,7 +2,8 @@
 // Reads the sysroot only through Host; writes nothing.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NotBootableError } from '../errors.js';
+import { ConfigError, NotBootableError } from '../errors.js';
+import type { FeatureManifest } from '../features/manifest.js';
 import { runInstallScript, type ScriptEnv } from '../features/feature-scripts.js';
 import type { SelectedFeature } from '../features/select-features.js';
 import type { Host } from '../host/host.js';
@@ -48,8 +49,7 @@ export function assemblePlan(input: AssembleInput): Plan {
     const fwhy = `feature ${feature.name}`;
     for (const f of feature.files) {
       if (f.source !== undefined) {
-        const disk = join(feature.dir, f.source);
-        plan.add({ type: 'file', path: f.path, mode: f.mode ?? 0o644, content: readFileSync(disk), reasons: [{ why: fwhy }] });
+        plan.add({ type: 'file', path: f.path, mode: f.mode ?? 0o644, content: _featureFile(feature, f.source), reasons: [{ why: fwhy }] });
       } else if (f.from_sysroot !== undefined) {
         if (!host.exists(f.from_sysroot)) {
           if (f.optional) continue;
@@ -60,7 +60,7 @@ export function assemblePlan(input: AssembleInput): Plan {
     }
     for (const h of feature.hooks) {
       const path = `/lib/mkinitramfs-ts/hooks/${h.stage}/${String(h.order).padStart(2, '0')}-${feature.name}-${h.script}`;
-      plan.add({ type: 'file', path, mode: 0o644, content: readFileSync(join(feature.dir, h.script)), reasons: [{ why: `${fwhy}, ${h.stage} hook` }] });
+      plan.add({ type: 'file', path, mode: 0o644, content: _featureFile(feature, h.script), reasons: [{ why: `${fwhy}, ${h.stage} hook` }] });
     }
     const bins = findBinaries(host, feature.binaries, `feature ${feature.name}`);
     if (bins.size) addSysrootFiles(host, plan, [...bins.values()], fwhy);
@@ -130,4 +130,13 @@ function imageConf(input: AssembleInput): string {
   ];
   if (input.rootTimeout !== undefined) lines.push(`ROOT_TIMEOUT=${shellQuote(String(input.rootTimeout))}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** A file a manifest names in its own folder; missing is the manifest's error, not an internal one. */
+function _featureFile(feature: FeatureManifest, name: string): Buffer {
+  try {
+    return readFileSync(join(feature.dir, name));
+  } catch {
+    throw new ConfigError(`${feature.file}: names ${name}, which is not in ${feature.dir}`, feature.file);
+  }
 }

@@ -34,7 +34,7 @@ export function hostOnlyInputsFromFacts(facts: HostFacts, modules: ModuleSource)
   };
   const hardware = (chain: AncestorFact[], tail: string): void => {
     for (const a of chain) {
-      if (a.modalias) for (const m of modules.resolveAlias(a.modalias)) want(m, `modalias ${a.modalias} of ${a.sysPath} ← ${tail}`);
+      if (a.modalias) for (const m of _driversOf(a, a.modalias, modules)) want(m, `modalias ${a.modalias} of ${a.sysPath} ← ${tail}`);
       if (a.driverModule) want(a.driverModule, `driver ${a.driver ?? a.driverModule} of ${a.sysPath} ← ${tail}`);
     }
   };
@@ -91,6 +91,25 @@ export function hostOnlyInputsFromFacts(facts: HostFacts, modules: ModuleSource)
     cmdline: line,
     files: [{ path: HOST_RECORD, content: `${JSON.stringify(record, null, 1)}\n`, why: 'generated: what this host-only image was built for (check-host compares it)' }],
   };
+}
+
+/**
+ * The target's modules for a device's modalias, narrowed to the driver bound on the host when there
+ * is one: serio:ty06… (an AT keyboard) also matches serio_raw, but atkbd drives it, and atkbd is
+ * built in. A bound driver the target has neither as a candidate nor built in narrows nothing.
+ */
+function _driversOf(a: AncestorFact, modalias: string, modules: ModuleSource): string[] {
+  const candidates = modules.resolveAlias(modalias);
+  if (a.driver === undefined) return candidates;
+  const bound = new Set([a.driverModule, a.driver].filter((n): n is string => n !== undefined).map(_modname));
+  const served = candidates.filter((m) => bound.has(_modname(m)));
+  if (served.length > 0) return served;
+  if ([...bound].some((n) => modules.isBuiltin(n))) return [];
+  return candidates;
+}
+
+function _modname(name: string): string {
+  return name.replace(/-/g, '_');
 }
 
 /** "/ (ext4 UUID=…)" */

@@ -13,17 +13,20 @@ const NAME = /^[a-z0-9][a-z0-9._-]*$/;
 
 /** Every available feature by name, the highest-precedence folder winning. */
 export function loadFeatures(host: Host, builtinDir = BUILTIN_MODULES_D): Map<string, FeatureManifest> {
-  const dirs: string[] = [];
-  for (const d of SYSROOT_MODULES_D) if (host.stat(d)?.isDirectory()) dirs.push(host.diskPath(d));
-  dirs.push(builtinDir);
   const out = new Map<string, FeatureManifest>();
-  for (const base of dirs) {
-    if (!existsSync(base)) continue;
-    for (const name of readdirSync(base).sort()) {
-      if (out.has(name) || !NAME.test(name)) continue;
-      const file = join(base, name, 'module.toml');
-      if (!existsSync(file)) continue;
-      out.set(name, parseManifest(readFileSync(file, 'utf8'), name, join(base, name), file));
+  // the sysroot's folders, read through the Host so symlinks resolve inside the sysroot
+  for (const d of SYSROOT_MODULES_D) {
+    for (const name of host.readdir(d)) {
+      if (out.has(name) || !NAME.test(name) || !host.stat(`${d}/${name}/module.toml`)?.isFile()) continue;
+      const file = host.diskPath(`${d}/${name}/module.toml`);
+      out.set(name, parseManifest(host.readText(`${d}/${name}/module.toml`), name, host.diskPath(`${d}/${name}`), file));
+    }
+  }
+  if (existsSync(builtinDir)) {
+    for (const name of readdirSync(builtinDir).sort()) {
+      const file = join(builtinDir, name, 'module.toml');
+      if (out.has(name) || !NAME.test(name) || !existsSync(file)) continue;
+      out.set(name, parseManifest(readFileSync(file, 'utf8'), name, join(builtinDir, name), file));
     }
   }
   return out;

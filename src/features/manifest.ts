@@ -43,6 +43,8 @@ export interface FeatureManifest {
   generic_only: boolean;
   /** In generic images the feature is added by default only when these binaries exist in the sysroot. */
   requires_binaries: string[];
+  /** Host-only images get this feature only when the detector finds its stack on the host (lvm, crypt...). */
+  when_detected: boolean;
   kernel_modules: string[];
   binaries: string[];
   busybox_applets: string[];
@@ -58,7 +60,7 @@ export interface FeatureManifest {
 type Raw = Record<string, unknown>;
 
 const KEYS = new Set([
-  'description', 'include', 'depends', 'generic_only', 'requires_binaries', 'kernel_modules', 'binaries',
+  'description', 'include', 'depends', 'generic_only', 'when_detected', 'requires_binaries', 'kernel_modules', 'binaries',
   'busybox_applets', 'files', 'links', 'hooks', 'check_script', 'install_script',
 ]);
 
@@ -98,7 +100,8 @@ export function parseManifest(text: string, name: string, dir: string, file: str
   const include = str('include', raw['include'], 'optional');
   if (include !== 'always' && include !== 'default' && include !== 'optional')
     throw bad('include', 'must be "always", "default" or "optional"');
-  if (raw['generic_only'] !== undefined && typeof raw['generic_only'] !== 'boolean') throw bad('generic_only', 'must be true or false');
+  for (const k of ['generic_only', 'when_detected'])
+    if (raw[k] !== undefined && typeof raw[k] !== 'boolean') throw bad(k, 'must be true or false');
 
   const files = tables('files').map((t, i): FeatureFile => {
     only(`files[${i}]`, t, ['source', 'from_sysroot', 'path', 'mode', 'optional']);
@@ -111,6 +114,7 @@ export function parseManifest(text: string, name: string, dir: string, file: str
       throw bad(`files[${i}].mode`, 'must be an integer mode such as 0o755');
     const path = str(`files[${i}].path`, t['path'] ?? from);
     if (!path.startsWith('/')) throw bad(`files[${i}].path`, 'must be an absolute path in the image');
+    if (t['optional'] !== undefined && typeof t['optional'] !== 'boolean') throw bad(`files[${i}].optional`, 'must be true or false');
     return { source, from_sysroot: from, path, mode: mode as number | undefined, optional: t['optional'] === true };
   });
   const links = tables('links').map((t, i): FeatureLink => {
@@ -128,7 +132,8 @@ export function parseManifest(text: string, name: string, dir: string, file: str
     const order = t['order'] ?? 50;
     if (typeof order !== 'number' || !Number.isInteger(order) || order < 0 || order > 99) throw bad(`hooks[${i}].order`, 'must be an integer 0-99');
     const script = str(`hooks[${i}].script`, t['script']);
-    if (script.includes('/')) throw bad(`hooks[${i}].script`, 'must be a file name in the feature folder');
+    if (script.includes('/') || !/^[A-Za-z0-9][A-Za-z0-9._-]*\.sh$/.test(script))
+      throw bad(`hooks[${i}].script`, 'must be a file name ending in .sh in the feature folder (/init sources hooks/STAGE/*.sh)');
     return { stage: stage as Stage, script, order };
   });
 
@@ -151,6 +156,7 @@ export function parseManifest(text: string, name: string, dir: string, file: str
     include,
     depends: strList('depends'),
     generic_only: raw['generic_only'] === true,
+    when_detected: raw['when_detected'] === true,
     requires_binaries: strList('requires_binaries'),
     kernel_modules: strList('kernel_modules'),
     binaries: strList('binaries'),

@@ -33,6 +33,7 @@ export function selectFeatures(all: Map<string, FeatureManifest>, sel: FeatureSe
   for (const f of all.values()) {
     if (sel.omit.includes(f.name) && f.include !== 'always') continue;
     if (f.include === 'always') want(f.name, 'always included');
+    else if (sel.hostonly && f.when_detected) continue; // joins below only if the detector found its stack
     else if (f.include === 'default' && f.requires_binaries.every(sel.hasBinary) && (sel.applies?.(f) ?? true))
       want(f.name, f.requires_binaries.length ? `default (sysroot has ${f.requires_binaries.join(', ')})` : 'default');
   }
@@ -42,7 +43,8 @@ export function selectFeatures(all: Map<string, FeatureManifest>, sel: FeatureSe
   const queue = [...chosen.keys()];
   while (queue.length) {
     const n = queue.shift() as string;
-    for (const d of known(n, `depends of ${n}`).depends) {
+    for (const d of (all.get(n) as FeatureManifest).depends) {
+      known(d, `depends of ${n}`);
       if (!chosen.has(d)) {
         chosen.set(d, `needed by ${n}`);
         queue.push(d);

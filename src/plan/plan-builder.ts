@@ -25,12 +25,12 @@ export class PlanBuilder {
       map.set(path, e);
       return;
     }
+    // A later, explicit directory replaces one that was only implied as a parent (its mode wins).
+    if (have.type === 'dir' && e.type === 'dir' && have.reasons.every((r) => r.why.startsWith('parent of'))) {
+      map.set(path, e);
+      return;
+    }
     if (!sameContent(have, e)) {
-      // A later, more specific definition of a directory implied as a parent wins.
-      if (have.type === 'dir' && have.reasons.every((r) => r.why.startsWith('parent of'))) {
-        map.set(path, { ...e, reasons: [...e.reasons] } as PlanEntry);
-        return;
-      }
       throw new NotBootableError(
         `conflicting definitions of ${path} in the image: ${describe(have)} (${have.reasons[0]?.why}) vs ${describe(e)} (${e.reasons[0]?.why})`,
       );
@@ -93,7 +93,7 @@ function sameContent(a: PlanEntry, b: PlanEntry): boolean {
   if (a.type !== b.type) return false;
   switch (a.type) {
     case 'dir':
-      return a.mode === (b as typeof a).mode || true; // a directory is a directory; first mode wins
+      return true; // a directory is a directory; the first explicit mode wins
     case 'file': {
       const o = b as typeof a;
       if (a.source !== undefined || o.source !== undefined) return a.source === o.source && a.mode === o.mode;
