@@ -1,16 +1,18 @@
 # bash completion for mkinitramfs-ts                                  -*- shell-script -*-
 # Install as /usr/share/bash-completion/completions/mkinitramfs-ts.
 
-_mkinitramfs_ts_commands='build update install-hooks modules deps ldd ls cat extract diff verify help'
+_mkinitramfs_ts_commands='build explain capture-host check-host update install-hooks modules deps ldd ls cat extract diff verify help'
 
 _mkinitramfs_ts_build_flags='-o --output -k --kver --sysroot --kmoddir --sysfs --procfs -c --conf --confdir
   -H --hostonly -N --no-hostonly --compress -a --add --omit --add-drivers --omit-drivers --force-drivers
   --filesystems -i --install --early-microcode --no-early-microcode --kernel-cmdline --root-timeout
-  -v --verbose -q --quiet --reproducible -f --force --dry-run --json -h --help'
+  -v --verbose -q --quiet --reproducible -f --force --dry-run --json --no-verify -h --help'
 
 _mkinitramfs_ts_flags() {
     case $1 in
-        build) echo "$_mkinitramfs_ts_build_flags" ;;
+        build | explain) echo "$_mkinitramfs_ts_build_flags" ;;
+        capture-host) echo '--sysroot --sysfs --procfs -h --help' ;;
+        check-host) echo '--sysroot --sysfs --procfs --json -h --help' ;;
         update) echo '--all --sysroot -c --conf --confdir -j --jobs -n --dry-run -v --verbose -q --quiet -h --help' ;;
         install-hooks) echo '--sysroot --uninstall --plugin-dir --debian-hooks --no-debian-hooks --command -f --force -h --help' ;;
         modules) echo '--sysroot --json -h --help' ;;
