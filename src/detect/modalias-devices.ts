@@ -20,13 +20,9 @@ export function findModaliasDevices(host: Host): DeviceFact[] {
   const pending = ['/sys/devices'];
   while (pending.length > 0) {
     const dir = pending.pop() as string;
-    const names = host.readdir(dir);
-    if (names.includes('modalias')) _collect(host, dir, found);
-    for (const name of names) {
-      if (_NEVER_A_DEVICE.has(name)) continue;
-      const child = `${dir}/${name}`;
-      if (isRealDirectory(host, child)) pending.push(child);
-    }
+    const entries = host.readdirEntries(dir);
+    if (entries.some((e) => e.name === 'modalias')) _collect(host, dir, found);
+    for (const e of entries) if (e.isDir && !_NEVER_A_DEVICE.has(e.name)) pending.push(`${dir}/${e.name}`);
   }
   return found.sort((a, b) => (a.sysPath < b.sysPath ? -1 : a.sysPath > b.sysPath ? 1 : 0));
 }

@@ -3,7 +3,7 @@
 // contents, directories listed, paths resolved through links, and lstat answers that were real
 // directories (detection asks lstat nothing else — see isRealDirectory in sysfs-attrs.ts).
 import type { Stats } from 'node:fs';
-import type { Host, RandomAccessFile } from '../host/host.js';
+import type { DirEntryInfo, Host, RandomAccessFile } from '../host/host.js';
 import { normalizeInRoot } from '../host/in-root-path.js';
 
 export type Observation =
@@ -70,6 +70,14 @@ export class RecordingHost implements Host {
   readdir(path: string): string[] {
     this._note({ kind: 'dir', path });
     return this._inner.readdir(path);
+  }
+
+  readdirEntries(path: string): DirEntryInfo[] {
+    this._note({ kind: 'dir', path });
+    const entries = this._inner.readdirEntries(path);
+    const base = normalizeInRoot(path);
+    for (const e of entries) if (e.isDir) this._note({ kind: 'dir', path: `${base}/${e.name}` });
+    return entries;
   }
 
   exists(path: string): boolean {

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { fsError, MkError, NotFoundError } from '../errors.js';
-import type { Host, RandomAccessFile } from './host.js';
+import type { DirEntryInfo, Host, RandomAccessFile } from './host.js';
 import { normalizeInRoot, splitInRoot, symlinkTarget } from './in-root-path.js';
 
 export interface FsHostOptions {
@@ -160,6 +160,30 @@ export class FsHost implements Host {
   readdir(path: string): string[] {
     try {
       return fs.readdirSync(this.diskPath(path)).sort();
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+      throw fsError(err, path);
+    }
+  }
+
+  readdirEntries(path: string): DirEntryInfo[] {
+    try {
+      const real = this.realpath(path);
+      const asked = normalizeInRoot(path);
+      const entries = fs
+        .readdirSync(this._mapResolved(real), { withFileTypes: true })
+        .map((d) => ({ name: d.name, isDir: d.isDirectory() }))
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      // A real directory inside a resolved one resolves to itself: remember it, so walking a tree
+      // (sysfs has thousands of directories) costs no per-component lstat.
+      const base = real === '/' ? '' : real;
+      for (const e of entries) {
+        if (!e.isDir) continue;
+        this._realCache.set(`${base}/${e.name}`, `${base}/${e.name}`);
+        if (asked !== real) this._realCache.set(`${asked === '/' ? '' : asked}/${e.name}`, `${base}/${e.name}`);
+      }
+      return entries;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') return [];

@@ -8,6 +8,12 @@ export interface RandomAccessFile {
   close(): void;
 }
 
+export interface DirEntryInfo {
+  name: string;
+  /** A directory itself, not a symlink to one (lstat semantics). */
+  isDir: boolean;
+}
+
 export interface Host {
   /** The sysroot on disk ("/" for the live machine). */
   readonly root: string;
@@ -25,5 +31,7 @@ export interface Host {
   readlink(path: string): string;
   /** Sorted names; [] when the directory does not exist. */
   readdir(path: string): string[];
+  /** Sorted entries with whether each is a real directory (not a symlink to one): one call, no lstat each. */
+  readdirEntries(path: string): DirEntryInfo[];
   exists(path: string): boolean;
 }

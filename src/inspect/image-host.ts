@@ -2,7 +2,7 @@
 // initramfs exactly as they look inside a sysroot, with the image's root as "/".
 import type { Stats } from 'node:fs';
 import { NotFoundError, UsageError } from '../errors.js';
-import type { Host, RandomAccessFile } from '../host/host.js';
+import type { DirEntryInfo, Host, RandomAccessFile } from '../host/host.js';
 import type { ImageTree } from './image-tree.js';
 import { NodeStats } from './node-stats.js';
 import { nodeBytes, type TreeNode } from './tree-node.js';
@@ -67,6 +67,12 @@ export class ImageHost implements Host {
   readdir(path: string): string[] {
     const walked = this.tree.resolve(path);
     return walked?.node?.type === 'dir' ? this.tree.children(walked.path) : [];
+  }
+
+  readdirEntries(path: string): DirEntryInfo[] {
+    const walked = this.tree.resolve(path);
+    if (walked?.node?.type !== 'dir') return [];
+    return this.tree.children(walked.path).map((name) => ({ name, isDir: this.tree.lookup(`${walked.path}/${name}`.replace('//', '/'))?.node?.type === 'dir' }));
   }
 
   exists(path: string): boolean {
