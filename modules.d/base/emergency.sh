@@ -28,6 +28,9 @@ write_report() {
     echo "modaliases no module in this image claims (devices without a driver):"
     unclaimed_modaliases | sed 's/^/  /'
     echo
+    if [ -r /proc/mdstat ]; then echo "md arrays (/proc/mdstat):"; sed 's/^/  /' /proc/mdstat; echo; fi
+    if command -v dmsetup >/dev/null 2>&1; then echo "device-mapper devices:"; dmsetup ls 2>&1 | sed 's/^/  /'; echo; fi
+    if command -v lvm >/dev/null 2>&1; then echo "LVM volumes:"; lvm lvs 2>&1 | sed 's/^/  /'; echo; fi
     echo "loaded modules:"
     sed 's/ .*//; s/^/  /' /proc/modules 2>/dev/null
     echo

@@ -49,6 +49,10 @@ while :; do
   # rd.timeout=0 waits for ever, as with dracut
   if [ "$timeout_s" -gt 0 ] && [ $((now - start)) -ge "$timeout_s" ]; then
     run_hooks timeout
+    # one more round: a timeout hook may have brought up the device (a degraded array)
+    coldplug
+    blkid_refresh
+    run_hooks initqueue
     [ -n "$ROOT_DEV" ] && break
     emergency "no device matched root=$(getarg root) after ${timeout_s}s" root-timeout
     start=$(uptime_s)

@@ -1,0 +1,18 @@
+# pre-mount hook: the kernel mounts a multi-device btrfs only once every member was registered with
+# it (udev does this on a running system). Register what is there; wait up to half the root timeout
+# for missing members. Mounting without them needs rootflags=degraded, which is then the user's call.
+if [ "$ROOT_FSTYPE" = btrfs ]; then
+  load_module btrfs || warn "cannot load the btrfs driver"
+  btrfs device scan >/dev/null 2>&1
+  _bt_start=$(uptime_s)
+  _bt_wait=$(($(root_timeout) / 2))
+  until btrfs device ready "$ROOT_DEV" >/dev/null 2>&1; do
+    if [ $(($(uptime_s) - _bt_start)) -ge "$_bt_wait" ]; then
+      warn "btrfs on $ROOT_DEV: not every device of the file system appeared within ${_bt_wait}s; mounting may need rootflags=degraded"
+      break
+    fi
+    sleep 0.5 2>/dev/null || sleep 1
+    coldplug
+    btrfs device scan >/dev/null 2>&1
+  done
+fi
