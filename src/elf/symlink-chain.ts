@@ -3,7 +3,7 @@
 // the exact chain. Each hop's path has its parent already resolved, so it names a real directory.
 import { MkError, NotFoundError, ExitCode } from '../errors.js';
 import type { Host } from '../host/host.js';
-import { splitInRoot, symlinkTarget } from '../host/in-root-path.js';
+import { walkInRoot } from '../host/in-root-path.js';
 
 export interface SymlinkHop {
   /** In-root path of the link; its parent directory contains no symlink. */
@@ -18,32 +18,17 @@ export interface SymlinkChain {
   finalPath: string;
 }
 
-const MAX_LINKS = 40; // as the kernel's ELOOP limit
-
 /** The chain to an existing path; throws NotFoundError when it (or a link target) is missing. */
 export function symlinkChain(host: Host, path: string): SymlinkChain {
   const hops: SymlinkHop[] = [];
-  let pending = splitInRoot(path);
-  let done = '';
-  while (pending.length > 0) {
-    const comp = pending.shift() as string;
-    if (comp === '.') continue;
-    if (comp === '..') {
-      done = done.slice(0, Math.max(0, done.lastIndexOf('/')));
-      continue;
-    }
-    const next = `${done}/${comp}`;
+  const finalPath = walkInRoot(path, (next) => {
     const st = host.lstat(next);
     if (!st) throw new NotFoundError(`${path}: ${next} does not exist in ${host.root}`, path);
-    if (!st.isSymbolicLink()) {
-      done = next;
-      continue;
-    }
-    if (hops.length >= MAX_LINKS) throw new MkError(`${path}: too many levels of symbolic links`, ExitCode.unreadable, path);
+    if (!st.isSymbolicLink()) return 'dir';
     const target = host.readlink(next);
     hops.push({ path: next, target });
-    pending = [...splitInRoot(symlinkTarget(next, target)), ...pending];
-    done = '';
-  }
-  return { hops, finalPath: done === '' ? '/' : done };
+    return { link: target };
+  });
+  if (finalPath === undefined) throw new MkError(`${path}: too many levels of symbolic links`, ExitCode.unreadable, path);
+  return { hops, finalPath };
 }

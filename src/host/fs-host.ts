@@ -1,9 +1,9 @@
 // The Host backed by the file system: a sysroot, with optional captured /sys and /proc trees.
 import * as fs from 'node:fs';
 import { join } from 'node:path';
-import { fsError, MkError, NotFoundError } from '../errors.js';
+import { ExitCode, fsError, MkError, NotFoundError } from '../errors.js';
 import type { DirEntryInfo, Host, RandomAccessFile } from './host.js';
-import { normalizeInRoot, splitInRoot, symlinkTarget } from './in-root-path.js';
+import { normalizeInRoot, walkInRoot } from './in-root-path.js';
 
 export interface FsHostOptions {
   root?: string;
@@ -12,8 +12,6 @@ export interface FsHostOptions {
   /** A captured procfs tree that stands in for <root>/proc. */
   procfs?: string;
 }
-
-const MAX_LINKS = 40; // as the kernel's ELOOP limit
 
 export class FsHost implements Host {
   readonly root: string;
@@ -38,34 +36,17 @@ export class FsHost implements Host {
     const key = normalizeInRoot(path);
     const hit = this._realCache.get(key);
     if (hit !== undefined) return hit;
-    let pending = splitInRoot(key);
-    let done = '';
-    let links = 0;
-    while (pending.length > 0) {
-      const comp = pending.shift() as string;
-      if (comp === '.') continue;
-      if (comp === '..') {
-        done = done.slice(0, Math.max(0, done.lastIndexOf('/')));
-        continue;
-      }
-      const next = `${done}/${comp}`;
+    const out = walkInRoot(key, (next) => {
+      const disk = this._mapResolved(next);
       let st: fs.Stats | undefined;
       try {
-        st = fs.lstatSync(this._mapResolved(next));
+        st = fs.lstatSync(disk);
       } catch {
-        st = undefined;
+        st = undefined; // missing or unreadable: not a link; the caller's read reports it
       }
-      if (st?.isSymbolicLink()) {
-        if (++links > MAX_LINKS) throw new MkError(`${path}: too many levels of symbolic links`, 8, path);
-        const target = fs.readlinkSync(this._mapResolved(next));
-        const resolved = symlinkTarget(next, target);
-        pending = [...splitInRoot(resolved), ...pending];
-        done = '';
-        continue;
-      }
-      done = next;
-    }
-    const out = done === '' ? '/' : done;
+      return st?.isSymbolicLink() ? { link: fs.readlinkSync(disk) } : 'dir';
+    });
+    if (out === undefined) throw new MkError(`${path}: too many levels of symbolic links`, ExitCode.unreadable, path);
     this._realCache.set(key, out);
     return out;
   }

@@ -16,3 +16,38 @@ export function symlinkTarget(linkPath: string, target: string): string {
 export function splitInRoot(p: string): string[] {
   return normalizeInRoot(p).split('/').filter((c) => c.length > 0);
 }
+
+/** What a walk step says about one component: descend into it, or splice in a symlink's target. */
+export type WalkStep = { link: string } | 'dir';
+
+export const MAX_SYMLINKS = 40; // as the kernel's ELOOP limit
+
+/**
+ * Walk an in-root path component by component as the kernel does, chroot-style: `..` stops at the
+ * root and a symlink's target (absolute ones re-rooted) is spliced in where the link was. `step`
+ * looks at each component (its parent already free of links) and says whether it is a link.
+ * Returns the final path, or undefined after `tooMany` links (a loop).
+ */
+export function walkInRoot(path: string, step: (next: string) => WalkStep): string | undefined {
+  let pending = splitInRoot(path);
+  let done = '';
+  let links = 0;
+  while (pending.length > 0) {
+    const comp = pending.shift() as string;
+    if (comp === '.') continue;
+    if (comp === '..') {
+      done = done.slice(0, Math.max(0, done.lastIndexOf('/')));
+      continue;
+    }
+    const next = `${done}/${comp}`;
+    const what = step(next);
+    if (what === 'dir') {
+      done = next;
+      continue;
+    }
+    if (++links > MAX_SYMLINKS) return undefined;
+    pending = [...splitInRoot(symlinkTarget(next, what.link)), ...pending];
+    done = '';
+  }
+  return done === '' ? '/' : done;
+}
