@@ -14,6 +14,7 @@ import { makeSystemdTree, SYSTEMD_OVERLAY } from '../disks/systemd-tree.js';
 import { treeHash } from '../disks/tree-hash.js';
 import { debianRoot, kernelImage, kver } from '../fixtures.js';
 import { bootVm } from '../qemu.js';
+import { addCaptureUnit, STORAGE_CAPTURE_OVERLAY } from '../storage-capture/capture-unit.js';
 import { STORAGE_RECIPE } from './recipe.js';
 import { BUILDER_SCRIPT, storageSysroot } from './storage-sysroot.js';
 
@@ -62,6 +63,7 @@ export async function storageDisks(): Promise<StorageDisks> {
     recipe: STORAGE_RECIPE,
     script: readFileSync(_SCRIPT, 'utf8'),
     overlay: treeHash(SYSTEMD_OVERLAY),
+    captureOverlay: treeHash(STORAGE_CAPTURE_OVERLAY),
     fixture: [fixture.ino, fixture.mtimeMs],
     kver: kver(),
   };
@@ -119,12 +121,16 @@ async function _build(dir: string): Promise<void> {
   process.stderr.write(`storage disks built in ${Math.round(r.durationMs / 1000)} s (${r.accel})\n`);
 }
 
-/** The systemd root (its fstab is rewritten per disk by the builder) as a plain tar file. */
+/**
+ * The systemd root (its fstab is rewritten per disk by the builder) as a plain tar file, with the
+ * host-only capture unit (inert unless `mkinitramfs_ts.capture=1` is on the command line).
+ */
 function _rootTarball(treeDir: string, tarFile: string): void {
   rmSync(treeDir, { recursive: true, force: true });
   mkdirSync(treeDir);
   try {
     makeSystemdTree(join(treeDir, 'root'), { uuid: '00000000-0000-0000-0000-000000000000', hostname: STORAGE_RECIPE.hostname });
+    addCaptureUnit(join(treeDir, 'root'));
     execFileSync('tar', ['-C', join(treeDir, 'root'), '--numeric-owner', '-cf', tarFile, '.']);
   } finally {
     rmSync(treeDir, { recursive: true, force: true });
