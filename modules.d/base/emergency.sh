@@ -39,9 +39,15 @@ write_report() {
   } >/run/initramfs/rdsosreport.txt 2>&1
 }
 
+# A shell with the console as its controlling terminal, so Ctrl-C works: busybox's cttyhack, or
+# util-linux's setsid -c (-w: wait for the shell even when setsid had to fork).
 interactive_shell() {
   if [ -c /dev/ttyS0 ] || [ -c /dev/console ]; then
-    setsid cttyhack sh -i || sh -i
+    if command -v cttyhack >/dev/null 2>&1; then
+      setsid cttyhack sh -i || sh -i
+    else
+      setsid -w -c sh -i || sh -i
+    fi
   else
     sh -i
   fi
@@ -60,7 +66,9 @@ emergency() {
   else
     echo "rd.shell=0: rebooting in 5 seconds."
     sleep 5
+    sync
     reboot -f
+    # no working reboot (systemd's is systemctl): reset through sysrq
     echo b >/proc/sysrq-trigger 2>/dev/null
     exit 1
   fi

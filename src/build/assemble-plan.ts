@@ -1,16 +1,17 @@
 // Plan assembly: features, binaries, kernel modules and generated config → a complete sorted Plan.
 // Reads the sysroot only through Host; writes nothing.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { ConfigError, NotBootableError } from '../errors.js';
 import type { FeatureManifest } from '../features/manifest.js';
+import { parseShebang } from '../elf/shebang.js';
 import { runInstallScript, type ScriptEnv } from '../features/feature-scripts.js';
 import type { SelectedFeature } from '../features/select-features.js';
 import type { Host } from '../host/host.js';
 import type { Plan } from '../plan/plan.js';
 import { PlanBuilder } from '../plan/plan-builder.js';
 import { addBusyboxApplets, addSysrootFiles, findBinaries } from './add-binaries.js';
-import { addModules } from './add-modules.js';
+import { addKmodIndexes, addModules } from './add-modules.js';
 import { addSkeleton, canonicalImagePath } from './image-layout.js';
 import type { ModuleRequest, ModuleSource } from './module-source.js';
 import { shellQuote } from './shell-quote.js';
@@ -94,7 +95,7 @@ export function assemblePlan(input: AssembleInput): Plan {
   for (const m of input.detectedModules ?? []) requests.push(m);
   for (const m of input.addDrivers) requests.push({ name: m, optional: false, why: 'requested with --add-drivers' });
   for (const m of input.forceDrivers) requests.push({ name: m, optional: false, why: 'forced driver (loaded first at boot)' });
-  addModules(plan, input.modules, requests, input.omitDrivers);
+  const added = addModules(plan, input.modules, requests, input.omitDrivers);
 
   if (input.install.length) addSysrootFiles(host, plan, input.install, 'requested with --install');
   for (const f of input.extraFiles ?? []) plan.add({ type: 'file', path: f.path, mode: 0o644, content: f.content, reasons: [{ why: f.why }] });
@@ -117,7 +118,34 @@ export function assemblePlan(input: AssembleInput): Plan {
   }
   // last, so that real binaries of the same names win over applet links
   if (busybox) addBusyboxApplets(host, plan, busybox, applets, 'feature base');
+  _requireInitShell(plan, host.root);
+  // busybox's modprobe reads the text files; kmod's (and so the kernel's request_module) only *.bin
+  const modprobe = _finalTarget(plan, '/usr/sbin/modprobe');
+  if (modprobe !== undefined && modprobe !== (busybox && canonicalImagePath(busybox))) addKmodIndexes(plan, added);
   return plan.build();
+}
+
+/** /init is a #! script: its shell must be in the image (busybox's sh, or the userspace feature's). */
+function _requireInitShell(plan: PlanBuilder, root: string): void {
+  const init = plan.get('/init');
+  if (init?.type !== 'file' || init.content === undefined) return;
+  const shell = parseShebang(Buffer.from(init.content))?.interpreter;
+  if (shell === undefined || _finalTarget(plan, canonicalImagePath(shell)) !== undefined) return;
+  throw new NotBootableError(
+    `the image has no ${shell} to run /init: ${root} has neither busybox nor a shell (install busybox-static there, or keep the userspace feature and install dash there)`,
+  );
+}
+
+/** The file entry a path of the plan ends at after its symlinks, or undefined (missing, or a loop). */
+function _finalTarget(plan: PlanBuilder, path: string): string | undefined {
+  let p = path;
+  for (let hops = 0; hops < 16; hops++) {
+    const e = plan.get(p);
+    if (e === undefined) return undefined;
+    if (e.type !== 'symlink') return e.type === 'file' ? e.path : undefined;
+    p = canonicalImagePath(posix.resolve(posix.dirname(e.path), e.target));
+  }
+  return undefined;
 }
 
 function imageConf(input: AssembleInput): string {

@@ -17,9 +17,10 @@ export function openModuleSource(host: Host, kver: string, kmoddir?: string): Mo
     resolveAlias: (alias) => db.resolveAlias(alias),
     isBuiltin: (name) => db.isBuiltin(name),
     subsetFiles: (modules) => {
-      const out = new Map<string, string>();
+      const out = new Map<string, string | Buffer>();
+      // binary files (modules.builtin.modinfo) stay bytes: a string would be re-encoded as UTF-8
       for (const [name, content] of subsetDbOf(db, modules.map((m) => m.name)))
-        out.set(name, typeof content === 'string' ? content : Buffer.from(content).toString('latin1'));
+        out.set(name, typeof content === 'string' ? content : Buffer.from(content));
       return out;
     },
   };

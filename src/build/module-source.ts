@@ -41,5 +41,5 @@ export interface ModuleSource {
   resolveAlias(alias: string): string[];
   isBuiltin(name: string): boolean;
   /** depmod-format files (modules.dep, modules.alias, ...) for exactly these modules; keys are file names. */
-  subsetFiles(modules: ResolvedModuleFile[]): Map<string, string>;
+  subsetFiles(modules: ResolvedModuleFile[]): Map<string, string | Buffer>;
 }
