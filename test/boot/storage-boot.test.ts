@@ -1,9 +1,11 @@
 // The generic image boots the real Debian kernel into the real systemd root on every storage stack
-// the peers can mount: LVM, LUKS2 (passphrase typed on the console / key file in the image), LVM on
-// LUKS on NVMe (named by the sysroot's crypttab), md RAID1 whole and degraded, btrfs RAID1 with
-// subvol=@, xfs on virtio-scsi, ext4 on USB, a dirty ext4 that fsck repairs, root=/dev/disk/by-uuid/.
+// the peers can mount: LVM, LUKS2 (passphrase typed on the console / key file in the image), LUKS1
+// (key file in the image), LVM on LUKS on NVMe (named by the sysroot's crypttab), md RAID1 whole and
+// degraded, btrfs RAID1 with subvol=@, xfs on virtio-scsi, ext4 on USB, a dirty ext4 that fsck
+// repairs, root=/dev/disk/by-uuid/.
 // One image for all cells, built from the fixture sysroot plus the key file and crypttab a real host
 // would have. Markers printed by the booted system, never timings.
+import { closeSync, openSync, readSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildFixtureImage, runCli } from '../support/build-image.js';
 import { systemdRootDisk } from '../support/disks.js';
@@ -53,6 +55,22 @@ async function boot(cell: Cell): Promise<BootResult> {
   else console.log(`[storage] ${cell.append}: ${Math.round(r.durationMs / 1000)} s in the VM`);
   expect(r.matched).toBe(true);
   return r;
+}
+
+/**
+ * The LUKS header version of GPT partition 1 (at 1 MiB, see makeGptDisk): the on-disk header
+ * starts with the magic "LUKS\xba\xbe" then a big-endian u16 version (1 or 2).
+ */
+function luksVersion(file: string): number {
+  const head = Buffer.alloc(8);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, head, 0, head.length, 1024 * 1024);
+  } finally {
+    closeSync(fd);
+  }
+  expect(head.subarray(0, 6)).toEqual(Buffer.from([0x4c, 0x55, 0x4b, 0x53, 0xba, 0xbe]));
+  return head.readUInt16BE(6);
 }
 
 /** `findmnt / -o SOURCE,FSTYPE,OPTIONS` as the booted system printed it. */
@@ -118,6 +136,18 @@ describe.concurrent('the generic image boots systemd from every storage stack', 
     });
     expect(r.log).toMatch(new RegExp(`unlocking /dev/vda1 \\(UUID=${R.luks.luksUuid}\\) as /dev/mapper/cryptroot with key file ${R.keyPath}`));
     expect(rootMount(r)).toMatch(/^\/dev\/mapper\/cryptroot ext4 /);
+  }, BOOT_TIMEOUT + 30_000);
+
+  it('root on LUKS1 (virtio-blk) with a key file in the image: rd.luks.key=, rd.luks.name=, root=UUID=', async () => {
+    expect(luksVersion(disks.luks1)).toBe(1); // the builder also checked `cryptsetup luksDump` says Version: 1
+    expect(luksVersion(disks.luks)).toBe(2);
+    const r = await boot({
+      disks: [{ file: disks.luks1, bus: 'virtio-blk' }],
+      append: `rd.luks.name=${R.luks1.luksUuid}=cryptroot1 rd.luks.key=${R.keyPath} root=UUID=${R.luks1.fsUuid}`,
+      failOn: [PROMPT],
+    });
+    expect(r.log).toMatch(new RegExp(`unlocking /dev/vda1 \\(UUID=${R.luks1.luksUuid}\\) as /dev/mapper/cryptroot1 with key file ${R.keyPath}`));
+    expect(rootMount(r)).toMatch(/^\/dev\/(dm-0|mapper\/cryptroot1) ext4 /);
   }, BOOT_TIMEOUT + 30_000);
 
   it('LVM on LUKS on NVMe, the container named and keyed by the sysroot crypttab', async () => {

@@ -72,6 +72,22 @@ mkext4 /dev/mapper/build-luks "$LUKS_FS_UUID" luksroot
 populate /dev/mapper/build-luks ext4 defaults
 run cryptsetup close build-luks
 
+say "luks1: $LUKS1_DEV"
+# LUKS1 knows pbkdf2 only (--pbkdf is for LUKS2); the key file is slot 0, no passphrase
+run cryptsetup luksFormat --batch-mode --type luks1 --hash sha256 --pbkdf-force-iterations 1000 \
+  --uuid "$LUKS1_UUID" --key-file "$KEY_FILE" "$LUKS1_DEV"
+run cryptsetup luksDump "$LUKS1_DEV" >/run/luks1.dump
+_version=
+while IFS= read -r _line; do
+  case $_line in Version:*) _version=${_line#Version:}; _version=$(echo $_version) ;; esac
+done </run/luks1.dump
+[ "$_version" = 1 ] || fail "$LUKS1_DEV is not LUKS1 (luksDump says Version: $_version)"
+say "luks1: luksDump Version: $_version"
+run cryptsetup open --key-file "$KEY_FILE" "$LUKS1_DEV" build-luks1
+mkext4 /dev/mapper/build-luks1 "$LUKS1_FS_UUID" luks1root
+populate /dev/mapper/build-luks1 ext4 defaults
+run cryptsetup close build-luks1
+
 say "lvm on luks: $NVME_DEV"
 luks_format "$NVME_DEV" "$NVME_LUKS_UUID" "$KEY_FILE"
 run cryptsetup open --key-file "$KEY_FILE" "$NVME_DEV" build-nvme

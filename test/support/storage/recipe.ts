@@ -12,6 +12,8 @@ export const STORAGE_RECIPE = {
   lvm: { vg: 'vgroot', lv: 'root', fsUuid: '5a0e1c2d-0001-4c3b-9a8e-1f2d3c4b5a01', swapUuid: '5a0e1c2d-0002-4c3b-9a8e-1f2d3c4b5a02' },
   /** Root on LUKS2 in partition 1 of a GPT disk: slot 0 the passphrase, slot 1 the key file. */
   luks: { luksUuid: '5a0e1c2d-0003-4c3b-9a8e-1f2d3c4b5a03', fsUuid: '5a0e1c2d-0004-4c3b-9a8e-1f2d3c4b5a04', partUuid: '5a0e1c2d-0005-4c3b-9a8e-1f2d3c4b5a05' },
+  /** Root on LUKS1 (pbkdf2, sha256; key file only, slot 0) in partition 1 of a GPT disk. */
+  luks1: { luksUuid: '5a0e1c2d-0016-4c3b-9a8e-1f2d3c4b5a16', fsUuid: '5a0e1c2d-0017-4c3b-9a8e-1f2d3c4b5a17', partUuid: '5a0e1c2d-0018-4c3b-9a8e-1f2d3c4b5a18' },
   /** LVM on LUKS2 (key file only, named by the sysroot's crypttab) in partition 1 of a GPT disk. */
   nvme: {
     luksUuid: '5a0e1c2d-0006-4c3b-9a8e-1f2d3c4b5a06',
@@ -52,6 +54,8 @@ export function recipeEnv(): string {
     LVM_SWAP_UUID: r.lvm.swapUuid,
     LUKS_UUID: r.luks.luksUuid,
     LUKS_FS_UUID: r.luks.fsUuid,
+    LUKS1_UUID: r.luks1.luksUuid,
+    LUKS1_FS_UUID: r.luks1.fsUuid,
     NVME_LUKS_UUID: r.nvme.luksUuid,
     NVME_VG: r.nvme.vg,
     NVME_LV: r.nvme.lv,

@@ -2,7 +2,7 @@
 // kernel with an image mkinitramfs-ts makes from the storage sysroot (storage features + mkfs tools +
 // build-disks.sh as rdinit), the root tree as a raw tar disk, and one raw file per disk to fill.
 // Cached as a directory under cacheDir()/disks by a hash of the recipe, the script and the tree.
-//   const d = await storageDisks(); d.lvm, d.luks, d.nvme, d.md[0..1], d.btrfs[0..1], d.xfs
+//   const d = await storageDisks(); d.lvm, d.luks, d.luks1, d.nvme, d.md[0..1], d.btrfs[0..1], d.xfs
 import { execFileSync } from 'node:child_process';
 import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,6 +26,8 @@ const _SCRIPT = fileURLToPath(new URL('./build-disks.sh', import.meta.url));
 export interface StorageDisks {
   lvm: string;
   luks: string;
+  /** LUKS1 (pbkdf2) in GPT partition 1, keyed by the key file only. */
+  luks1: string;
   nvme: string;
   md: [string, string];
   btrfs: [string, string];
@@ -42,6 +44,7 @@ const _LAYOUT = [
   { file: 'btrfs-a.img', env: 'BTRFS_DEV1', gptPartUuid: undefined },
   { file: 'btrfs-b.img', env: 'BTRFS_DEV2', gptPartUuid: undefined },
   { file: 'xfs.img', env: 'XFS_DEV', gptPartUuid: STORAGE_RECIPE.xfs.partUuid },
+  { file: 'luks1.img', env: 'LUKS1_DEV', gptPartUuid: STORAGE_RECIPE.luks1.partUuid },
 ] as const;
 
 /** Where the builder finds each disk: virtio disk N is /dev/vd<a+N>, its GPT partition 1 vd<x>1. */
@@ -72,6 +75,7 @@ export async function storageDisks(): Promise<StorageDisks> {
   return {
     lvm: at('lvm.img'),
     luks: at('luks.img'),
+    luks1: at('luks1.img'),
     nvme: at('nvme.img'),
     md: [at('md-a.img'), at('md-b.img')],
     btrfs: [at('btrfs-a.img'), at('btrfs-b.img')],
@@ -81,7 +85,7 @@ export async function storageDisks(): Promise<StorageDisks> {
 
 async function _build(dir: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
-  const diskMiB = STORAGE_RECIPE.fsMiB + 100; // room for LUKS2 headers, LVM metadata, swap, GPT
+  const diskMiB = STORAGE_RECIPE.fsMiB + 100; // room for LUKS1/LUKS2 headers, LVM metadata, swap, GPT
   for (const d of _LAYOUT) {
     const path = join(dir, d.file);
     if (d.gptPartUuid) {
