@@ -37,7 +37,7 @@ async function bootTimes(image: string, uuid: string, disk: string): Promise<{ t
   const initToRoot: number[] = [];
   for (let i = 0; i < 3; i++) {
     const marker = /MARKER:bench /;
-    const r = await bootVm({ kernel: kernelImage(), initrd: image, append: `root=UUID=${uuid} quiet`, disks: [{ file: disk, bus: 'virtio-blk' }], until: [marker], timeoutMs: 300_000 });
+    const r = await bootVm({ kernel: kernelImage(), initrd: image, append: `root=UUID=${uuid}`, disks: [{ file: disk, bus: 'virtio-blk' }], until: [marker], timeoutMs: 300_000 });
     if (!r.matched) throw new Error(`bench boot of ${image} failed; log in ${r.logFile}`);
     const root = markerMs(r, marker) as number;
     toRoot.push(root);
