@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { fsError } from '../errors.js';
 import type { Host } from '../host/host.js';
-import { splitInRoot, symlinkTarget } from '../host/in-root-path.js';
+import { walkInRoot } from '../host/in-root-path.js';
 import { isCapturedPath, type Observation } from './recording-host.js';
 
 export interface ReplayCounts {
@@ -15,7 +15,6 @@ export interface ReplayCounts {
 }
 
 type _Last = 'follow' | 'link' | 'file';
-const _MAX_LINKS = 40;
 
 export class CaptureReplay {
   readonly counts: ReplayCounts = { dirs: 0, links: 0, files: 0 };
@@ -36,40 +35,25 @@ export class CaptureReplay {
 
   /** Walk `path` as the kernel would, creating each existing component in the copy. */
   private _materialize(path: string, last: _Last, content?: Buffer): void {
-    let pending = splitInRoot(path);
-    let done = '';
-    let links = 0;
-    while (pending.length > 0) {
-      const comp = pending.shift() as string;
-      if (comp === '.') continue;
-      if (comp === '..') {
-        done = done.slice(0, Math.max(0, done.lastIndexOf('/')));
-        continue;
-      }
-      const next = `${done}/${comp}`;
-      const isLast = pending.length === 0;
-      if (!isCapturedPath(next)) return;
+    walkInRoot(path, (next, isLast) => {
+      if (!isCapturedPath(next)) return 'stop';
       const st = this._source.lstat(next);
-      if (st === undefined) return;
+      if (st === undefined) return 'stop';
       if (st.isSymbolicLink()) {
         const target = this._source.readlink(next);
         this._make(next, () => fs.symlinkSync(target, this._out(next)), 'links');
-        if ((isLast && last === 'link') || ++links > _MAX_LINKS) return;
-        pending = [...splitInRoot(symlinkTarget(next, target)), ...pending];
-        done = '';
-        continue;
+        return isLast && last === 'link' ? 'stop' : { link: target };
       }
       if (st.isDirectory()) {
         this._make(next, () => fs.mkdirSync(this._out(next)), 'dirs');
-        done = next;
-        continue;
+        return 'dir';
       }
       if (isLast && st.isFile()) {
         const bytes = content ?? this._source.readFile(next);
         this._make(next, () => fs.writeFileSync(this._out(next), bytes), 'files');
       }
-      return;
-    }
+      return 'stop';
+    });
   }
 
   private _make(inRoot: string, create: () => void, counter: keyof ReplayCounts): void {

@@ -17,18 +17,19 @@ export function splitInRoot(p: string): string[] {
   return normalizeInRoot(p).split('/').filter((c) => c.length > 0);
 }
 
-/** What a walk step says about one component: descend into it, or splice in a symlink's target. */
-export type WalkStep = { link: string } | 'dir';
+/** What a walk step says about one component: descend into it, splice in a symlink's target, or stop. */
+export type WalkStep = { link: string } | 'dir' | 'stop';
 
 export const MAX_SYMLINKS = 40; // as the kernel's ELOOP limit
 
 /**
  * Walk an in-root path component by component as the kernel does, chroot-style: `..` stops at the
  * root and a symlink's target (absolute ones re-rooted) is spliced in where the link was. `step`
- * looks at each component (its parent already free of links) and says whether it is a link.
- * Returns the final path, or undefined after `tooMany` links (a loop).
+ * looks at each component (its parent already free of links; `isLast` when nothing follows it) and
+ * says whether it is a link. Returns the final path, or undefined when a step stopped the walk or
+ * after MAX_SYMLINKS links (a loop).
  */
-export function walkInRoot(path: string, step: (next: string) => WalkStep): string | undefined {
+export function walkInRoot(path: string, step: (next: string, isLast: boolean) => WalkStep): string | undefined {
   let pending = splitInRoot(path);
   let done = '';
   let links = 0;
@@ -40,7 +41,8 @@ export function walkInRoot(path: string, step: (next: string) => WalkStep): stri
       continue;
     }
     const next = `${done}/${comp}`;
-    const what = step(next);
+    const what = step(next, pending.length === 0);
+    if (what === 'stop') return undefined;
     if (what === 'dir') {
       done = next;
       continue;
