@@ -36,19 +36,36 @@ export class FsHost implements Host {
     const key = normalizeInRoot(path);
     const hit = this._realCache.get(key);
     if (hit !== undefined) return hit;
-    const out = walkInRoot(key, (next) => {
-      const disk = this._mapResolved(next);
-      let st: fs.Stats | undefined;
-      try {
-        st = fs.lstatSync(disk);
-      } catch {
-        st = undefined; // missing or unreadable: not a link; the caller's read reports it
+    // Resolve the parent (cached per directory), then look at the last component only: a tree of
+    // thousands of files under a few directories costs one lstat per file, not one per component.
+    if (key !== '/') {
+      const slash = key.lastIndexOf('/');
+      const parent = this.realpath(slash === 0 ? '/' : key.slice(0, slash));
+      const candidate = `${parent === '/' ? '' : parent}/${key.slice(slash + 1)}`;
+      if (this._linkAt(candidate) === undefined) {
+        this._realCache.set(key, candidate);
+        return candidate;
       }
-      return st?.isSymbolicLink() ? { link: fs.readlinkSync(disk) } : 'dir';
+    }
+    const out = walkInRoot(key, (next) => {
+      const link = this._linkAt(next);
+      return link === undefined ? 'dir' : { link };
     });
     if (out === undefined) throw new MkError(`${path}: too many levels of symbolic links`, ExitCode.unreadable, path);
     this._realCache.set(key, out);
     return out;
+  }
+
+  /** The target of the symlink at a resolved in-root path; undefined when it is not a link. */
+  private _linkAt(resolved: string): string | undefined {
+    const disk = this._mapResolved(resolved);
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.lstatSync(disk);
+    } catch {
+      return undefined; // missing or unreadable: not a link; the caller's read reports it
+    }
+    return st.isSymbolicLink() ? fs.readlinkSync(disk) : undefined;
   }
 
   diskPath(path: string): string {
