@@ -8,10 +8,8 @@
 // Cached by everything it is made from: a product change (dist/, modules.d/) rebuilds it; disks
 // unused for an hour are removed then.
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, utimesSync } from 'node:fs';
+import { chmodSync, copyFileSync, lstatSync, mkdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { cachedArtifact } from '../disks/cached-artifact.js';
 import { copyTree, ROOTS_DIR } from '../disks/copy-tree.js';
 import { makeExt4 } from '../disks/ext4-image.js';
@@ -19,9 +17,11 @@ import { makeSystemdTree, SYSTEMD_OVERLAY } from '../disks/systemd-tree.js';
 import { treeHash } from '../disks/tree-hash.js';
 import { runCli } from '../build-image.js';
 import { debianRoot, kmodDir, kver } from '../fixtures.js';
+import { copyRuntime, fileIdentity, keepFreshAndPrune, NODE, nodeIdentity, runtimeHashes } from '../repo-runtime.js';
+
+export { NODE } from '../repo-runtime.js';
 
 export const CAPTURE_OVERLAY = join(ROOTS_DIR, 'capture');
-export const NODE = '/usr/bin/node';
 /** Where the runtime lives inside the capture root. */
 export const OPT_DIR = '/opt/mkinitramfs-ts';
 /** The serial of the disk the capture is written to (a /dev/disk/by-id/*capture* link in the guest). */
@@ -29,10 +29,6 @@ export const CAPTURE_SERIAL = 'capture';
 /** Printed by the capture unit once the tar is on the disk. */
 export const CAPTURE_WRITTEN = /MARKER:capture written to \/dev\/\S+/;
 export const CAPTURE_FAILED = /MARKER:capture failed: .*/;
-
-const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-/** What of the repository the CLI needs at run time (package.json: "type": "module"). */
-const RUNTIME = ['bin', 'dist', 'modules.d', 'package.json', 'node_modules/commander', 'node_modules/@commander-js', 'node_modules/smol-toml'];
 
 // Bump when the recipe below changes in a way the cache key does not see.
 const _RECIPE = 2;
@@ -53,9 +49,9 @@ export async function captureRootDisk(spec: CaptureRootSpec): Promise<string> {
     fixture: [fixture.ino, fixture.mtimeMs],
     systemdOverlay: treeHash(SYSTEMD_OVERLAY),
     captureOverlay: treeHash(CAPTURE_OVERLAY),
-    node: _fileIdentity(NODE),
-    kernel: [kver(), _fileIdentity(join(kmodDir(), 'modules.dep'))],
-    runtime: RUNTIME.map((p) => [p, _pathHash(join(REPO, p))]),
+    node: nodeIdentity(),
+    kernel: [kver(), fileIdentity(join(kmodDir(), 'modules.dep'))],
+    runtime: runtimeHashes(),
   };
   const artifact = await cachedArtifact('capture-root', inputs, async (tmp) => {
     const dir = `${tmp}.tree`;
@@ -67,22 +63,8 @@ export async function captureRootDisk(spec: CaptureRootSpec): Promise<string> {
       rmSync(dir, { recursive: true, force: true });
     }
   });
-  // Each product change makes a new 850 MB disk: mark this one used, drop those unused for an hour.
-  const now = new Date();
-  utimesSync(artifact.path, now, now);
-  _pruneStale(artifact.path, now.getTime() - _STALE_MS);
+  keepFreshAndPrune(artifact.path, 'capture-root'); // each product change makes a new 850 MB disk
   return artifact.path;
-}
-
-const _STALE_MS = 3_600_000;
-
-function _pruneStale(keep: string, before: number): void {
-  for (const name of readdirSync(dirname(keep))) {
-    const path = join(dirname(keep), name);
-    if (path === keep || !/^capture-root-[0-9a-f]+\.img$/.test(name)) continue;
-    const st = statSync(path, { throwIfNoEntry: false }); // another run may be pruning too
-    if (st !== undefined && st.mtimeMs < before) rmSync(path, { force: true });
-  }
 }
 
 export function makeCaptureTree(dir: string, spec: { uuid: string; hostname: string }): void {
@@ -90,11 +72,7 @@ export function makeCaptureTree(dir: string, spec: { uuid: string; hostname: str
   mkdirSync(join(dir, 'usr/lib/modules'), { recursive: true });
   execFileSync('cp', ['-a', '--no-target-directory', kmodDir(), join(dir, 'usr/lib/modules', kver())]);
   _installNode(dir);
-  for (const rel of RUNTIME) {
-    const to = join(dir, OPT_DIR, rel);
-    mkdirSync(dirname(to), { recursive: true });
-    execFileSync('cp', ['-a', '--no-target-directory', join(REPO, rel), to]);
-  }
+  copyRuntime(join(dir, OPT_DIR));
   copyTree(CAPTURE_OVERLAY, dir);
   chmodSync(join(dir, 'usr/local/sbin/capture-host'), 0o755); // whatever mode the checkout gave it
   const wants = join(dir, 'etc/systemd/system/multi-user.target.wants');
@@ -124,17 +102,4 @@ function _exists(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** Which file: its resolved path, size, mtime and inode (hashing node's 100 MB on every run is slow). */
-function _fileIdentity(path: string): unknown {
-  const real = realpathSync(path);
-  const st = statSync(real);
-  return [real, st.size, st.mtimeMs, st.ino];
-}
-
-function _pathHash(path: string): string {
-  if (!existsSync(path)) throw new Error(`${path} is missing: run 'npx tsc -p tsconfig.build.json' (and npm ci) first`);
-  if (statSync(path).isDirectory()) return treeHash(path);
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
