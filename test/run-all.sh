@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash test/fixtures/fetch.sh
-npx tsc -p tsconfig.build.json
+npm run --silent build
 npx tsc -p tsconfig.json --noEmit
 npx vitest run test/unit test/real "$@"
 npx vitest run --no-file-parallelism test/boot "$@"

@@ -2,11 +2,11 @@
 // /usr/lib/mkinitramfs-ts/modules.d/<name>, which shadows the one shipped with mkinitramfs-ts.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Host } from '../host/host.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 import { parseManifest, type FeatureManifest } from './manifest.js';
 
-export const BUILTIN_MODULES_D = fileURLToPath(new URL('../../modules.d', import.meta.url));
+export const BUILTIN_MODULES_D = join(PACKAGE_ROOT, 'modules.d');
 export const SYSROOT_MODULES_D = ['/etc/mkinitramfs-ts/modules.d', '/usr/lib/mkinitramfs-ts/modules.d'];
 
 const NAME = /^[a-z0-9][a-z0-9._-]*$/;

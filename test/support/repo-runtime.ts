@@ -11,7 +11,7 @@ import { treeHash } from './disks/tree-hash.js';
 export const NODE = '/usr/bin/node';
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 /** What of the repository the CLI needs at run time (package.json: "type": "module"). */
-const RUNTIME = ['bin', 'dist', 'modules.d', 'package.json', 'node_modules/commander', 'node_modules/@commander-js', 'node_modules/smol-toml'];
+const RUNTIME = ['bin', 'dist', 'modules.d', 'package.json', 'node_modules/smol-toml'];
 
 /** Which file: its resolved path, size, mtime and inode (hashing node's 100 MB on every run is slow). */
 export function fileIdentity(path: string): unknown {
@@ -26,7 +26,7 @@ export const nodeIdentity = (): unknown => fileIdentity(NODE);
 export function runtimeHashes(): [string, string][] {
   return RUNTIME.map((rel) => {
     const path = join(REPO, rel);
-    if (!existsSync(path)) throw new Error(`${path} is missing: run 'npx tsc -p tsconfig.build.json' (and npm ci) first`);
+    if (!existsSync(path)) throw new Error(`${path} is missing: run 'npm run build' (and npm ci) first`);
     return [rel, statSync(path).isDirectory() ? treeHash(path) : createHash('sha256').update(readFileSync(path)).digest('hex')];
   });
 }

@@ -1,11 +1,11 @@
 import type { Command } from '@commander-js/extra-typings';
 import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { OutputError, UsageError, fsError } from '../../errors.js';
+import { CLI_ENTRY, PACKAGE_ROOT } from '../../package-root.js';
 
-const HOOKS_DIR = fileURLToPath(new URL('../../../hooks/', import.meta.url));
-const ENTRY = fileURLToPath(new URL('../../../bin/mkinitramfs-ts.js', import.meta.url));
+const HOOKS_DIR = join(PACKAGE_ROOT, 'hooks');
+const ENTRY = CLI_ENTRY;
 /** Every hook file carries this tag; files without it are never replaced or removed. */
 export const HOOK_TAG = 'mkinitramfs-ts:hook';
 const DEFAULT_LINE = /^MKINITRAMFS_TS_DEFAULT='mkinitramfs-ts'$/m;

@@ -2,12 +2,12 @@ import type { Command } from '@commander-js/extra-typings';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ExitCode, KernelDirError, MkError, UsageError, type ExitCodeValue } from '../../errors.js';
+import { CLI_ENTRY } from '../../package-root.js';
 
 // Each kernel is built by a child process of this same program: a build is CPU-bound and synchronous
 // in parts, so children are what makes two builds run at once, and a crash in one cannot stop another.
-const ENTRY = fileURLToPath(new URL('../../../bin/mkinitramfs-ts.js', import.meta.url));
+const ENTRY = CLI_ENTRY;
 
 export function registerUpdate(program: Command): void {
   program
@@ -120,7 +120,9 @@ export function buildKernel(kver: string, flags: UpdateBuildFlags, entry: string
   if (flags.verbose) args.push('--verbose');
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    // as bin/mkinitramfs-ts does: no TLS here, so spare each child Node's start-up parse of extra CA certificates
+    const { NODE_EXTRA_CA_CERTS: _unused, ...env } = process.env;
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, NO_COLOR: '1' } });
     const chunks: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => chunks.push(c));
     child.stderr.on('data', (c: Buffer) => chunks.push(c));
