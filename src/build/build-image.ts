@@ -1,19 +1,21 @@
 // The build pipeline: read the sysroot (and host), plan the image, then pack, compress and write it
 // atomically. planImage() writes nothing, so --dry-run and explain share it.
 import { defaultCompression } from '../compress/compress.js';
-import { formatCompressSpec, parseCompressSpec } from '../compress/compress-spec.js';
+import { type CompressFormat, formatCompressSpec, parseCompressSpec } from '../compress/compress-spec.js';
+import { decompressSegment } from '../compress/decompress.js';
+import { readImage } from '../cpio/newc-reader.js';
 import { requireKernelSupport } from '../compress/kernel-support.js';
-import { NotBootableError } from '../errors.js';
+import { CompressorError, NotBootableError } from '../errors.js';
 import { findExecutable } from '../elf/library-resolver.js';
 import { runCheckScript } from '../features/feature-scripts.js';
 import { loadFeatures } from '../features/load-features.js';
 import { selectFeatures, type SelectedFeature } from '../features/select-features.js';
 import { FsHost } from '../host/fs-host.js';
 import type { Host } from '../host/host.js';
-import { verifyImage } from '../inspect/verify/verify-image.js';
+import { type Problem, verifyImage } from '../inspect/verify/verify-image.js';
 import { writeImageAtomically } from '../output/atomic-write.js';
 import { microcodeEntries } from '../pack/microcode.js';
-import { packImage } from '../pack/pack-image.js';
+import { compressArchives, packArchives, type PackedArchives } from '../pack/pack-image.js';
 import type { Plan } from '../plan/plan.js';
 import { assemblePlan } from './assemble-plan.js';
 import type { BuildOptions } from './build-options.js';
@@ -78,7 +80,10 @@ export interface WriteResult {
 export interface WriteHooks {
   /** Called as each phase starts; the returned function ends it with a detail line. */
   phase?: (name: 'pack' | 'compress' | 'write') => (detail?: string) => void;
-  /** Run the static bootability check on the finished temp file before it replaces the target. */
+  /**
+   * Check before the new image replaces the target (default): the static bootability check on the
+   * packed archives, and that the compressed data decompresses to exactly them.
+   */
   verify?: boolean;
 }
 
@@ -88,13 +93,24 @@ export async function writeImage(planned: PlannedImage, opts: BuildOptions, hook
   const spec = opts.compress ? parseCompressSpec(opts.compress) : defaultCompression();
   const support = requireKernelSupport(planned.host, opts.kver, spec.format);
   if (support.warning) planned.plan.warnings.push(support.warning);
+  const packing = phase('pack');
+  const archives = packArchives(planned.plan, { mtime: opts.mtime });
+  packing(`${planned.plan.entries.length} entries`);
   const done = phase('compress');
-  const packed = await packImage(planned.plan, { mtime: opts.mtime, compression: spec });
-  done(`${(packed.mainSize / 1048576).toFixed(1)} MiB → ${(packed.compressedSize / 1048576).toFixed(1)} MiB ${formatCompressSpec(spec)}`);
+  // The compressor is another process: the archives are checked while it works. Neither a failed
+  // check nor a failed compression leaves anything behind; the old image stays.
+  const compressing = compressArchives(archives, spec);
+  compressing.catch(() => undefined); // awaited below; a failed check may come first
+  const verify = hooks.verify !== false;
+  if (verify) _requireBootable(await verifyImage(await readImage(_uncompressed(archives), 'the new image'), { kver: opts.kver }));
+  const packed = await compressing;
+  done(`${(packed.mainSize / 1048576).toFixed(1)} MiB → ${(packed.compressedSize / 1048576).toFixed(1)} MiB ${formatCompressSpec(spec)}${verify ? ', verified' : ''}`);
   const written = phase('write');
+  const compressed = packed.parts[packed.parts.length - 1] as Buffer;
   await writeImageAtomically(opts.output, packed.parts, {
     force: opts.force,
-    verify: hooks.verify === false ? undefined : (temp) => verifyTemp(temp, opts.kver),
+    // decompressed again while the file is written: the image must hold exactly the checked archive
+    ...(verify ? { check: _roundTrip(compressed, archives, spec.format) } : {}),
   });
   written(opts.output);
   return {
@@ -106,9 +122,26 @@ export async function writeImage(planned: PlannedImage, opts: BuildOptions, hook
 }
 
 /** The image must pass `verify` before it may replace a working one. */
-async function verifyTemp(temp: string, kver: string): Promise<void> {
-  const problems = await verifyImage(temp, { kver });
+function _requireBootable(problems: readonly Problem[]): void {
   if (problems.length === 0) return;
   const list = problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('; ');
   throw new NotBootableError(`the new image failed verification, the old one is kept: ${list}`);
+}
+
+/** The image as it would be without compression: what the kernel unpacks, for the checks. */
+function _uncompressed(archives: PackedArchives): Buffer {
+  return Buffer.concat(archives.early ? [archives.early, ...archives.main] : archives.main);
+}
+
+async function _roundTrip(compressed: Buffer, archives: PackedArchives, format: CompressFormat): Promise<void> {
+  if (format === 'none') return;
+  const where = `the new image's ${format} data`;
+  const { data, end } = await decompressSegment(compressed, 0, format, where);
+  let pos = 0;
+  for (const chunk of archives.main) {
+    if (pos + chunk.length > data.length || !data.subarray(pos, pos + chunk.length).equals(chunk)) break;
+    pos += chunk.length;
+  }
+  if (end !== compressed.length || pos !== data.length || pos !== archives.mainSize)
+    throw new CompressorError(`${where} does not decompress to the archive that was packed (${format} failed?); the old image is kept`);
 }

@@ -36,8 +36,10 @@ export function compressorArgs(spec: CompressSpec): string[] {
   switch (spec.format) {
     case 'zstd': {
       const level = spec.level ?? DEFAULT_LEVEL.zstd;
-      // zstd's multi-threaded output does not depend on the number of threads.
-      return ['-q', '-c', '-T0', ...(level > 19 ? ['--ultra'] : []), `-${level}`];
+      // Jobs of 1 MiB, so that every core works on a small (host-only) archive too: by default a job
+      // is 4 windows (8 MiB at level 3), one job for the whole archive. The output depends on the job
+      // size, not on the number of threads (-T0: one per core), so it is the same on every machine.
+      return ['-q', '-c', '-T0', '-B1MiB', ...(level > 19 ? ['--ultra'] : []), `-${level}`];
     }
     case 'xz': {
       const level = spec.level ?? DEFAULT_LEVEL.xz;

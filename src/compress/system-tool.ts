@@ -1,7 +1,9 @@
 // Finding and running the system's compressors (zstd, xz, lz4, bzip2): data in on stdin, data out on
 // stdout, failures as typed errors.
 import { spawn } from 'node:child_process';
-import { accessSync, constants, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { accessSync, closeSync, constants, fstatSync, openSync, readSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CompressorError, type MkError } from '../errors.js';
 
@@ -29,25 +31,83 @@ export function requireTool(name: string, fix: string): string {
 }
 
 /**
- * Runs `tool args`, feeding `input` on stdin; resolves to stdout. A non-zero exit, a signal or a
+ * Runs `tool args` with `input` on stdin; resolves to its stdout. A non-zero exit, a signal or a
  * spawn failure rejects with `failure(message)`.
+ *
+ * stdin and stdout are unlinked temporary files rather than pipes where possible: the tool then runs
+ * to its end on its own. A pipe must be fed and drained by this process's event loop, so the tool
+ * would stall whenever this thread is busy (the build checks the image while the compressor works).
  */
-export function runTool(
+export async function runTool(
   tool: string,
   args: readonly string[],
   input: Buffer | readonly Buffer[],
   failure: (message: string) => MkError = (m) => new CompressorError(m),
 ): Promise<Buffer> {
+  const chunks = Array.isArray(input) ? (input as readonly Buffer[]) : [input as Buffer];
+  const files = _spoolFiles(chunks);
+  if (files === undefined) return _runPiped(tool, args, chunks, failure);
+  try {
+    await _run(tool, args, [files.input, files.output, 'pipe'], undefined, failure);
+    const size = fstatSync(files.output).size;
+    const out = Buffer.allocUnsafe(size);
+    for (let done = 0; done < size; ) {
+      const n = readSync(files.output, out, done, size - done, done);
+      if (n === 0) throw failure(`${tool}: its output shrank while being read`);
+      done += n;
+    }
+    return out;
+  } finally {
+    closeSync(files.input);
+    closeSync(files.output);
+  }
+}
+
+/** Two private (0600), already unlinked files in the temp dir, the first holding `chunks`; undefined when that fails (full /tmp...). */
+function _spoolFiles(chunks: readonly Buffer[]): { input: number; output: number } | undefined {
+  const opened: number[] = [];
+  try {
+    for (const suffix of ['in', 'out']) {
+      const path = join(tmpdir(), `mkinitramfs-ts.${process.pid}.${randomBytes(6).toString('hex')}.${suffix}`);
+      opened.push(openSync(path, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL, 0o600));
+      unlinkSync(path);
+    }
+    const input = opened[0] as number;
+    let pos = 0;
+    // positional writes leave the file offset at 0, where the tool starts reading
+    for (const chunk of chunks) {
+      for (let done = 0; done < chunk.length; ) done += writeSync(input, chunk, done, chunk.length - done, pos + done);
+      pos += chunk.length;
+    }
+    return { input, output: opened[1] as number };
+  } catch {
+    for (const fd of opened) closeSync(fd);
+    return undefined;
+  }
+}
+
+function _runPiped(tool: string, args: readonly string[], chunks: readonly Buffer[], failure: (message: string) => MkError): Promise<Buffer> {
+  return _run(tool, args, ['pipe', 'pipe', 'pipe'], chunks, failure);
+}
+
+/** Spawns the tool; with piped stdio, feeds `chunks` and collects stdout. Resolves to stdout (empty when not piped). */
+function _run(
+  tool: string,
+  args: readonly string[],
+  stdio: [number | 'pipe', number | 'pipe', 'pipe'],
+  chunks: readonly Buffer[] | undefined,
+  failure: (message: string) => MkError,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const child = spawn(tool, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(tool, args, { stdio });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let spawnError: Error | undefined;
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', (e) => (spawnError = e));
     // The tool may exit early (bad data): its exit status reports that, not the broken pipe.
-    child.stdin.on('error', () => undefined);
+    child.stdin?.on('error', () => undefined);
     child.on('close', (code, signal) => {
       const command = [tool, ...args].join(' ');
       if (spawnError) return reject(failure(`${command}: cannot run: ${spawnError.message}`));
@@ -56,7 +116,7 @@ export function runTool(
       const status = signal ? `killed by ${signal}` : `exit status ${code}`;
       reject(failure(`${command} failed (${status})${stderr ? `: ${stderr}` : ''}`));
     });
-    void _feed(child.stdin, Array.isArray(input) ? input : [input as Buffer]);
+    if (child.stdin && chunks) void _feed(child.stdin, chunks);
   });
 }
 

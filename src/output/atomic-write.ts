@@ -9,6 +9,11 @@ import { MkError, OutputError } from '../errors.js';
 export interface WriteImageOptions {
   /** Replace an existing target. */
   force: boolean;
+  /**
+   * A check already under way (started before the write, so that it runs alongside it); the image
+   * replaces the target only when it resolves. A rejection aborts like a failed write.
+   */
+  check?: Promise<void>;
   /** Runs on the complete, synced temp file before it replaces the target; throwing aborts. */
   verify?: (tempPath: string) => void | Promise<void>;
 }
@@ -17,30 +22,45 @@ export interface WriteImageOptions {
 export const IMAGE_MODE = 0o600;
 
 export async function writeImageAtomically(target: string, parts: readonly Buffer[], opts: WriteImageOptions): Promise<void> {
+  // settled either way before we return, so a failing check is never an unhandled rejection
+  const check = opts.check?.then(
+    () => undefined,
+    (err: unknown) => err ?? new Error('check failed'),
+  );
   const dest = _destination(resolve(target));
-  if (!opts.force && fs.existsSync(dest)) throw _exists(target);
+  if (!opts.force && fs.existsSync(dest)) throw await _after(check, _exists(target));
   const dir = dirname(dest);
   if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory())
-    throw new OutputError(`${dir}: no such directory: create it or choose another output path`, dir);
+    throw await _after(check, new OutputError(`${dir}: no such directory: create it or choose another output path`, dir));
   const temp = join(dir, `.${basename(dest)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  let fd: number | undefined;
+  let file: fs.promises.FileHandle | undefined;
   try {
-    fd = fs.openSync(temp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, IMAGE_MODE);
-    fs.fchmodSync(fd, IMAGE_MODE);
-    for (const part of parts) _writeAll(fd, part);
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-    fd = undefined;
+    // asynchronous writes: a check's child process (a decompressor) is served while they run
+    file = await fs.promises.open(temp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, IMAGE_MODE);
+    await file.chmod(IMAGE_MODE);
+    for (const part of parts) for (let done = 0; done < part.length; ) done += (await file.write(part, done, part.length - done)).bytesWritten;
+    await file.sync();
+    await file.close();
+    file = undefined;
+    const failed = await check;
+    if (failed !== undefined) throw failed;
     await opts.verify?.(temp);
     // Checked again: the target may have appeared while the image was being written.
     if (!opts.force && fs.existsSync(dest)) throw _exists(target);
     fs.renameSync(temp, dest);
   } catch (err) {
-    if (fd !== undefined) _quietly(() => fs.closeSync(fd as number));
+    if (file !== undefined) await file.close().catch(() => undefined);
     _quietly(() => fs.unlinkSync(temp));
+    await check;
     throw _outputError(err, dest);
   }
   _syncDir(dir);
+}
+
+/** `err`, once the check under way has settled (its own failure, if any, wins: it came first). */
+async function _after(check: Promise<unknown> | undefined, err: MkError): Promise<unknown> {
+  const failed = await check;
+  return failed ?? err;
 }
 
 /** A symlinked target (/boot/initrd.img -> initrd.img-KVER) is written through, keeping the link. */
@@ -55,10 +75,6 @@ function _destination(target: string): string {
   }
   if (st?.isDirectory()) throw new OutputError(`${target} is a directory: give the image's file name`, target);
   return target;
-}
-
-function _writeAll(fd: number, data: Buffer): void {
-  for (let done = 0; done < data.length; ) done += fs.writeSync(fd, data, done, data.length - done);
 }
 
 function _syncDir(dir: string): void {

@@ -1,9 +1,19 @@
 // The whole image: the uncompressed early archive (microcode) first, where the early loader finds
-// it, then the compressed main archive.
+// it, then the compressed main archive. Packing and compressing are separate steps so that the
+// build can check the archives while the compressor (another process) works.
 import { compress } from '../compress/compress.js';
 import type { CompressSpec } from '../compress/compress-spec.js';
 import type { Plan } from '../plan/plan.js';
 import { type PackOptions, packEntries, packPlan } from './pack-plan.js';
+
+/** The plan's archives, uncompressed. */
+export interface PackedArchives {
+  /** The early archive (microcode), stored uncompressed in front; undefined when there is none. */
+  early: Buffer | undefined;
+  /** The main archive as chunks, in order. */
+  main: Buffer[];
+  mainSize: number;
+}
 
 export interface PackedImage {
   /** The image's bytes, in order: write them with writeImageAtomically(). */
@@ -15,15 +25,23 @@ export interface PackedImage {
   compressedSize: number;
 }
 
-export async function packImage(plan: Plan, opts: PackOptions & { compression: CompressSpec }): Promise<PackedImage> {
+export function packArchives(plan: Plan, opts: PackOptions): PackedArchives {
   const early = plan.early.length > 0 ? Buffer.concat(packEntries(plan.early, opts)) : undefined;
   const main = packPlan(plan, opts);
-  const mainSize = main.reduce((n, chunk) => n + chunk.length, 0);
-  const compressed = await compress(main, opts.compression);
+  return { early, main, mainSize: main.reduce((n, chunk) => n + chunk.length, 0) };
+}
+
+/** The image from packed archives: the main one compressed. */
+export async function compressArchives(archives: PackedArchives, compression: CompressSpec): Promise<PackedImage> {
+  const compressed = await compress(archives.main, compression);
   return {
-    parts: early ? [early, compressed] : [compressed],
-    earlySize: early?.length ?? 0,
-    mainSize,
+    parts: archives.early ? [archives.early, compressed] : [compressed],
+    earlySize: archives.early?.length ?? 0,
+    mainSize: archives.mainSize,
     compressedSize: compressed.length,
   };
+}
+
+export async function packImage(plan: Plan, opts: PackOptions & { compression: CompressSpec }): Promise<PackedImage> {
+  return compressArchives(packArchives(plan, opts), opts.compression);
 }

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planImage, writeImage, type PlannedImage } from '../../../src/build/build-image.js';
 import type { BuildOptions } from '../../../src/build/build-options.js';
 import { canonicalImagePath } from '../../../src/build/image-layout.js';
-import { BadModuleError, OutputError } from '../../../src/errors.js';
+import { BadModuleError, NotBootableError, OutputError } from '../../../src/errors.js';
 import { BUILTIN_MODULES_D } from '../../../src/features/load-features.js';
 import { planToJson } from '../../../src/plan/format-plan.js';
 import type { PlanEntry } from '../../../src/plan/plan.js';
@@ -234,5 +234,21 @@ describe('writeImage of the fixture plan', () => {
     await writeImage(planImage(options({ output: a, mtime: 0 })), options({ output: a, mtime: 0, force: true }));
     expect(readFileSync(a).equals(bytes)).toBe(false);
     expect(statSync(a).mode & 0o777).toBe(0o600);
+  }, 300_000);
+
+  it('an image that fails verification (a library taken out) is not written: the old image stays, no temp file', async () => {
+    const target = join(dir, 'broken.img');
+    writeFileSync(target, 'old');
+    for (const compress of ['zstd', 'gzip']) {
+      const broken = planImage(options({ output: target, compress }));
+      const lib = broken.plan.entries.findIndex((e) => /\/libblkid\.so\.1\.[0-9.]+$/.test(e.path));
+      expect(lib).toBeGreaterThanOrEqual(0);
+      broken.plan.entries.splice(lib, 1);
+      const writing = writeImage(broken, options({ output: target, compress, force: true }));
+      await expect(writing).rejects.toThrow(NotBootableError);
+      await expect(writing).rejects.toThrow(/the new image failed verification, the old one is kept: .*libblkid/);
+      expect(readFileSync(target, 'utf8')).toBe('old');
+      expect(execFileSync('ls', ['-A', dir], { encoding: 'utf8' }).split('\n').filter((f) => f.includes('broken'))).toEqual(['broken.img']);
+    }
   }, 300_000);
 });

@@ -74,6 +74,23 @@ describe('compress', () => {
     }
   });
 
+  it('with no usable temp dir, the tools are fed through pipes instead, with the same bytes', async () => {
+    const spooled = await compress(archive, { format: 'zstd' });
+    const saved = process.env['TMPDIR'];
+    process.env['TMPDIR'] = `${tempDir()}/missing`;
+    try {
+      const piped = await compress(archive, { format: 'zstd' });
+      expect(piped.equals(spooled)).toBe(true);
+      expect((await decompressSegment(piped, 0, 'zstd', 'img')).data.equals(archive)).toBe(true);
+      // a failing tool is reported the same way on both paths
+      await expect(decompressSegment(Buffer.concat([piped.subarray(0, 200), Buffer.alloc(64)]), 0, 'zstd', 'img')).rejects.toThrow(/^img: /);
+    } finally {
+      if (saved === undefined) delete process.env['TMPDIR'];
+      else process.env['TMPDIR'] = saved;
+    }
+    await expect(decompressSegment(Buffer.concat([spooled.subarray(0, 200), Buffer.alloc(64)]), 0, 'zstd', 'img')).rejects.toThrow(/^img: /);
+  });
+
   it('defaults to zstd when the binary exists, else gzip', () => {
     expect(defaultCompression()).toEqual({ format: 'zstd' });
     expect(defaultCompression(tempDir())).toEqual({ format: 'gzip' });
