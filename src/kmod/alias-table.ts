@@ -90,7 +90,7 @@ export class AliasTable implements AliasLookup {
 function _groupOfPattern(line: string, from: number): string {
   for (let i = from; i < line.length; i++) {
     const c = line.charCodeAt(i);
-    if (c === 58 /* : */) return line.slice(from, i);
+    if (c === 58 /* : */) return line.slice(from, i).replaceAll('-', '_'); // keys are normalised: xen-backend: → xen_backend:
     if (c === 42 || c === 63 || c === 91) return WILD; // * ? [
     if (c === 32 || c === 9) return '';
   }

@@ -27,10 +27,12 @@ export interface KmodTexts {
   kmoddir: string;
   modulesDep: string;
   modulesAlias?: string;
+  /** modules.alias.bin, when present and readable: used instead of the text (it is what kmod reads). */
+  aliasIndex?: AliasLookup;
   modulesBuiltin?: string;
   modulesBuiltinModinfo?: Uint8Array | string;
-  /** Called at most once, when a "symbol:" request needs it. */
-  modulesSymbols?: () => string | undefined;
+  /** Called at most once, when a "symbol:" request needs it: modules.symbols.bin, else the text. */
+  modulesSymbols?: () => AliasLookup | string | undefined;
   /** The configuration (modules.softdep included) already parsed. */
   config: ModprobeConfig;
 }
@@ -42,7 +44,8 @@ export function buildKmodData(t: KmodTexts): KmodData {
   dep.entries.forEach((e, i) => {
     if (!priority.has(e.name)) priority.set(e.name, i);
   });
-  const aliases: AliasLookup = t.modulesAlias === undefined ? new AliasIndex() : AliasTable.fromText(t.modulesAlias, `${t.kmoddir}/modules.alias`);
+  const aliases: AliasLookup =
+    t.aliasIndex ?? (t.modulesAlias === undefined ? new AliasIndex() : AliasTable.fromText(t.modulesAlias, `${t.kmoddir}/modules.alias`));
   const builtinRecords = t.modulesBuiltinModinfo === undefined ? [] : parseBuiltinModinfo(t.modulesBuiltinModinfo);
   const builtinAliases = new AliasIndex(
     builtinRecords.filter((r) => r.key === 'alias').flatMap((r) => {
@@ -61,8 +64,9 @@ export function buildKmodData(t: KmodTexts): KmodData {
     builtinAliases,
     symbols(): AliasLookup {
       if (!symbols) {
-        const text = t.modulesSymbols?.();
-        symbols = text === undefined ? new AliasIndex() : AliasTable.fromText(text, `${t.kmoddir}/modules.symbols`);
+        const source = t.modulesSymbols?.();
+        symbols =
+          source === undefined ? new AliasIndex() : typeof source === 'string' ? AliasTable.fromText(source, `${t.kmoddir}/modules.symbols`) : source;
       }
       return symbols;
     },

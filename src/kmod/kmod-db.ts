@@ -3,6 +3,7 @@
 // find firmware. Every read of the sysroot goes through the Host.
 import { KernelDirError, ModulesDbError } from '../errors.js';
 import type { Host } from '../host/host.js';
+import { BinaryIndex } from './binary-index.js';
 import { loadModprobeConfig } from './config-files.js';
 import { findFirmware, type FirmwareResolution } from './firmware.js';
 import { buildKmodData, inRootModulePath, type KmodData } from './kmod-data.js';
@@ -127,18 +128,25 @@ export function openKmodDb(host: Host, kver: string, opts: OpenKmodDbOptions = {
     ...(opts.configDirs ? { dirs: opts.configDirs } : {}),
     ...(opts.kernelCmdline !== undefined ? { kernelCmdline: opts.kernelCmdline } : {}),
   });
-  const modulesAlias = opt('modules.alias');
+  // kmod reads the binary indexes; the text files are the fallback when depmod wrote none
+  const binary = (name: string): BinaryIndex | undefined => {
+    const file = `${kmoddir}/${name}.bin`;
+    return host.stat(file)?.isFile() ? BinaryIndex.open(host.readFile(file), file) : undefined;
+  };
+  const aliasIndex = binary('modules.alias');
+  const modulesAlias = aliasIndex === undefined ? opt('modules.alias') : undefined;
   const modulesBuiltin = opt('modules.builtin');
   const data = buildKmodData({
     kver,
     kmoddir,
     modulesDep,
     ...(modulesAlias !== undefined ? { modulesAlias } : {}),
+    ...(aliasIndex !== undefined ? { aliasIndex } : {}),
     ...(modulesBuiltin !== undefined ? { modulesBuiltin } : {}),
     ...(builtinModinfo !== undefined ? { modulesBuiltinModinfo: builtinModinfo } : {}),
-    modulesSymbols: () => opt('modules.symbols'),
+    modulesSymbols: () => binary('modules.symbols') ?? opt('modules.symbols'),
     config,
   });
-  if (modulesAlias === undefined) config.warnings.push(`${kmoddir}/modules.alias: missing; aliases will not resolve (rerun depmod)`);
+  if (modulesAlias === undefined && aliasIndex === undefined) config.warnings.push(`${kmoddir}/modules.alias: missing; aliases will not resolve (rerun depmod)`);
   return new KmodDb(host, data);
 }

@@ -16,7 +16,8 @@ import { parseModulesDep, type ModulesDep } from './modules-dep.js';
 export interface SourceDbTexts {
   /** In-root module directory, for messages. */
   kmoddir: string;
-  modulesDep: string;
+  /** modules.dep, as text or already parsed. */
+  modulesDep: string | ModulesDep;
   modulesAlias?: string;
   modulesSoftdep?: string;
   modulesSymbols?: string;
@@ -42,7 +43,7 @@ const HEADERS = {
  */
 export function buildSubsetDb(src: SourceDbTexts, names: Iterable<string>, depOrder?: ReadonlyMap<string, number>): SubsetDbFiles {
   const want = new Set(names);
-  const dep = parseModulesDep(src.modulesDep, `${src.kmoddir}/modules.dep`);
+  const dep = typeof src.modulesDep === 'string' ? parseModulesDep(src.modulesDep, `${src.kmoddir}/modules.dep`) : src.modulesDep;
   for (const name of want) {
     const entry = dep.byName.get(name);
     if (!entry) throw new ModulesDbError(`module ${name} is not in ${src.kmoddir}/modules.dep; it cannot be part of the image's module set`);
@@ -75,12 +76,15 @@ function _sortedBy(deps: readonly string[], order: ReadonlyMap<string, number>):
   return deps.map((d, i) => ({ d, r: rank(d), i })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.d);
 }
 
-/** depmod's dependency sort of the subset, from each module's undefined symbols and modules.symbols. */
-export function subsetDepOrder(db: KmodDb, dep: ModulesDep, names: ReadonlySet<string>, modulesOrder: string | undefined, modulesSymbols: string | undefined): Map<string, number> {
+/**
+ * depmod's dependency sort of the subset, from each module's undefined symbols and the subset's
+ * "alias symbol:NAME MODULE" lines of modules.symbols.
+ */
+export function subsetDepOrder(db: KmodDb, dep: ModulesDep, names: ReadonlySet<string>, modulesOrder: string | undefined, symbolLines: readonly string[]): Map<string, number> {
   const ordered = (modulesOrder ?? '').split('\n').map((l) => modnameFromPath(l.trim())).filter((n) => names.has(n));
   const modules = [...new Set([...ordered, ...dep.entries.map((e) => e.name).filter((n) => names.has(n))])];
   const owners = new Map<string, string>();
-  for (const line of (modulesSymbols ?? '').split('\n')) {
+  for (const line of symbolLines) {
     const w = line.split(' ');
     if (w.length === 3 && w[0] === 'alias' && w[1]?.startsWith('symbol:') && names.has(w[2] as string) && !owners.has(w[1].slice(7)))
       owners.set(w[1].slice(7), w[2] as string);
@@ -98,7 +102,7 @@ export function subsetDepOrder(db: KmodDb, dep: ModulesDep, names: ReadonlySet<s
 export function subsetDbOf(db: KmodDb, names: Iterable<string>): SubsetDbFiles {
   const dir = db.kmoddir;
   const read = (f: string): string | undefined => db.host.tryReadText(`${dir}/${f}`);
-  const src: SourceDbTexts = { kmoddir: dir, modulesDep: db.host.readText(`${dir}/modules.dep`) };
+  const src: SourceDbTexts = { kmoddir: dir, modulesDep: db.data.dep };
   const set = <K extends keyof SourceDbTexts>(k: K, v: SourceDbTexts[K] | undefined): void => {
     if (v !== undefined) src[k] = v;
   };
@@ -110,7 +114,7 @@ export function subsetDbOf(db: KmodDb, names: Iterable<string>): SubsetDbFiles {
   set('modulesBuiltin', read('modules.builtin'));
   if (db.host.exists(`${dir}/modules.builtin.modinfo`)) src.modulesBuiltinModinfo = db.host.readFile(`${dir}/modules.builtin.modinfo`);
   const want = new Set(names);
-  const order = subsetDepOrder(db, db.data.dep, want, src.modulesOrder, src.modulesSymbols);
+  const order = subsetDepOrder(db, db.data.dep, want, src.modulesOrder, _byLastWord(src.modulesSymbols, want));
   return buildSubsetDb(src, want, order);
 }
 
@@ -125,9 +129,13 @@ function _text(lines: string[]): string {
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
 
-// Data lines (not comments) whose last word is a wanted module ("alias PATTERN MODULE").
+// Data lines (not comments) whose last word is a wanted module ("alias PATTERN MODULE"). One regular
+// expression over the whole text: modules.alias and modules.symbols have ~40k lines, and the regex
+// engine scans them natively ~3× faster than a loop in a short-lived (not yet optimised) process.
 function _byLastWord(text: string | undefined, want: ReadonlySet<string>): string[] {
-  return _lines(text).filter((l) => l !== '' && l[0] !== '#' && want.has(l.slice(l.lastIndexOf(' ') + 1).trim()));
+  if (text === undefined || want.size === 0) return [];
+  const names = [...want].map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+  return text.match(new RegExp(`^[^#\\n][^\\n]* (?:${names})[ \\t\\r]*$`, 'gm')) ?? [];
 }
 
 // Data lines whose n-th word is a wanted module ("softdep MODULE ...", "MODULE devname c1:2").
