@@ -8,25 +8,12 @@ import { ModulesDbError } from '../../src/errors.js';
 import { AliasTable } from '../../src/kmod/alias-table.js';
 import { BinaryIndex } from '../../src/kmod/binary-index.js';
 import { normalizeAlias } from '../../src/kmod/names.js';
+import { fillWildcards } from '../support/alias-keys.js';
 import { kmodDir } from '../support/fixtures.js';
 
-/** Keys that each pattern matches: wildcards filled in two ways, brackets with their first member. */
+/** Keys that each pattern matches: wildcards filled in two ways. */
 function keysOf(pattern: string): string[] {
-  return ['', 'A1'].map((fill) => {
-    let out = '';
-    for (let i = 0; i < pattern.length; i++) {
-      const c = pattern[i] as string;
-      if (c === '*') out += fill;
-      else if (c === '?') out += '0';
-      else if (c === '[') {
-        const end = pattern.indexOf(']', i + 2);
-        const body = pattern.slice(i + 1, end);
-        out += body.startsWith('!') || body.startsWith('^') ? '~' : (body[0] as string);
-        i = end;
-      } else out += c;
-    }
-    return out;
-  });
+  return ['', 'A1'].map((fill) => fillWildcards(pattern, () => fill));
 }
 
 function compare(file: string): { keys: number; hits: number; mismatches: string[] } {

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FsHost } from '../../src/host/fs-host.js';
 import { openKmodDb, type KmodDb } from '../../src/kmod/kmod-db.js';
+import { fillWildcards } from '../support/alias-keys.js';
 import { kernelRoot, kmodDir, kver } from '../support/fixtures.js';
 
 const KMOD30_CONFIG_DIRS = ['/etc/modprobe.d', '/run/modprobe.d', '/usr/local/lib/modprobe.d', '/lib/modprobe.d'];
@@ -48,20 +49,7 @@ const LIMIT = Math.max(4, cpus().length * 3);
 /** A concrete key that `pattern` matches: wildcards filled deterministically from `seed`. */
 function instantiate(pattern: string, seed: number): string {
   const fills = ['', '0', 'A1', '00000001', 'xyz'];
-  let out = '';
-  let n = seed;
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i] as string;
-    if (c === '*') out += fills[n++ % fills.length];
-    else if (c === '?') out += '0';
-    else if (c === '[') {
-      const end = pattern.indexOf(']', i + 2);
-      const body = pattern.slice(i + 1, end);
-      out += body.startsWith('!') || body.startsWith('^') ? '~' : (body[0] as string);
-      i = end;
-    } else out += c;
-  }
-  return out;
+  return fillWildcards(pattern, (n) => fills[(seed + n) % fills.length] as string);
 }
 
 function dedupe(list: string[]): string[] {
