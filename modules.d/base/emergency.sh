@@ -55,6 +55,8 @@ interactive_shell() {
 
 # emergency REASON KIND: report and stop here. With rd.shell=0 reboot instead of a shell.
 emergency() {
+  # the report names devices without a driver: let the loads coldplug started finish first
+  coldplug_wait
   write_report "$1"
   echo
   echo "mkinitramfs-ts: cannot boot: $1"

@@ -1,5 +1,7 @@
-# Shell library of the mkinitramfs-ts /init (POSIX sh, busybox ash). Sourced, never executed.
+# Shell library of the mkinitramfs-ts /init (POSIX sh: busybox ash, or dash). Sourced, never executed.
 # Command-line values are only compared, split and quoted here: nothing is ever eval-ed.
+# Under emulation every fork and exec costs milliseconds: what runs on each round of the wait for
+# root reads files with the shell's own `read` and sets variables instead of printing into $(...).
 
 info() { echo "$*" >&2; }
 warn() { echo "mkinitramfs-ts: warning: $*" >&2; }
@@ -18,19 +20,25 @@ read_cmdline() {
   CMDLINE="$CMDLINE $kcmd"
 }
 
-# getarg KEY: value of the last KEY=VALUE (or "1" for a bare KEY); status 1 when absent.
-getarg() {
-  _key=$1 _found=1 _val=
+# argval KEY: sets ARGVAL to the value of the last KEY=VALUE (or "1" for a bare KEY); status 1 when
+# absent. getarg without the subshell of $(getarg KEY).
+argval() {
+  _key=$1 _found=1 ARGVAL=
   set -f
   for _w in $CMDLINE; do
     case "$_w" in
-      "$_key") _val=1 _found=0 ;;
-      "$_key="*) _val=${_w#"$_key="} _found=0 ;;
+      "$_key") ARGVAL=1 _found=0 ;;
+      "$_key="*) ARGVAL=${_w#"$_key="} _found=0 ;;
     esac
   done
   set +f
-  [ $_found -eq 0 ] && printf '%s\n' "$_val"
   return $_found
+}
+
+# getarg KEY: value of the last KEY=VALUE (or "1" for a bare KEY); status 1 when absent.
+getarg() {
+  argval "$1" || return 1
+  printf '%s\n' "$ARGVAL"
 }
 
 # getargs KEY: every value of KEY (space separated, commas split too); status 1 when absent.
@@ -38,7 +46,14 @@ getargs() {
   _key=$1 _out=
   set -f
   for _w in $CMDLINE; do
-    case "$_w" in "$_key="*) _out="$_out $(printf '%s' "${_w#"$_key="}" | tr ',' ' ')" ;; esac
+    case "$_w" in "$_key="*) ;; *) continue ;; esac
+    _v=${_w#"$_key="}
+    while :; do
+      case "$_v" in
+        *,*) _out="$_out ${_v%%,*}" _v=${_v#*,} ;;
+        *) _out="$_out $_v"; break ;;
+      esac
+    done
   done
   set +f
   [ -n "$_out" ] || return 1
@@ -47,11 +62,10 @@ getargs() {
 
 # getargbool DEFAULT KEY: true when KEY is set to anything but 0/no/off/false; DEFAULT when absent.
 getargbool() {
-  _def=$1
-  if _v=$(getarg "$2"); then
-    case "$_v" in 0|no|off|false) return 1 ;; *) return 0 ;; esac
+  if argval "$2"; then
+    case "$ARGVAL" in 0|no|off|false) return 1 ;; *) return 0 ;; esac
   fi
-  [ "$_def" = 1 ]
+  [ "$1" = 1 ]
 }
 
 # is_mounted DIR: something is mounted on DIR (from /proc/mounts; busybox may lack mountpoint).
@@ -64,7 +78,8 @@ uptime_s() { IFS=. read -r _u _ </proc/uptime; echo "$_u"; }
 
 root_timeout() {
   for _k in rd.timeout rootdelay rd.retry; do
-    _t=$(getarg $_k) || continue
+    argval $_k || continue
+    _t=$ARGVAL
     case "$_t" in ''|*[!0-9]*) warn "ignoring $_k=$_t: not a number of seconds" ;; *) echo "$_t"; return ;; esac
   done
   echo "${ROOT_TIMEOUT:-60}"
@@ -79,10 +94,11 @@ run_hooks() {
 
 # stage_break STAGE: rd.break=STAGE (or rd.break alone, meaning pre-pivot) opens a shell; exiting continues.
 stage_break() {
-  _b=$(getarg rd.break) || return 0
+  argval rd.break || return 0
+  _b=$ARGVAL
   [ "$_b" = 1 ] && _b=pre-pivot
-  case " $(printf '%s' "$_b" | tr ',' ' ') " in
-    *" $1 "*) info "rd.break=$1: break before continuing; exit the shell to go on"; interactive_shell ;;
+  case ",$_b," in
+    *",$1,"*) info "rd.break=$1: break before continuing; exit the shell to go on"; interactive_shell ;;
   esac
 }
 
@@ -100,29 +116,93 @@ load_forced_drivers() {
 }
 
 # coldplug: load the driver of every device the kernel has announced; only new modaliases are tried.
+# The kernel counts its uevents (a device, a driver binding, a module): when the count has not moved
+# since the last round, nothing new is there to see. COLDPLUG_CHANGED is set when it had moved.
 coldplug() {
-  find /sys/devices -name modalias -type f 2>/dev/null >/run/initramfs/modalias.files
-  _new=
-  while IFS= read -r _f; do
-    read -r _a <"$_f" 2>/dev/null || continue
-    [ -n "$_a" ] || continue
-    case "$COLDPLUG_SEEN" in *" $_a "*) continue ;; esac
-    COLDPLUG_SEEN="$COLDPLUG_SEEN $_a "
-    _new="$_new $_a"
-  done </run/initramfs/modalias.files
-  [ -n "$_new" ] || return 0
-  # one modprobe for the whole round: it reads the module database once, not once per device
-  set -f
-  # shellcheck disable=SC2086 # one word per modalias, globbing off
-  modprobe -a -q -b $_new 2>/dev/null
-  set +f
-  # drivers named rd.driver.post are loaded after the first round
+  COLDPLUG_CHANGED=
+  _seq=
+  read -r _seq 2>/dev/null </sys/kernel/uevent_seqnum
+  if [ -z "$_seq" ] || [ "$_seq" != "$COLDPLUG_SEQNUM" ]; then
+    # shellcheck disable=SC2034 # COLDPLUG_CHANGED is read by /init
+    COLDPLUG_SEQNUM=$_seq COLDPLUG_CHANGED=1
+    _new=
+    if [ -d /sys/bus ]; then
+      # Every device a driver can bind is on a bus; of the class devices only input devices and the
+      # DMI table carry a modalias, and the CPU's own sits apart. Globs instead of `find
+      # /sys/devices`, whose walk of all of sysfs takes ~0.4 s under emulation. A device's modalias
+      # never changes: only the files not read before are read, by one cat.
+      _nl='
+'
+      _todo=
+      for _f in /sys/bus/*/devices/*/modalias /sys/class/input/*/modalias /sys/class/dmi/*/modalias /sys/devices/system/cpu/modalias; do
+        case "$_nl$COLDPLUG_FILES" in *"$_nl$_f$_nl"*) continue ;; esac
+        COLDPLUG_FILES="$COLDPLUG_FILES$_f$_nl"
+        _todo="$_todo$_f$_nl"
+      done
+      if [ -n "$_todo" ]; then
+        # a path and a modalias a line: split at newlines only, never glob-expand
+        set -f
+        _ifs=$IFS IFS=$_nl
+        # shellcheck disable=SC2013,SC2086 # IFS is a newline: a line per word
+        for _a in $(cat $_todo 2>/dev/null); do _coldplug_new "$_a"; done
+        IFS=$_ifs
+        set +f
+      fi
+    else
+      # not a kernel's sysfs (a test's fake root): walk it
+      find /sys/devices -name modalias -type f 2>/dev/null >/run/initramfs/modalias.files
+      while IFS= read -r _f; do
+        read -r _a 2>/dev/null <"$_f" && _coldplug_new "$_a"
+      done </run/initramfs/modalias.files
+    fi
+    if [ -n "$_new" ]; then
+      # One modprobe for the whole round: it reads the module database once, not once per device.
+      # In the background: after its init, loading a module waits for every probe still running
+      # (ahci's of its empty SATA ports take ~0.3 s), and the next rounds can load the drivers of
+      # what the first ones brought up meanwhile. Each driver still probes its devices in bus
+      # order, so their names stay as they were (vda is the first virtio disk).
+      set -f
+      # shellcheck disable=SC2086 # one word per modalias, globbing off
+      modprobe -a -q -b $_new 2>/dev/null &
+      COLDPLUG_PIDS="$COLDPLUG_PIDS $!"
+      set +f
+    fi
+  fi
+  # drivers named rd.driver.post are loaded after the first round's
   if [ -z "$POST_DONE" ]; then
     POST_DONE=1
     set -f
-    for _m in $(getargs rd.driver.post); do modprobe -b "$_m" || warn "cannot load $_m"; done
+    _cp_post=$(getargs rd.driver.post) && coldplug_wait
+    for _m in $_cp_post; do modprobe -b "$_m" || warn "cannot load $_m"; done
     set +f
   fi
+}
+
+# no_wait_options: module option async_probe=1 for the modules that drive no device (file systems,
+# device-mapper and md, crypto, libraries), from modules.dep. Once its init has run, loading a module
+# otherwise waits for every device probe still running anywhere (ahci's of empty SATA ports take
+# ~0.3 s); for these modules the option changes nothing else: they have no devices to probe.
+no_wait_options() {
+  [ -n "$KERNEL_RELEASE" ] || KERNEL_RELEASE=$(uname -r)
+  _dep=/lib/modules/$KERNEL_RELEASE/modules.dep
+  [ -r "$_dep" ] || return 0
+  [ -d /etc/modprobe.d ] || mkdir -p /etc/modprobe.d
+  sed -n -E 's#^kernel/(fs|lib|crypto|arch/[^/]+/crypto|drivers/md)/([^:]*/)?([^/:]+)\.ko[^:]*:.*#options \3 async_probe=1#p' \
+    "$_dep" >/etc/modprobe.d/mkinitramfs-ts-no-wait.conf
+}
+
+# coldplug_wait: wait for the module loads coldplug started.
+coldplug_wait() {
+  for _p in $COLDPLUG_PIDS; do wait "$_p" 2>/dev/null; done
+  COLDPLUG_PIDS=
+}
+
+# _coldplug_new MODALIAS: add it to this round's list unless it was tried before.
+_coldplug_new() {
+  [ -n "$1" ] || return 0
+  case "$COLDPLUG_SEEN" in *" $1 "*) return 0 ;; esac
+  COLDPLUG_SEEN="$COLDPLUG_SEEN $1 "
+  _new="$_new $1"
 }
 
 # The block devices the kernel knows now, one name per line.
@@ -133,50 +213,112 @@ block_devices() {
   done </proc/partitions
 }
 
+# read_partitions: PARTITIONS = /proc/partitions now, as one string to compare with an earlier one
+# (sizes too: an md array that starts changes its size); BLOCK_NAMES = the device names in it.
+read_partitions() {
+  PARTITIONS='' BLOCK_NAMES=''
+  while read -r _maj _min _blocks _name; do
+    case "$_name" in ''|name) continue ;; esac
+    PARTITIONS="$PARTITIONS $_maj:$_min:$_blocks:$_name"
+    BLOCK_NAMES="$BLOCK_NAMES $_name"
+  done </proc/partitions
+}
+
 # blkid_refresh: probe every block device with ONE blkid run, but only when the kernel's device list
 # changed since the last probe (/init calls it each round). blkid_tag answers from that snapshot.
 BLKID_CACHE=/run/initramfs/blkid.snapshot
 blkid_refresh() {
-  _parts=$(cat /proc/partitions)
-  [ "$_parts" = "$BLKID_PARTS" ] && [ -r "$BLKID_CACHE" ] && return 0
-  BLKID_PARTS=$_parts
-  blkid -c /dev/null >"$BLKID_CACHE.new" 2>/dev/null
-  block_devices | sed 's|^|/dev/|' >"$BLKID_CACHE.devs"
-  mv "$BLKID_CACHE.new" "$BLKID_CACHE"
+  read_partitions
+  [ -n "$BLKID_DONE" ] && [ "$PARTITIONS" = "$BLKID_PARTS" ] && return 0
+  BLKID_DONE=1 BLKID_PARTS=$PARTITIONS
+  # newline first and last: every line of it is "\n/dev/NAME: TAGS\n" (no disk yet: no blkid run)
+  BLKID_SNAPSHOT="
+"
+  [ -z "$BLOCK_NAMES" ] || BLKID_SNAPSHOT="
+$(blkid -c /dev/null 2>/dev/null)
+"
+  BLKID_DEVS=
+  for _br_b in $BLOCK_NAMES; do BLKID_DEVS="$BLKID_DEVS /dev/$_br_b "; done
+  printf '%s' "$BLKID_SNAPSHOT" >"$BLKID_CACHE" 2>/dev/null
 }
 
-# blkid_tag DEV TAG: the value of TAG (UUID, LABEL, TYPE, PARTUUID...) of DEV: from this round's
-# snapshot when DEV was probed then, else asked of blkid now (a device a hook just created).
+# blkid_value DEV TAG: sets BLKID_VALUE to TAG (UUID, LABEL, TYPE, PARTUUID...) of DEV; status 1 when
+# DEV has no such tag. From the snapshot when DEV was probed for it, else asked of blkid now. A device
+# that appeared since (or that a hook just created) renews the snapshot: one blkid run for all the
+# new devices, instead of one per device and per hook that asks.
+blkid_value() {
+  BLKID_VALUE=
+  case "$BLKID_DEVS" in *" $1 "*) ;; *) [ -n "$BLKID_DONE" ] && blkid_refresh ;; esac
+  case "$BLKID_DEVS" in
+    *" $1 "*)
+      _line=
+      _blkid_line "$1" || {
+        # blkid names device-mapper devices /dev/mapper/NAME, not /dev/dm-N
+        case "$1" in /dev/dm-*) read -r _dm 2>/dev/null <"/sys/class/block/${1#/dev/}/dm/name" && _blkid_line "/dev/mapper/$_dm" ;; esac
+      } ;;
+    *)
+      _line=$(blkid -c /dev/null "$1" 2>/dev/null)
+      _line=${_line#*: } ;;
+  esac
+  _line=" $_line"
+  _pat=" $2=\""
+  case "$_line" in *"$_pat"*) ;; *) return 1 ;; esac
+  # from its last occurrence up to the closing quote
+  _line=${_line##*"$_pat"}
+  BLKID_VALUE=${_line%%\"*}
+}
+
+# _blkid_line DEV: _line = the tags of DEV in the snapshot; status 1 when it has no line there.
+_blkid_line() {
+  case "$BLKID_SNAPSHOT" in *"
+$1: "*) ;; *) return 1 ;; esac
+  _line=${BLKID_SNAPSHOT#*"
+$1: "}
+  _line=${_line%%"
+"*}
+}
+
+# blkid_tag DEV TAG: print TAG of DEV (nothing when it has none); see blkid_value.
 blkid_tag() {
-  _line=
-  if [ -r "$BLKID_CACHE.devs" ] && grep -qxF -- "$1" "$BLKID_CACHE.devs"; then
-    while IFS= read -r _l; do
-      case "$_l" in "$1: "*) _line=$_l; break ;; esac
-    done <"$BLKID_CACHE"
-  else
-    _line=$(blkid -c /dev/null "$1" 2>/dev/null)
-  fi
-  printf '%s\n' "$_line" | sed -n "s/.* $2=\"\([^\"]*\)\".*/\1/p"
+  blkid_value "$1" "$2" && printf '%s\n' "$BLKID_VALUE"
+  return 0
+}
+
+# have_block_type TYPE: some block device holds TYPE (LVM2_member, crypto_LUKS, linux_raid_member...),
+# so a stacking hook has something to do. Answered from the snapshot except for new devices.
+have_block_type() {
+  read_partitions
+  for _hb in $BLOCK_NAMES; do
+    blkid_value "/dev/$_hb" TYPE && [ "$BLKID_VALUE" = "$1" ] && return 0
+  done
+  return 1
 }
 
 # load_module NAME: modprobe NAME with its softdep pre/post modules first/after (busybox modprobe
 # ignores modules.softdep, kmod's does not; this keeps both the same).
 load_module() {
-  _sd=/lib/modules/$(uname -r)/modules.softdep
-  _pre= _post=
-  if [ -r "$_sd" ]; then
-    _line=$(grep "^softdep $1 " "$_sd" | head -n 1)
-    if [ -n "$_line" ]; then
-      _rest=${_line#softdep "$1" }
-      _which=
-      for _w in $_rest; do
-        case "$_w" in pre:) _which=pre ;; post:) _which=post ;;
-          *) if [ "$_which" = pre ]; then _pre="$_pre $_w"; else _post="$_post $_w"; fi ;; esac
-      done
-    fi
-  fi
+  _softdeps "$1"
   for _m in $_pre; do modprobe -q -b "$_m" 2>/dev/null; done
   modprobe -q -b "$1" || return 1
   for _m in $_post; do modprobe -q -b "$_m" 2>/dev/null; done
   return 0
+}
+
+# _softdeps NAME: _pre and _post = the modules of NAME's first "softdep" line, before/after it.
+_softdeps() {
+  [ -n "$KERNEL_RELEASE" ] || KERNEL_RELEASE=$(uname -r)
+  _sd=/lib/modules/$KERNEL_RELEASE/modules.softdep
+  _pre='' _post=''
+  [ -r "$_sd" ] || return 0
+  while read -r _w1 _w2 _rest; do
+    if [ "$_w1" != softdep ] || [ "$_w2" != "$1" ]; then continue; fi
+    _which=
+    set -f
+    for _w in $_rest; do
+      case "$_w" in pre:) _which=pre ;; post:) _which=post ;;
+        *) if [ "$_which" = pre ]; then _pre="$_pre $_w"; else _post="$_post $_w"; fi ;; esac
+    done
+    set +f
+    return 0
+  done <"$_sd"
 }

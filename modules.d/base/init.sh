@@ -26,28 +26,33 @@ exec </dev/console >/dev/console 2>&1
 [ -r /etc/mkinitramfs-ts/image.conf ] && . /etc/mkinitramfs-ts/image.conf
 read_cmdline
 getargbool 0 rd.debug && set -x
-info "mkinitramfs-ts: kernel $(uname -r), image for ${IMAGE_KVER:-?} (${IMAGE_MODE:-generic})"
+read -r KERNEL_RELEASE </proc/sys/kernel/osrelease
+info "mkinitramfs-ts: kernel $KERNEL_RELEASE, image for ${IMAGE_KVER:-?} (${IMAGE_MODE:-generic})"
 
 run_hooks cmdline
 stage_break cmdline
 
+no_wait_options
 load_forced_drivers
 run_hooks pre-trigger
 stage_break pre-trigger
 
 # Coldplug and wait: buses appear only after their controllers' drivers load, so plug again on every
-# round until a hook (rootfs-block) has found the root device or the time is up.
+# round until a hook (rootfs-block) has found the root device or the time is up. Drivers load in the
+# background meanwhile: rounds follow each other quickly while the kernel is adding devices, and a
+# quiet round costs a few reads of /proc and /sys.
 timeout_s=$(root_timeout)
-start=$(uptime_s)
+IFS=. read -r start _ </proc/uptime
 ROOT_DEV=
 while :; do
   coldplug
   blkid_refresh
   run_hooks initqueue
   [ -n "$ROOT_DEV" ] && break
-  now=$(uptime_s)
+  IFS=. read -r now _ </proc/uptime
   # rd.timeout=0 waits for ever, as with dracut
   if [ "$timeout_s" -gt 0 ] && [ $((now - start)) -ge "$timeout_s" ]; then
+    coldplug_wait
     run_hooks timeout
     # one more round: a timeout hook may have brought up the device (a degraded array)
     coldplug
@@ -55,10 +60,14 @@ while :; do
     run_hooks initqueue
     [ -n "$ROOT_DEV" ] && break
     emergency "no device matched root=$(getarg root) after ${timeout_s}s" root-timeout
-    start=$(uptime_s)
+    IFS=. read -r start _ </proc/uptime
     continue
   fi
-  sleep 0.2 2>/dev/null || sleep 1
+  if [ -n "$COLDPLUG_CHANGED" ]; then
+    sleep 0.05 2>/dev/null || sleep 1
+  else
+    sleep 0.1 2>/dev/null || sleep 1
+  fi
 done
 info "root device: $ROOT_DEV"
 
@@ -70,7 +79,8 @@ if ! is_mounted /sysroot; then
 fi
 stage_break mount
 
-NEW_INIT=$(getarg init)
+argval init
+NEW_INIT=$ARGVAL
 [ -n "$NEW_INIT" ] || NEW_INIT=/sbin/init
 if [ ! -x "/sysroot$NEW_INIT" ] && [ ! -L "/sysroot$NEW_INIT" ]; then
   emergency "init $NEW_INIT not found on the root file system ($ROOT_DEV); set init= on the kernel command line" init
@@ -79,6 +89,8 @@ fi
 run_hooks pre-pivot
 stage_break pre-pivot
 run_hooks cleanup
+# no module load of ours outlives the initramfs
+coldplug_wait
 
 # Hand the API file systems to the new root; /run carries our state (and rdsosreport) along.
 for m in /run /dev /proc /sys; do

@@ -156,8 +156,10 @@ crypt_open_all() {
   for _ca_b in $(block_devices); do
     _ca_dev=/dev/$_ca_b
     [ -b "$_ca_dev" ] || continue
-    [ "$(blkid_tag "$_ca_dev" TYPE)" = crypto_LUKS ] || continue
-    _ca_uuid=$(crypt_lower "$(blkid_tag "$_ca_dev" UUID)")
+    blkid_value "$_ca_dev" TYPE
+    [ "$BLKID_VALUE" = crypto_LUKS ] || continue
+    blkid_value "$_ca_dev" UUID
+    _ca_uuid=$(crypt_lower "$BLKID_VALUE")
     [ -n "$_ca_uuid" ] || continue
     case " $CRYPT_TRIED " in *" $_ca_uuid "*) continue ;; esac
     crypt_wanted "$_ca_uuid" || continue

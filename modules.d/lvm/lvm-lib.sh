@@ -15,12 +15,7 @@ lvm_name_ok() {
 }
 
 # lvm_pvs_present: some block device holds an LVM physical volume (no lvm run on other machines).
-lvm_pvs_present() {
-  for _lvm_b in $(block_devices); do
-    [ "$(blkid_tag "/dev/$_lvm_b" TYPE)" = LVM2_member ] && return 0
-  done
-  return 1
-}
+lvm_pvs_present() { have_block_type LVM2_member; }
 
 # lvm_activate: activate what rd.lvm.vg= / rd.lvm.lv= name, or every VG when neither is given.
 lvm_activate() {

@@ -23,9 +23,11 @@ md_add_members() {
   for _ma_b in $(block_devices); do
     _ma_dev=/dev/$_ma_b
     case " $MD_ADDED " in *" $_ma_dev "*) continue ;; esac
-    [ "$(blkid_tag "$_ma_dev" TYPE)" = linux_raid_member ] || continue
+    blkid_value "$_ma_dev" TYPE
+    [ "$BLKID_VALUE" = linux_raid_member ] || continue
     MD_ADDED="$MD_ADDED $_ma_dev"
-    md_wanted "$(blkid_tag "$_ma_dev" UUID)" || continue
+    blkid_value "$_ma_dev" UUID
+    md_wanted "$BLKID_VALUE" || continue
     [ -n "$MD_FIRST_SEEN" ] || MD_FIRST_SEEN=$(uptime_s)
     load_module md_mod
     # shellcheck disable=SC2046 # md_conf_args is empty or "-c none"
@@ -34,7 +36,13 @@ md_add_members() {
 }
 
 # md_inactive: there is an array still waiting for members.
-md_inactive() { grep -q ' : inactive ' /proc/mdstat 2>/dev/null; }
+md_inactive() {
+  [ -r /proc/mdstat ] || return 1
+  while IFS= read -r _mi_l; do
+    case "$_mi_l" in *' : inactive '*) return 0 ;; esac
+  done </proc/mdstat
+  return 1
+}
 
 # md_start_degraded: start the arrays still waiting for members, without them.
 md_start_degraded() {

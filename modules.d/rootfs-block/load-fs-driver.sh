@@ -1,4 +1,11 @@
 # pre-mount hook: load the root file system's driver (and its soft dependencies) before fsck and mount.
-if [ -n "$ROOT_FSTYPE" ] && ! grep -qw "$ROOT_FSTYPE" /proc/filesystems; then
-  load_module "$ROOT_FSTYPE" || load_module "fs-$ROOT_FSTYPE" || warn "no driver for file system $ROOT_FSTYPE in this image"
+if [ -n "$ROOT_FSTYPE" ]; then
+  _fs_have=
+  while read -r _fs_a _fs_b; do
+    # "nodev NAME" or "\tNAME"
+    [ "${_fs_b:-$_fs_a}" = "$ROOT_FSTYPE" ] && { _fs_have=1; break; }
+  done </proc/filesystems
+  if [ -z "$_fs_have" ]; then
+    load_module "$ROOT_FSTYPE" || load_module "fs-$ROOT_FSTYPE" || warn "no driver for file system $ROOT_FSTYPE in this image"
+  fi
 fi

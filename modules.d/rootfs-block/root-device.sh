@@ -1,7 +1,13 @@
 # Root device lookup for the rootfs-block feature (sourced). Reads partition tables with od, so
 # root=PARTUUID= works without udev; never evaluates anything from the command line.
 
-lower() { printf '%s' "$1" | tr 'ABCDEF' 'abcdef'; }
+# lower HEX: HEX with A-F in lower case (UUIDs as blkid prints them); tr only when there is one.
+lower() {
+  case "$1" in
+    *[A-F]*) printf '%s' "$1" | tr 'ABCDEF' 'abcdef' ;;
+    *) printf '%s' "$1" ;;
+  esac
+}
 
 # hexbytes DEV OFFSET COUNT: COUNT bytes at OFFSET of DEV as one lowercase hex string.
 hexbytes() { od -A n -t x1 -j "$2" -N "$3" "$1" 2>/dev/null | tr -d ' \n'; }
@@ -45,13 +51,18 @@ partuuid_of() {
   return 1
 }
 
+# partlabel_of NAME: the PARTLABEL of partition NAME, as the kernel read it from the GPT.
 partlabel_of() {
-  sed -n 's/^PARTNAME=//p' "/sys/class/block/$1/uevent" 2>/dev/null
+  while IFS= read -r _pl; do
+    case "$_pl" in PARTNAME=*) printf '%s\n' "${_pl#PARTNAME=}"; return 0 ;; esac
+  done 2>/dev/null <"/sys/class/block/$1/uevent"
+  return 0
 }
 
-# find_root_device SPEC: print the /dev node that SPEC names, if it exists now.
-find_root_device() {
-  _spec=$1
+# find_device SPEC: sets FOUND_DEVICE to the /dev node that SPEC names, if it exists now; status 1
+# when none does. (No subshell: the blkid snapshot it may renew stays with the caller.)
+find_device() {
+  _spec=$1 FOUND_DEVICE=''
   case "$_spec" in
     /dev/disk/by-uuid/*) _spec=UUID=${_spec#/dev/disk/by-uuid/} ;;
     /dev/disk/by-label/*) _spec=LABEL=${_spec#/dev/disk/by-label/} ;;
@@ -62,40 +73,50 @@ find_root_device() {
     UUID=*|LABEL=*)
       _tag=${_spec%%=*} _want=${_spec#*=}
       [ "$_tag" = UUID ] && _want=$(lower "$_want")
-      for _b in $(block_devices); do
-        _have=$(blkid_tag "/dev/$_b" "$_tag")
-        [ "$_tag" = UUID ] && _have=$(lower "$_have")
-        if [ -n "$_have" ] && [ "$_have" = "$_want" ]; then echo "/dev/$_b"; return 0; fi
+      read_partitions
+      for _b in $BLOCK_NAMES; do
+        blkid_value "/dev/$_b" "$_tag" || continue
+        _have=$BLKID_VALUE
+        case "$_tag$_have" in UUID*[A-F]*) _have=$(lower "$_have") ;; esac
+        if [ -n "$_have" ] && [ "$_have" = "$_want" ]; then FOUND_DEVICE=/dev/$_b; return 0; fi
       done ;;
     PARTUUID=*)
       _want=$(lower "${_spec#PARTUUID=}")
-      for _b in $(block_devices); do
+      read_partitions
+      for _b in $BLOCK_NAMES; do
         [ -r "/sys/class/block/$_b/partition" ] || continue
-        _have=$(blkid_tag "/dev/$_b" PARTUUID)
+        blkid_value "/dev/$_b" PARTUUID
+        _have=$BLKID_VALUE
         [ -n "$_have" ] || _have=$(partuuid_of "$_b")
-        [ "$(lower "$_have")" = "$_want" ] && { echo "/dev/$_b"; return 0; }
+        [ "$(lower "$_have")" = "$_want" ] && { FOUND_DEVICE=/dev/$_b; return 0; }
       done ;;
     PARTLABEL=*)
       _want=${_spec#PARTLABEL=}
       for _b in $(block_devices); do
-        [ "$(partlabel_of "$_b")" = "$_want" ] && { echo "/dev/$_b"; return 0; }
+        [ "$(partlabel_of "$_b")" = "$_want" ] && { FOUND_DEVICE=/dev/$_b; return 0; }
       done ;;
     /dev/*)
-      if [ -b "$_spec" ]; then echo "$_spec"; return 0; fi
+      if [ -b "$_spec" ]; then FOUND_DEVICE=$_spec; return 0; fi
       # a mapper or md name may appear under /dev later; a plain kernel name is checked in /sys too
       _n=${_spec#/dev/}
-      [ -e "/sys/class/block/$_n" ] && [ -b "/dev/$_n" ] && { echo "/dev/$_n"; return 0; } ;;
+      [ -e "/sys/class/block/$_n" ] && [ -b "/dev/$_n" ] && { FOUND_DEVICE=/dev/$_n; return 0; } ;;
     *:*)
       _maj=${_spec%%:*} _min=${_spec#*:}
       case "$_maj$_min" in *[!0-9]*) return 1 ;; esac
       [ -e "/sys/dev/block/$_maj:$_min" ] || return 1
       _n=$(sed -n 's/^DEVNAME=//p' "/sys/dev/block/$_maj:$_min/uevent")
-      [ -b "/dev/$_n" ] && { echo "/dev/$_n"; return 0; } ;;
+      [ -b "/dev/$_n" ] && { FOUND_DEVICE=/dev/$_n; return 0; } ;;
     [0-9a-fA-F][0-9a-fA-F][0-9a-fA-F]|[0-9a-fA-F][0-9a-fA-F][0-9a-fA-F][0-9a-fA-F])
       # the kernel's old hexadecimal MMmm form
       _v=$((0x$_spec))
-      find_root_device "$((_v >> 8)):$((_v & 255))"
+      find_device "$((_v >> 8)):$((_v & 255))"
       return $? ;;
   esac
   return 1
+}
+
+# find_root_device SPEC: print the /dev node that SPEC names, if it exists now.
+find_root_device() {
+  find_device "$1" || return 1
+  printf '%s\n' "$FOUND_DEVICE"
 }
