@@ -46,7 +46,7 @@ export async function runTool(
 ): Promise<Buffer> {
   const chunks = Array.isArray(input) ? (input as readonly Buffer[]) : [input as Buffer];
   const files = _spoolFiles(chunks);
-  if (files === undefined) return _runPiped(tool, args, chunks, failure);
+  if (files === undefined) return _run(tool, args, ['pipe', 'pipe', 'pipe'], chunks, failure);
   try {
     await _run(tool, args, [files.input, files.output, 'pipe'], undefined, failure);
     const size = fstatSync(files.output).size;
@@ -84,10 +84,6 @@ function _spoolFiles(chunks: readonly Buffer[]): { input: number; output: number
     for (const fd of opened) closeSync(fd);
     return undefined;
   }
-}
-
-function _runPiped(tool: string, args: readonly string[], chunks: readonly Buffer[], failure: (message: string) => MkError): Promise<Buffer> {
-  return _run(tool, args, ['pipe', 'pipe', 'pipe'], chunks, failure);
 }
 
 /** Spawns the tool; with piped stdio, feeds `chunks` and collects stdout. Resolves to stdout (empty when not piped). */

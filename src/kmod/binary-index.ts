@@ -8,7 +8,7 @@
 // table (first char, last char, one offset per char in between; 0 = no child) and/or values
 // (count, then per value a priority and a NUL-terminated string), in that order.
 import { ModulesDbError } from '../errors.js';
-import { rankModules } from './alias-index.js';
+import { _firstWildcard, rankModules } from './alias-index.js';
 import type { AliasLookup } from './alias-table.js';
 import { compileGlob, type Glob } from './fnmatch.js';
 
@@ -63,11 +63,13 @@ export class BinaryIndex implements AliasLookup {
     let i = 0;
     while (node !== undefined) {
       const prefix = node.prefix;
-      for (let j = 0; j < prefix.length; j++) {
-        const c = prefix.charCodeAt(j);
-        // a pattern whose literal part ends inside this prefix: match its rest against the key's rest
-        if (_isWild(c)) return this._allMatching(node, prefix.slice(j), key.slice(i + j), out), out;
-        if (c !== key.charCodeAt(i + j)) return out;
+      // a pattern whose literal part ends inside this prefix: match its rest against the key's rest
+      const cut = _firstWildcard(prefix);
+      const literal = cut < 0 ? prefix : prefix.slice(0, cut);
+      if (!key.startsWith(literal, i)) return out;
+      if (cut >= 0) {
+        this._allMatching(node, prefix.slice(cut), key.slice(i + cut), out);
+        return out;
       }
       i += prefix.length;
       for (const wild of WILDCARDS) {
@@ -166,7 +168,3 @@ export class BinaryIndex implements AliasLookup {
 }
 
 const WILDCARDS = [42, 63, 91]; // * ? [
-
-function _isWild(c: number): boolean {
-  return c === 42 || c === 63 || c === 91;
-}
