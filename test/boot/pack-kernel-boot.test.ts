@@ -59,13 +59,15 @@ function boot(initrd: string): Promise<string> {
     const args = ['-accel', 'tcg', '-cpu', 'max', '-m', '512M', '-kernel', kernelImage(), '-initrd', initrd,
       '-append', 'console=ttyS0 panic=-1 loglevel=4', '-display', 'none', '-serial', 'stdio', '-monitor', 'none', '-no-reboot'];
     const qemu = spawn('qemu-system-x86_64', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    qemu.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
-    qemu.stderr.on('data', (d: Buffer) => (out += d.toString('utf8')));
+    // Collect bytes and decode once: a chunk boundary can split a UTF-8 character (the 'ä' of the name under test).
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    qemu.stdout.on('data', (d: Buffer) => stdout.push(d));
+    qemu.stderr.on('data', (d: Buffer) => stderr.push(d));
     const timer = setTimeout(() => qemu.kill('SIGKILL'), 150_000);
     qemu.on('close', () => {
       clearTimeout(timer);
-      resolve(out);
+      resolve(Buffer.concat([...stdout, ...stderr]).toString('utf8'));
     });
   });
 }

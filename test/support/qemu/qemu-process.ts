@@ -57,7 +57,7 @@ export function runQemu(run: QemuRun): Promise<QemuOutcome> {
   const watch = new SerialWatch(run);
   const logStream = createWriteStream(run.logFile);
   const decoder = new StringDecoder('utf8');
-  let stderr = '';
+  const stderrChunks: Buffer[] = [];
   let timedOut = false;
   let aborted = false;
   let finishing = false;
@@ -91,7 +91,7 @@ export function runQemu(run: QemuRun): Promise<QemuOutcome> {
       }
     });
     child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
+      stderrChunks.push(chunk);
     });
     // A guest that stops reading its console must not crash the test with EPIPE.
     child.stdin.on('error', () => {});
@@ -107,6 +107,7 @@ export function runQemu(run: QemuRun): Promise<QemuOutcome> {
       run.signal?.removeEventListener('abort', onAbort);
       const tail = decoder.end().replaceAll('\r', '');
       if (tail) watch.push(tail, elapsed());
+      const stderr = Buffer.concat(stderrChunks).toString('utf8');
       if (stderr) logStream.write(`\n--- qemu stderr ---\n${stderr}`);
       logStream.end(() =>
         resolve({
