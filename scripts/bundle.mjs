@@ -1,7 +1,11 @@
-// Bundles the CLI into one ES module, dist/mkinitramfs-ts.mjs, which bin/mkinitramfs-ts.js loads.
-// One file instead of ~150 modules: Node 20 resolves and compiles each ES module separately, and that
-// cost ~60 ms of every run (measured on a host-only build, 0.44 s → 0.38 s). Types are checked by
+// Bundles the CLI into one script, dist/mkinitramfs-ts.cjs, and makes V8's code cache for it,
+// dist/mkinitramfs-ts.cjs.cache; bin/mkinitramfs-ts.js loads both. Two start-up costs go away:
+// Node 20 resolves and compiles ~150 ES modules one by one (~60 ms of every run, measured on a
+// host-only build), and V8 compiles every function the run calls (the cache holds their bytecode:
+// a host-only build 0.58 s → 0.49 s, median of 8, on a 2-core VM). Types are checked by
 // `tsc --noEmit` before this runs; esbuild only strips them.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,24 +13,36 @@ import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const dist = join(root, 'dist');
-const bundle = 'mkinitramfs-ts.mjs';
+const bundle = 'mkinitramfs-ts.cjs';
+const cache = `${bundle}.cache`;
 const result = await build({
   absWorkingDir: root,
   entryPoints: ['src/cli/main.ts'],
-  outfile: join(dist, bundle),
   write: false,
   bundle: true,
   platform: 'node',
-  format: 'esm',
+  // A classic script (CommonJS), because only scripts take a code cache in Node 20 (vm.Script).
+  format: 'cjs',
   target: 'node20',
-  // commander is CommonJS and calls require() for Node's built-ins; an ES module has no require.
-  banner: { js: "import { createRequire as __mkitsCreateRequire } from 'node:module';\nconst require = __mkitsCreateRequire(import.meta.url);" },
+  // The sources are ES modules that find the package through import.meta.url.
+  define: { 'import.meta.url': '__mkitsBundleUrl' },
+  banner: { js: "const __mkitsBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
 });
-// Tests run the CLI while others rebuild it: replace the bundle atomically, never delete it first.
-mkdirSync(dist, { recursive: true });
-for (const name of readdirSync(dist)) if (name !== bundle) rmSync(join(dist, name), { recursive: true, force: true });
 const [out] = result.outputFiles;
-const temp = join(dist, `.${bundle}.${process.pid}`);
-writeFileSync(temp, out.contents);
-renameSync(temp, join(dist, bundle));
+// The loader uses a cache only when it was made from this very text: V8 itself compares lengths only.
+const id = createHash('sha256').update(out.contents).digest('hex').slice(0, 16);
+const text = `${out.text}\n// build ${id}\n`;
+
+// Tests run the CLI while others rebuild it: replace files atomically, never delete the bundle first.
+// Between the two renames a run sees the new bundle with the old cache, whose id does not match.
+mkdirSync(dist, { recursive: true });
+for (const name of readdirSync(dist)) if (name !== bundle && name !== cache) rmSync(join(dist, name), { recursive: true, force: true });
+const tempBundle = join(dist, `.${bundle}.${process.pid}`);
+writeFileSync(tempBundle, text);
+renameSync(tempBundle, join(dist, bundle));
+const tempCache = join(dist, `.${cache}.${process.pid}`);
+const { NODE_OPTIONS: _flagsChangeTheCache, ...env } = process.env;
+// The warm-up run lists the features: the start-up path and the modules.d loader every build uses.
+execFileSync(process.execPath, [join(root, 'bin/mkinitramfs-ts.js'), 'modules'], { env: { ...env, MKINITRAMFS_TS_WRITE_CODE_CACHE: tempCache }, stdio: ['ignore', 'ignore', 'inherit'] });
+renameSync(tempCache, join(dist, cache));

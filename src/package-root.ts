@@ -1,6 +1,6 @@
 // Where mkinitramfs-ts is installed: the folder with its package.json, modules.d/ and hooks/. Found by
 // walking up from this file, so the answer is the same from the tsc output (dist/**), the bundle
-// (dist/mkinitramfs-ts.mjs) and the TypeScript sources under test.
+// (dist/mkinitramfs-ts.cjs) and the TypeScript sources under test.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -33,7 +33,8 @@ describe('npm pack and a global install', () => {
     const files = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).split('\n');
     expect(files).toContain('package/bin/mkinitramfs-ts.js');
     expect(files).toContain('package/bin/mkinitramfs-ts');
-    expect(files).toContain('package/dist/mkinitramfs-ts.mjs');
+    expect(files).toContain('package/dist/mkinitramfs-ts.cjs');
+    expect(files).toContain('package/dist/mkinitramfs-ts.cjs.cache');
     expect(files.some((f) => f.startsWith('package/src/') || f.startsWith('package/test/'))).toBe(false);
   });
 
