@@ -130,7 +130,8 @@ function _requireBootable(problems: readonly Problem[]): void {
 
 /** The image as it would be without compression: what the kernel unpacks, for the checks. */
 function _uncompressed(archives: PackedArchives): Buffer {
-  return Buffer.concat(archives.early ? [archives.early, ...archives.main] : archives.main);
+  const parts = archives.early ? [archives.early, ...archives.main] : archives.main;
+  return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
 }
 
 async function _roundTrip(compressed: Buffer, archives: PackedArchives, format: CompressFormat): Promise<void> {

@@ -26,9 +26,13 @@ export interface PackedImage {
 }
 
 export function packArchives(plan: Plan, opts: PackOptions): PackedArchives {
-  const early = plan.early.length > 0 ? Buffer.concat(packEntries(plan.early, opts)) : undefined;
+  const early = plan.early.length > 0 ? _one(packEntries(plan.early, opts)) : undefined;
   const main = packPlan(plan, opts);
   return { early, main, mainSize: main.reduce((n, chunk) => n + chunk.length, 0) };
+}
+
+function _one(parts: Buffer[]): Buffer {
+  return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
 }
 
 /** The image from packed archives: the main one compressed. */

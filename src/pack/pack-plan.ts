@@ -2,9 +2,9 @@
 // inode numbers by position, owner 0:0 and one mtime for everything. Hard-linked names share an
 // inode and the file's data is stored once, with the last of its names (where GNU cpio and the
 // kernel both expect it).
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { posix } from 'node:path';
-import { NewcWriter, type NewcRecord } from '../cpio/newc-writer.js';
+import { type FileData, NewcWriter, type NewcRecord } from '../cpio/newc-writer.js';
 import { FIELD_MAX, S_IFBLK, S_IFCHR, S_IFDIR, S_IFLNK, S_IFREG } from '../cpio/newc-format.js';
 import { NotBootableError, NotFoundError, UsageError, fsError } from '../errors.js';
 import type { FileEntry, Plan, PlanEntry } from '../plan/plan.js';
@@ -100,19 +100,55 @@ function _hardlinkGroups(entries: readonly PlanEntry[]): Map<string, _LinkGroup>
   return groups;
 }
 
-function _contents(file: FileEntry): Buffer {
+function _contents(file: FileEntry): Buffer | FileData {
   if (file.content !== undefined && file.source !== undefined)
     throw new NotBootableError(`${file.path}: file entry has both a source and inline content`);
   if (file.content !== undefined) return Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content, 'utf8');
   if (file.source === undefined) throw new NotBootableError(`${file.path}: file entry has neither a source nor content`);
-  try {
-    return readFileSync(file.source);
-  } catch (err) {
+  return _sourceFile(file.source, file.path);
+}
+
+/** A file the writer reads straight into the archive; its size now, its bytes when laid out. */
+function _sourceFile(source: string, path: string): FileData {
+  const vanished = (err: unknown): Error => {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR')
-      throw new NotFoundError(`${file.source}: vanished while building the image (it provides ${file.path}): run again`, file.source);
-    throw fsError(err, file.source);
+      return new NotFoundError(`${source}: vanished while building the image (it provides ${path}): run again`, source);
+    return fsError(err, source);
+  };
+  let size: number;
+  try {
+    const fd = openSync(source, 'r');
+    try {
+      size = fstatSync(fd).size;
+    } finally {
+      closeSync(fd);
+    }
+  } catch (err) {
+    throw vanished(err);
   }
+  return {
+    size,
+    readInto(target: Buffer): void {
+      let fd: number | undefined;
+      try {
+        fd = openSync(source, 'r');
+        let done = 0;
+        while (done < size) {
+          const n = readSync(fd, target, done, size - done, null);
+          if (n === 0) break;
+          done += n;
+        }
+        // one byte more must be the end: a file that grew or shrank is not what was sized
+        if (done !== size || readSync(fd, Buffer.alloc(1), 0, 1, null) !== 0)
+          throw new NotFoundError(`${source}: changed while building the image (it provides ${path}): run again`, source);
+      } catch (err) {
+        throw err instanceof NotFoundError ? err : vanished(err);
+      } finally {
+        if (fd !== undefined) closeSync(fd);
+      }
+    },
+  };
 }
 
 function _checkMtime(mtime: number): void {

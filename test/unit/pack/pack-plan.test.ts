@@ -83,6 +83,13 @@ describe('packPlan', () => {
     rmSync(join(src, 'locked'));
   });
 
+  it('refuses a source whose bytes are not the size it had when sized (it changed while building)', () => {
+    // procfs files say size 0 and then have contents: the same as a file that grew after it was sized
+    expect(() => pack(planOf([fromDisk('/status', '/proc/self/status')]), { mtime: 0 })).toThrow(
+      '/proc/self/status: changed while building the image (it provides /status): run again',
+    );
+  });
+
   it('refuses plans the kernel could not unpack: missing parents, dangling hard links', () => {
     expect(() => pack(planOf([file('/usr/bin/x', 'x')]), { mtime: 0 })).toThrow(NotBootableError);
     expect(() => pack(planOf([file('/usr/bin/x', 'x')]), { mtime: 0 })).toThrow('/usr/bin/x: its directory /usr/bin is not in the image');
