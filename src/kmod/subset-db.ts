@@ -106,15 +106,17 @@ export function subsetDbOf(db: KmodDb, names: Iterable<string>): SubsetDbFiles {
   const set = <K extends keyof SourceDbTexts>(k: K, v: SourceDbTexts[K] | undefined): void => {
     if (v !== undefined) src[k] = v;
   };
+  const want = new Set(names);
+  // modules.symbols is big and needed twice (the order, the file): filtered once, kept filtered
+  const symbolLines = _byLastWord(read('modules.symbols'), want);
   set('modulesAlias', read('modules.alias'));
   set('modulesSoftdep', read('modules.softdep'));
-  set('modulesSymbols', read('modules.symbols'));
+  src.modulesSymbols = _text(symbolLines);
   set('modulesDevname', read('modules.devname'));
   set('modulesOrder', read('modules.order'));
   set('modulesBuiltin', read('modules.builtin'));
   if (db.host.exists(`${dir}/modules.builtin.modinfo`)) src.modulesBuiltinModinfo = db.host.readFile(`${dir}/modules.builtin.modinfo`);
-  const want = new Set(names);
-  const order = subsetDepOrder(db, db.data.dep, want, src.modulesOrder, _byLastWord(src.modulesSymbols, want));
+  const order = subsetDepOrder(db, db.data.dep, want, src.modulesOrder, symbolLines);
   return buildSubsetDb(src, want, order);
 }
 
