@@ -16,7 +16,7 @@ export function registerVerify(program: Command): void {
       let problems: Problem[];
       let decodes = true;
       try {
-        problems = verifyLoadedImage(await loadImage(image), flags.kver === undefined ? {} : { kver: flags.kver });
+        problems = await verifyLoadedImage(await loadImage(image), flags.kver === undefined ? {} : { kver: flags.kver });
       } catch (err) {
         if (!(err instanceof BadImageError)) throw err;
         problems = [problem(`does not decode: ${err.message}`)];

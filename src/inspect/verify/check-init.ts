@@ -10,7 +10,8 @@ import { checkShellSyntax, isShell } from './shell-syntax.js';
 
 export const INIT = '/init';
 
-export function checkInit(tree: ImageTree): Problem[] {
+/** The problems of /init; the shell syntax check (a child process) is awaited last. */
+export async function checkInit(tree: ImageTree): Promise<Problem[]> {
   const link = tree.lookup(INIT)?.node;
   if (link === undefined) return [problem('missing: the kernel finds no /init to run; the image cannot boot', INIT)];
   const found = tree.resolve(INIT);
@@ -25,7 +26,7 @@ export function checkInit(tree: ImageTree): Problem[] {
   const shebang = parseShebang(data);
   if (shebang === undefined)
     return [problem(`${via ? `leads to${via}, which ` : ''}is neither an ELF program nor a #! script: the kernel cannot execute it`, INIT)];
-  return [..._checkInterpreter(tree, shebang.interpreter), ..._checkSyntax(data, shebang.interpreter)];
+  return [..._checkInterpreter(tree, shebang.interpreter), ...(await _checkSyntax(data, shebang.interpreter))];
 }
 
 function _checkInterpreter(tree: ImageTree, interpreter: string): Problem[] {
@@ -37,9 +38,9 @@ function _checkInterpreter(tree: ImageTree, interpreter: string): Problem[] {
   return [];
 }
 
-function _checkSyntax(script: Buffer, interpreter: string): Problem[] {
+async function _checkSyntax(script: Buffer, interpreter: string): Promise<Problem[]> {
   if (!isShell(interpreter)) return [];
-  const result = checkShellSyntax(script, interpreter, INIT);
+  const result = await checkShellSyntax(script, interpreter, INIT);
   if (result.error === undefined) return [];
   return [problem(`shell syntax error (${result.shell ?? 'sh'} -n): ${result.error}`, INIT)];
 }

@@ -1,7 +1,7 @@
 // Checks a shell script's syntax without running it: `sh -n` (bash -n for bash scripts) of the build
 // machine on a private temporary copy. The image's own shell is never run: the image may come from
 // anywhere, and verify runs as root.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
@@ -22,21 +22,37 @@ export interface SyntaxResult {
   shell?: string;
 }
 
-export function checkShellSyntax(script: Buffer, interpreter: string, name: string): SyntaxResult {
+/** Runs beside the caller (a child process): start it first, await it after the other checks. */
+export async function checkShellSyntax(script: Buffer, interpreter: string, name: string): Promise<SyntaxResult> {
   const shell = _checker(interpreter);
   if (shell === undefined) return { checked: false };
   const dir = mkdtempSync(join(tmpdir(), 'mkinitramfs-verify-'));
   const copy = join(dir, 'script');
   try {
     writeFileSync(copy, script, { mode: 0o600 });
-    const res = spawnSync(shell, ['-n', copy], { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'ignore', 'pipe'] });
-    if (res.error) return { checked: false };
+    const res = await _run(shell, ['-n', copy]);
+    if (res === undefined) return { checked: false };
     if (res.status === 0) return { checked: true, shell };
     const text = res.stderr.replaceAll(copy, name).trim().split('\n').slice(0, 3).join(' / ');
     return { checked: true, shell, error: text === '' ? `${shell} -n exited with status ${res.status ?? 'signal'}` : text };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Exit status and stderr; undefined when the shell could not be started or took over 30 s. */
+function _run(shell: string, args: string[]): Promise<{ status: number | null; stderr: string } | undefined> {
+  return new Promise((resolve) => {
+    const child = spawn(shell, args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: 30_000 });
+    const err: Buffer[] = [];
+    let failed = false;
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    child.on('error', () => (failed = true));
+    child.on('close', (status, signal) => {
+      if (failed || signal === 'SIGTERM') return resolve(undefined);
+      resolve({ status, stderr: Buffer.concat(err).toString('utf8') });
+    });
+  });
 }
 
 function _checker(interpreter: string): string | undefined {

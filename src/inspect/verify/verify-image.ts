@@ -33,16 +33,17 @@ export async function verifyImage(input: string | readonly ImageSegment[], opts:
   return verifyLoadedImage(image, opts);
 }
 
-export function verifyLoadedImage(image: LoadedImage, opts: VerifyOptions = {}): Problem[] {
+export async function verifyLoadedImage(image: LoadedImage, opts: VerifyOptions = {}): Promise<Problem[]> {
   if (image.segments.length === 0) return [problem(`${image.name} holds no cpio archive: not an initramfs`)];
+  // first: its shell syntax check is a child process that works while the other checks run
+  const init = checkInit(image.tree);
   const lost = image.notes.filter((n) => n.lost).map((n) => problem(n.message, `/${n.path.replace(/^\/+/, '')}`));
   const index = indexModules(image.tree);
-  return [
-    ...lost,
-    ...checkInit(image.tree),
+  const rest = [
     ...checkElfLinks(new ImageHost(image.tree, image.name)),
     ...checkModuleDeps(index, opts.kver),
     ...checkModulesDepFile(image.tree, index),
     ...checkRootFs(image.tree, index),
   ];
+  return [...lost, ...(await init), ...rest];
 }
