@@ -1,11 +1,10 @@
 // The build pipeline: read the sysroot (and host), plan the image, then pack, compress and write it
 // atomically. planImage() writes nothing, so --dry-run and explain share it.
 import { defaultCompression } from '../compress/compress.js';
-import { type CompressFormat, formatCompressSpec, parseCompressSpec } from '../compress/compress-spec.js';
-import { decompressSegment } from '../compress/decompress.js';
+import { formatCompressSpec, parseCompressSpec } from '../compress/compress-spec.js';
 import { readImage } from '../cpio/newc-reader.js';
 import { requireKernelSupport } from '../compress/kernel-support.js';
-import { CompressorError, NotBootableError } from '../errors.js';
+import { NotBootableError } from '../errors.js';
 import { findExecutable } from '../elf/library-resolver.js';
 import { runCheckScript } from '../features/feature-scripts.js';
 import { loadFeatures } from '../features/load-features.js';
@@ -15,7 +14,7 @@ import type { Host } from '../host/host.js';
 import { type Problem, verifyImage } from '../inspect/verify/verify-image.js';
 import { writeImageAtomically } from '../output/atomic-write.js';
 import { microcodeEntries } from '../pack/microcode.js';
-import { compressArchives, packArchives, type PackedArchives } from '../pack/pack-image.js';
+import { compressArchives, compressArchivesChecked, packArchives, type PackedArchives, type PackedImage } from '../pack/pack-image.js';
 import type { Plan } from '../plan/plan.js';
 import { assemblePlan } from './assemble-plan.js';
 import type { BuildOptions } from './build-options.js';
@@ -99,18 +98,17 @@ export async function writeImage(planned: PlannedImage, opts: BuildOptions, hook
   const done = phase('compress');
   // The compressor is another process: the archives are checked while it works. Neither a failed
   // check nor a failed compression leaves anything behind; the old image stays.
-  const compressing = compressArchives(archives, spec);
-  compressing.catch(() => undefined); // awaited below; a failed check may come first
   const verify = hooks.verify !== false;
+  const compressing: Promise<PackedImage & { roundTrip?: Promise<void> }> = verify ? compressArchivesChecked(archives, spec) : compressArchives(archives, spec);
+  compressing.catch(() => undefined); // awaited below; a failed check may come first
   if (verify) _requireBootable(await verifyImage(await readImage(_uncompressed(archives), 'the new image'), { kver: opts.kver }));
   const packed = await compressing;
   done(`${(packed.mainSize / 1048576).toFixed(1)} MiB → ${(packed.compressedSize / 1048576).toFixed(1)} MiB ${formatCompressSpec(spec)}${verify ? ', verified' : ''}`);
   const written = phase('write');
-  const compressed = packed.parts[packed.parts.length - 1] as Buffer;
   await writeImageAtomically(opts.output, packed.parts, {
     force: opts.force,
-    // decompressed again while the file is written: the image must hold exactly the checked archive
-    ...(verify ? { check: _roundTrip(compressed, archives, spec.format) } : {}),
+    // the compressed archive is decompressed again while the file is written: it must be the checked one
+    ...(packed.roundTrip ? { check: packed.roundTrip } : {}),
   });
   written(opts.output);
   return {
@@ -132,17 +130,4 @@ function _requireBootable(problems: readonly Problem[]): void {
 function _uncompressed(archives: PackedArchives): Buffer {
   const parts = archives.early ? [archives.early, ...archives.main] : archives.main;
   return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
-}
-
-async function _roundTrip(compressed: Buffer, archives: PackedArchives, format: CompressFormat): Promise<void> {
-  if (format === 'none') return;
-  const where = `the new image's ${format} data`;
-  const { data, end } = await decompressSegment(compressed, 0, format, where);
-  let pos = 0;
-  for (const chunk of archives.main) {
-    if (pos + chunk.length > data.length || !data.subarray(pos, pos + chunk.length).equals(chunk)) break;
-    pos += chunk.length;
-  }
-  if (end !== compressed.length || pos !== data.length || pos !== archives.mainSize)
-    throw new CompressorError(`${where} does not decompress to the archive that was packed (${format} failed?); the old image is kept`);
 }

@@ -3,7 +3,9 @@
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { type CompressFormat, type CompressSpec, formatCompressSpec } from './compress-spec.js';
-import { findTool, requireTool, runTool } from './system-tool.js';
+import { decompressorOf, decompressSegment, segmentEnd } from './decompress.js';
+import { findTool, requireTool, runTool, runToolChecked } from './system-tool.js';
+import { CompressorError } from '../errors.js';
 
 const gzipAsync = promisify(gzipCallback);
 
@@ -29,6 +31,69 @@ export async function compress(data: Buffer | readonly Buffer[], spec: CompressS
       return runTool(tool, compressorArgs(spec), chunks);
     }
   }
+}
+
+/** Compressed data, and the proof under way that it decompresses to exactly the input. */
+export interface CheckedCompression {
+  data: Buffer;
+  /** Rejects with a CompressorError when the data does not decompress to the input. */
+  roundTrip: Promise<void>;
+}
+
+/**
+ * compress(), and a round trip that runs while the caller goes on: the data is decompressed again and
+ * compared with the input, and it must be one segment with nothing after it.
+ */
+export async function compressChecked(data: Buffer | readonly Buffer[], spec: CompressSpec): Promise<CheckedCompression> {
+  const chunks: readonly Buffer[] = Buffer.isBuffer(data) ? [data] : data;
+  const where = `the new image's ${formatCompressSpec(spec)} data`;
+  const broken = (why: string): CompressorError =>
+    new CompressorError(`${where} does not decompress to the archive that was packed (${why}); the old image is kept`);
+  switch (spec.format) {
+    case 'none':
+      return { data: await compress(chunks, spec), roundTrip: Promise.resolve() };
+    case 'gzip': {
+      const out = await compress(chunks, spec);
+      const roundTrip = decompressSegment(out, 0, 'gzip', where).then(
+        ({ data: back, end }) => {
+          if (end !== out.length) throw broken(`${out.length - end} bytes follow the gzip member`);
+          if (!_same(back, chunks)) throw broken('zlib failed?');
+        },
+        (err: unknown) => {
+          throw err instanceof CompressorError ? err : broken((err as Error).message);
+        },
+      );
+      return { data: out, roundTrip };
+    }
+    case 'zstd':
+    case 'xz':
+    case 'lz4': {
+      const tool = requireTool(spec.format, `install ${spec.format} or use --compress gzip`);
+      const undo = decompressorOf(spec.format);
+      const run = await runToolChecked(tool, compressorArgs(spec), undo.args, chunks);
+      const roundTrip = run.roundTrip.then(() => {
+        let end: number;
+        try {
+          end = segmentEnd(run.output, 0, spec.format as 'zstd' | 'xz' | 'lz4');
+        } catch (err) {
+          throw broken((err as Error).message);
+        }
+        if (end !== run.output.length) throw broken(`${run.output.length - end} bytes follow the ${spec.format} data`);
+      }, (err: unknown) => {
+        throw broken(`${spec.format} failed? ${(err as Error).message}`);
+      });
+      return { data: run.output, roundTrip };
+    }
+  }
+}
+
+function _same(data: Buffer, chunks: readonly Buffer[]): boolean {
+  let pos = 0;
+  for (const chunk of chunks) {
+    if (pos + chunk.length > data.length || !data.subarray(pos, pos + chunk.length).equals(chunk)) return false;
+    pos += chunk.length;
+  }
+  return pos === data.length;
 }
 
 /** The command-line arguments for a system compressor writing stdin to stdout. */

@@ -32,6 +32,17 @@ const TOOLS: Record<Exclude<SegmentCompression, 'gzip'>, _ToolPlan> = {
   lzo: { tool: 'lzop', args: ['-q', '-d', '-c'], end: (b) => b.length },
 };
 
+/** The decompressor of a format the system tools read (the round trip of a new image uses it). */
+export function decompressorOf(format: Exclude<SegmentCompression, 'gzip'>): { tool: string; args: readonly string[] } {
+  const plan = TOOLS[format];
+  return { tool: plan.tool, args: plan.args };
+}
+
+/** Offset just past the one segment of `format` that starts at `start` (SegmentEndError when it is broken). */
+export function segmentEnd(buf: Buffer, start: number, format: Exclude<SegmentCompression, 'gzip'>): number {
+  return TOOLS[format].end(buf, start);
+}
+
 /** `where` names the segment in errors ("/boot/initrd.img: zstd segment at offset 5120"). */
 export async function decompressSegment(
   buf: Buffer,

@@ -2,7 +2,7 @@
 // stdout, failures as typed errors.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, closeSync, constants, fstatSync, openSync, readSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, fstatSync, openSync, readSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CompressorError, type MkError } from '../errors.js';
@@ -49,18 +49,89 @@ export async function runTool(
   if (files === undefined) return _run(tool, args, ['pipe', 'pipe', 'pipe'], chunks, failure);
   try {
     await _run(tool, args, [files.input, files.output, 'pipe'], undefined, failure);
-    const size = fstatSync(files.output).size;
-    const out = Buffer.allocUnsafe(size);
-    for (let done = 0; done < size; ) {
-      const n = readSync(files.output, out, done, size - done, done);
-      if (n === 0) throw failure(`${tool}: its output shrank while being read`);
-      done += n;
-    }
-    return out;
+    return _readAll(files.output, tool, failure);
   } finally {
     closeSync(files.input);
     closeSync(files.output);
   }
+}
+
+/** A tool's output, and the proof under way that it turns back into the input. */
+export interface CheckedOutput {
+  output: Buffer;
+  /** Resolves when `tool undoArgs` turned the output back into exactly the input; rejects otherwise. */
+  roundTrip: Promise<void>;
+}
+
+/**
+ * runTool, then a round trip: `tool undoArgs` (the decompressor) reads the output back and `cmp`
+ * compares what it writes with the input, both system processes in one shell pipeline. Nothing of
+ * it passes through this process, so the caller goes on (writes the image) while it runs. Without
+ * /dev/fd or cmp, or when the input cannot be spooled to files, the round trip reads the data back
+ * here instead.
+ */
+export async function runToolChecked(
+  tool: string,
+  args: readonly string[],
+  undoArgs: readonly string[],
+  input: Buffer | readonly Buffer[],
+  failure: (message: string) => MkError = (m) => new CompressorError(m),
+): Promise<CheckedOutput> {
+  const chunks = Array.isArray(input) ? (input as readonly Buffer[]) : [input as Buffer];
+  const cmp = findTool('cmp');
+  const files = cmp !== undefined && existsSync('/dev/fd') ? _spoolFiles(chunks) : undefined;
+  if (files === undefined) {
+    const output = await runTool(tool, args, chunks, failure);
+    return { output, roundTrip: _roundTripHere(tool, undoArgs, output, chunks, failure) };
+  }
+  let output: Buffer;
+  try {
+    await _run(tool, args, [files.input, files.output, 'pipe'], undefined, failure);
+    output = _readAll(files.output, tool, failure);
+  } catch (err) {
+    closeSync(files.input);
+    closeSync(files.output);
+    throw err;
+  }
+  // /dev/fd/N opens the file anew, at offset 0, whatever the offsets of the descriptors passed on.
+  const script = 'f=$1; shift; "$f" "$@" < /dev/fd/4 | "$CMP" -s - /dev/fd/3';
+  const undo = [tool, ...undoArgs].join(' ');
+  // cmp's status is the pipeline's: a decompressor that fails gives back less, which cmp reports
+  const differs = (m: string): MkError => failure(`${undo} does not give back the input: cmp ${m.slice(m.indexOf(' failed (') + 1)}`);
+  const roundTrip = _run('/bin/sh', ['-c', script, 'sh', tool, ...undoArgs], ['ignore', 'ignore', 'pipe', files.input, files.output], undefined, differs, {
+    CMP: cmp as string,
+  }).finally(() => {
+    closeSync(files.input);
+    closeSync(files.output);
+  });
+  return { output, roundTrip: roundTrip.then(() => undefined) };
+}
+
+async function _roundTripHere(
+  tool: string,
+  undoArgs: readonly string[],
+  output: Buffer,
+  input: readonly Buffer[],
+  failure: (message: string) => MkError,
+): Promise<void> {
+  const back = await runTool(tool, undoArgs, output, failure);
+  let pos = 0;
+  for (const chunk of input) {
+    if (pos + chunk.length > back.length || !back.subarray(pos, pos + chunk.length).equals(chunk)) break;
+    pos += chunk.length;
+  }
+  if (pos !== back.length || pos !== input.reduce((n, c) => n + c.length, 0)) throw failure(`${tool} ${undoArgs.join(' ')} does not give back the input`);
+}
+
+function _readAll(fd: number, tool: string, failure: (message: string) => MkError): Buffer {
+  const size = fstatSync(fd).size;
+  const out = Buffer.allocUnsafe(size);
+  for (let done = 0; done < size; ) {
+    const n = readSync(fd, out, done, size - done, done);
+    if (n === 0) throw failure(`${tool}: its output shrank while being read`);
+    done += n;
+  }
+  return out;
 }
 
 /** Two private (0600), already unlinked files in the temp dir, the first holding `chunks`; undefined when that fails (full /tmp...). */
@@ -90,12 +161,13 @@ function _spoolFiles(chunks: readonly Buffer[]): { input: number; output: number
 function _run(
   tool: string,
   args: readonly string[],
-  stdio: [number | 'pipe', number | 'pipe', 'pipe'],
+  stdio: [number | 'pipe' | 'ignore', number | 'pipe' | 'ignore', 'pipe', ...number[]],
   chunks: readonly Buffer[] | undefined,
   failure: (message: string) => MkError,
+  env?: Record<string, string>,
 ): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const child = spawn(tool, args, { stdio });
+    const child = spawn(tool, args, { stdio, ...(env ? { env: { ...process.env, ...env } } : {}) });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let spawnError: Error | undefined;

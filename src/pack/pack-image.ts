@@ -1,7 +1,7 @@
 // The whole image: the uncompressed early archive (microcode) first, where the early loader finds
 // it, then the compressed main archive. Packing and compressing are separate steps so that the
 // build can check the archives while the compressor (another process) works.
-import { compress } from '../compress/compress.js';
+import { compress, compressChecked } from '../compress/compress.js';
 import type { CompressSpec } from '../compress/compress-spec.js';
 import type { Plan } from '../plan/plan.js';
 import { type PackOptions, packEntries, packPlan } from './pack-plan.js';
@@ -37,7 +37,16 @@ function _one(parts: Buffer[]): Buffer {
 
 /** The image from packed archives: the main one compressed. */
 export async function compressArchives(archives: PackedArchives, compression: CompressSpec): Promise<PackedImage> {
-  const compressed = await compress(archives.main, compression);
+  return _image(archives, await compress(archives.main, compression));
+}
+
+/** compressArchives(), with the round trip under way that proves the compressed archive (see compressChecked). */
+export async function compressArchivesChecked(archives: PackedArchives, compression: CompressSpec): Promise<PackedImage & { roundTrip: Promise<void> }> {
+  const { data, roundTrip } = await compressChecked(archives.main, compression);
+  return { ..._image(archives, data), roundTrip };
+}
+
+function _image(archives: PackedArchives, compressed: Buffer): PackedImage {
   return {
     parts: archives.early ? [archives.early, compressed] : [compressed],
     earlySize: archives.early?.length ?? 0,

@@ -1,7 +1,8 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readImage } from '../../../src/cpio/newc-reader.js';
-import { compress, compressorArgs, defaultCompression } from '../../../src/compress/compress.js';
+import { compress, compressChecked, compressorArgs, defaultCompression } from '../../../src/compress/compress.js';
+import { runToolChecked } from '../../../src/compress/system-tool.js';
 import { parseCompressSpec } from '../../../src/compress/compress-spec.js';
 import { decompressSegment } from '../../../src/compress/decompress.js';
 import { CompressorError, UsageError } from '../../../src/errors.js';
@@ -91,6 +92,35 @@ describe('compress', () => {
     await expect(decompressSegment(Buffer.concat([spooled.subarray(0, 200), Buffer.alloc(64)]), 0, 'zstd', 'img')).rejects.toThrow(/^img: /);
   });
 
+  for (const format of ['gzip', 'zstd', 'xz', 'lz4', 'none'] as const) {
+    it(`${format}: the checked variant gives the same bytes, and its round trip passes`, async () => {
+      const checked = await compressChecked(archive, { format });
+      expect(checked.data.equals(await compress(archive, { format }))).toBe(true);
+      await expect(checked.roundTrip).resolves.toBeUndefined();
+    });
+  }
+
+  it('a round trip that does not give the input back fails, through the shell pipeline and through this process', async () => {
+    const tr = findTr();
+    const input = Buffer.from('hello, initramfs\n');
+    // tr as a "compressor" whose inverse is right, then one whose inverse is wrong
+    const good = await runToolChecked(tr, ['a-z', 'A-Z'], ['A-Z', 'a-z'], input);
+    expect(good.output.toString()).toBe('HELLO, INITRAMFS\n');
+    await expect(good.roundTrip).resolves.toBeUndefined();
+    const bad = await runToolChecked(tr, ['a-z', 'A-Z'], ['A-Z', 'b-za'], input);
+    await expect(bad.roundTrip).rejects.toThrow(CompressorError);
+    await expect(bad.roundTrip).rejects.toThrow(`${tr} A-Z b-za does not give back the input: cmp failed (exit status 1)`);
+    const saved = process.env['TMPDIR'];
+    process.env['TMPDIR'] = `${tempDir()}/missing`; // nothing can be spooled: the round trip runs here
+    try {
+      await expect((await runToolChecked(tr, ['a-z', 'A-Z'], ['A-Z', 'a-z'], input)).roundTrip).resolves.toBeUndefined();
+      await expect((await runToolChecked(tr, ['a-z', 'A-Z'], ['A-Z', 'b-za'], input)).roundTrip).rejects.toThrow(`${tr} A-Z b-za does not give back the input`);
+    } finally {
+      if (saved === undefined) delete process.env['TMPDIR'];
+      else process.env['TMPDIR'] = saved;
+    }
+  });
+
   it('defaults to zstd when the binary exists, else gzip', () => {
     expect(defaultCompression()).toEqual({ format: 'zstd' });
     expect(defaultCompression(tempDir())).toEqual({ format: 'gzip' });
@@ -114,3 +144,8 @@ describe('parseCompressSpec', () => {
     expect(() => parseCompressSpec('zstd:')).toThrow(UsageError);
   });
 });
+
+function findTr(): string {
+  for (const p of ['/usr/bin/tr', '/bin/tr']) if (existsSync(p)) return p;
+  throw new Error('tr not found');
+}
