@@ -137,7 +137,8 @@ function _text(lines: string[]): string {
 function _byLastWord(text: string | undefined, want: ReadonlySet<string>): string[] {
   if (text === undefined || want.size === 0) return [];
   const names = [...want].map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
-  return text.match(new RegExp(`^[^#\\n][^\\n]* (?:${names})[ \\t\\r]*$`, 'gm')) ?? [];
+  // lazy: a greedy [^\n]* runs to the line's end and backs off a character at a time (2× slower)
+  return text.match(new RegExp(`^[^#\\n][^\\n]*? (?:${names})[ \\t\\r]*$`, 'gm')) ?? [];
 }
 
 // Data lines whose n-th word is a wanted module ("softdep MODULE ...", "MODULE devname c1:2").
