@@ -1,5 +1,5 @@
 // Bundles the CLI into one script, dist/mkinitramfs-ts.cjs, and makes V8's code cache for it,
-// dist/mkinitramfs-ts.cjs.cache; bin/mkinitramfs-ts.js loads both. Two start-up costs go away:
+// dist/mkinitramfs-ts.cjs.cache; bin/load-cli.cjs loads both. Two start-up costs go away:
 // Node 20 resolves and compiles ~150 ES modules one by one (~60 ms of every run, measured on a
 // host-only build), and V8 compiles every function the run calls (the cache holds their bytecode:
 // a host-only build 0.58 s → 0.49 s, median of 8, on a 2-core VM). Types are checked by
@@ -44,5 +44,5 @@ renameSync(tempBundle, join(dist, bundle));
 const tempCache = join(dist, `.${cache}.${process.pid}`);
 const { NODE_OPTIONS: _flagsChangeTheCache, ...env } = process.env;
 // The warm-up run lists the features: the start-up path and the modules.d loader every build uses.
-execFileSync(process.execPath, [join(root, 'bin/mkinitramfs-ts.js'), 'modules'], { env: { ...env, MKINITRAMFS_TS_WRITE_CODE_CACHE: tempCache }, stdio: ['ignore', 'ignore', 'inherit'] });
+execFileSync(process.execPath, [join(root, 'bin/mkinitramfs-ts.cjs'), 'modules'], { env: { ...env, MKINITRAMFS_TS_WRITE_CODE_CACHE: tempCache }, stdio: ['ignore', 'ignore', 'inherit'] });
 renameSync(tempCache, join(dist, cache));

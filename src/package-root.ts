@@ -15,4 +15,4 @@ function _find(start: string): string {
 export const PACKAGE_ROOT = _find(dirname(fileURLToPath(import.meta.url)));
 
 /** The JavaScript entry of the command (run with node by hooks and by `update`). */
-export const CLI_ENTRY = join(PACKAGE_ROOT, 'bin/mkinitramfs-ts.js');
+export const CLI_ENTRY = join(PACKAGE_ROOT, 'bin/mkinitramfs-ts.cjs');

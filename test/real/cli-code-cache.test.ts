@@ -1,4 +1,4 @@
-// The installed command loads the bundle with V8's code cache (bin/load-cli.js): the cache `npm run
+// The installed command loads the bundle with V8's code cache (bin/load-cli.cjs): the cache `npm run
 // build` makes is accepted by this Node, and a cache from another build or a corrupt one is never
 // fatal — it is not offered, or V8 rejects it, and the command still runs.
 import { spawnSync } from 'node:child_process';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO, buildDist } from '../unit/hooks/real-sysroot.js';
 
-const LOADER = join(REPO, 'bin/load-cli.js');
+const LOADER = join(REPO, 'bin/load-cli.cjs');
 const { NODE_OPTIONS: _flagsChangeTheCache, ...ENV } = process.env;
 let scratch: string;
 

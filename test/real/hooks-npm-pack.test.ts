@@ -32,6 +32,8 @@ describe('npm pack and a global install', () => {
     expect(tarball.endsWith(`${pkg.name}-${pkg.version}.tgz`)).toBe(true);
     const files = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).split('\n');
     expect(files).toContain('package/bin/mkinitramfs-ts.js');
+    expect(files).toContain('package/bin/mkinitramfs-ts.cjs');
+    expect(files).toContain('package/bin/load-cli.cjs');
     expect(files).toContain('package/bin/mkinitramfs-ts');
     expect(files).toContain('package/dist/mkinitramfs-ts.cjs');
     expect(files).toContain('package/dist/mkinitramfs-ts.cjs.cache');

@@ -74,6 +74,6 @@ describe('install-hooks', () => {
   it('bakes this node and this copy for the live root', () => {
     const [node, entry] = thisCommand().split(' ');
     expect(node).toBe(process.execPath);
-    expect(entry).toMatch(/\/bin\/mkinitramfs-ts\.js$/);
+    expect(entry).toMatch(/\/bin\/mkinitramfs-ts\.cjs$/);
   });
 });

@@ -2,16 +2,17 @@
 // it (dist/mkinitramfs-ts.cjs.cache): the functions arrive compiled instead of being compiled on first
 // call. A cache from another build (its id line differs) is not offered to V8; one from another
 // Node/V8 is rejected by V8 itself. Either way the only cost is the compile time the cache saves.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { constants, Script } from 'node:vm';
+// CommonJS, as the entry that uses it: Node starts a CommonJS entry ~8 ms sooner than an ES module one.
+'use strict';
+const { readFileSync, writeFileSync } = require('node:fs');
+const { createRequire } = require('node:module');
+const { dirname, join } = require('node:path');
+const { constants, Script } = require('node:vm');
 
-export const BUNDLE = fileURLToPath(new URL('../dist/mkinitramfs-ts.cjs', import.meta.url));
+const BUNDLE = join(__dirname, '../dist/mkinitramfs-ts.cjs');
 
 /** The build id scripts/bundle.mjs put on the bundle's last line ("// build 0123abcd..."). */
-export function bundleId(source) {
+function bundleId(source) {
   return /\n\/\/ build (\w+)\n$/.exec(source.slice(-64))?.[1] ?? 'none';
 }
 
@@ -26,7 +27,7 @@ function _cachedData(file, id) {
 }
 
 /** Compile and run the bundle; returns its exports and what became of the cache. */
-export function loadCli(bundle = BUNDLE) {
+function loadCli(bundle = BUNDLE) {
   const source = readFileSync(bundle, 'utf8');
   const id = bundleId(source);
   const cachedData = _cachedData(`${bundle}.cache`, id);
@@ -45,3 +46,5 @@ export function loadCli(bundle = BUNDLE) {
     writeCache: (file) => writeFileSync(file, Buffer.concat([Buffer.from(`${id}\n`), script.createCachedData()])),
   };
 }
+
+module.exports = { BUNDLE, bundleId, loadCli };
