@@ -43,6 +43,8 @@ export interface FeatureManifest {
   generic_only: boolean;
   /** In generic images the feature is added by default only when these binaries exist in the sysroot. */
   requires_binaries: string[];
+  /** A default feature is added only when none of these binaries exist in the sysroot (the alternative wins). */
+  unless_binaries: string[];
   /** Host-only images get this feature only when the detector finds its stack on the host (lvm, crypt...). */
   when_detected: boolean;
   kernel_modules: string[];
@@ -60,7 +62,7 @@ export interface FeatureManifest {
 type Raw = Record<string, unknown>;
 
 const KEYS = new Set([
-  'description', 'include', 'depends', 'generic_only', 'when_detected', 'requires_binaries', 'kernel_modules', 'binaries',
+  'description', 'include', 'depends', 'generic_only', 'when_detected', 'requires_binaries', 'unless_binaries', 'kernel_modules', 'binaries',
   'busybox_applets', 'files', 'links', 'hooks', 'check_script', 'install_script',
 ]);
 
@@ -158,6 +160,7 @@ export function parseManifest(text: string, name: string, dir: string, file: str
     generic_only: raw['generic_only'] === true,
     when_detected: raw['when_detected'] === true,
     requires_binaries: strList('requires_binaries'),
+    unless_binaries: strList('unless_binaries'),
     kernel_modules: strList('kernel_modules'),
     binaries: strList('binaries'),
     busybox_applets: strList('busybox_applets'),

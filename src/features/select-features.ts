@@ -1,5 +1,6 @@
 // Which features go into an image: always + default (unless omitted) + added, closed over depends.
-// A default feature that names required binaries joins only when the sysroot has them.
+// A default feature that names required binaries joins only when the sysroot has them, one that names
+// unless_binaries only when the sysroot has none of those.
 import { UnknownFeatureError } from '../errors.js';
 import type { FeatureManifest } from './manifest.js';
 
@@ -34,8 +35,8 @@ export function selectFeatures(all: Map<string, FeatureManifest>, sel: FeatureSe
     if (sel.omit.includes(f.name) && f.include !== 'always') continue;
     if (f.include === 'always') want(f.name, 'always included');
     else if (sel.hostonly && f.when_detected) continue; // joins below only if the detector found its stack
-    else if (f.include === 'default' && f.requires_binaries.every(sel.hasBinary) && (sel.applies?.(f) ?? true))
-      want(f.name, f.requires_binaries.length ? `default (sysroot has ${f.requires_binaries.join(', ')})` : 'default');
+    else if (f.include === 'default' && f.requires_binaries.every(sel.hasBinary) && !f.unless_binaries.some(sel.hasBinary) && (sel.applies?.(f) ?? true))
+      want(f.name, _defaultWhy(f));
   }
   for (const n of sel.detected ?? []) if (!sel.omit.includes(n)) want(known(n, 'detected').name, 'detected on the host');
   for (const n of sel.add) want(known(n, '--add').name, 'requested with --add');
@@ -52,4 +53,12 @@ export function selectFeatures(all: Map<string, FeatureManifest>, sel: FeatureSe
     }
   }
   return [...chosen.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([n, why]) => ({ feature: all.get(n) as FeatureManifest, why }));
+}
+
+function _defaultWhy(f: FeatureManifest): string {
+  const why = [
+    ...(f.requires_binaries.length ? [`sysroot has ${f.requires_binaries.join(', ')}`] : []),
+    ...(f.unless_binaries.length ? [`sysroot has no ${f.unless_binaries.join(', ')}`] : []),
+  ];
+  return why.length ? `default (${why.join('; ')})` : 'default';
 }

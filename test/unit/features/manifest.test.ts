@@ -26,6 +26,7 @@ include = "default"
 depends = ["rootfs-block", "base"]
 generic_only = true
 requires_binaries = ["lvm"]
+unless_binaries = ["busybox"]
 kernel_modules = ["dm_mod", "dm_snapshot?", "=drivers/md"]
 binaries = ["lvm", "dmsetup?"]
 busybox_applets = ["sh", "vi?"]
@@ -68,6 +69,7 @@ script = "stop.sh"
       depends: ['rootfs-block', 'base'],
       generic_only: true,
       requires_binaries: ['lvm'],
+      unless_binaries: ['busybox'],
       kernel_modules: ['dm_mod', 'dm_snapshot?', '=drivers/md'],
       binaries: ['lvm', 'dmsetup?'],
       busybox_applets: ['sh', 'vi?'],

@@ -1,4 +1,4 @@
-// Which features an image gets: always + default (gated by requires_binaries and check scripts, unless
+// Which features an image gets: always + default (gated by requires_binaries, unless_binaries and check scripts, unless
 // omitted) + detected + --add, closed over depends; unknown names are UnknownFeatureError.
 import { describe, expect, it, vi } from 'vitest';
 import { UnknownFeatureError } from '../../../src/errors.js';
@@ -58,6 +58,14 @@ describe('selectFeatures', () => {
     expect(picked(ALL, { hasBinary: (n) => n === 'lvm' })).not.toHaveProperty('lvm');
     expect(picked(ALL, { hasBinary: (n) => n === 'dmsetup' })).not.toHaveProperty('lvm');
     expect(picked(ALL, { hasBinary: (n) => n === 'lvm' || n === 'dmsetup' })).toHaveProperty('lvm');
+  });
+
+  it('a default feature with unless_binaries joins only when the sysroot has none of them', () => {
+    const userspace = feature('userspace', 'description = "u"\ninclude = "default"\nunless_binaries = ["busybox"]\n');
+    const all = featureMap(base, userspace);
+    expect(picked(all, { hasBinary: (n) => n === 'busybox' })).not.toHaveProperty('userspace');
+    expect(picked(all, { hasBinary: () => false })).toHaveProperty('userspace', 'default (sysroot has no busybox)');
+    expect(picked(all, { add: ['userspace'], hasBinary: () => true })).toHaveProperty('userspace', 'requested with --add');
   });
 
   it('requires_binaries does not gate an explicitly added optional feature', () => {
