@@ -67,7 +67,7 @@ export interface CheckedOutput {
  * runTool, then a round trip: `tool undoArgs` (the decompressor) reads the output back and `cmp`
  * compares what it writes with the input, both system processes in one shell pipeline. Nothing of
  * it passes through this process, so the caller goes on (writes the image) while it runs. Without
- * /dev/fd or cmp, or when the input cannot be spooled to files, the round trip reads the data back
+ * /dev/fd, /bin/sh or cmp, or when the input cannot be spooled to files, the round trip reads the data back
  * here instead.
  */
 export async function runToolChecked(
@@ -79,7 +79,7 @@ export async function runToolChecked(
 ): Promise<CheckedOutput> {
   const chunks = Array.isArray(input) ? (input as readonly Buffer[]) : [input as Buffer];
   const cmp = findTool('cmp');
-  const files = cmp !== undefined && existsSync('/dev/fd') ? _spoolFiles(chunks) : undefined;
+  const files = cmp !== undefined && existsSync('/dev/fd') && existsSync('/bin/sh') ? _spoolFiles(chunks) : undefined;
   if (files === undefined) {
     const output = await runTool(tool, args, chunks, failure);
     return { output, roundTrip: _roundTripHere(tool, undoArgs, output, chunks, failure) };
