@@ -2,7 +2,7 @@
 // machine on a private temporary copy. The image's own shell is never run: the image may come from
 // anywhere, and verify runs as root.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 
@@ -36,7 +36,14 @@ export async function checkShellSyntax(script: Buffer, interpreter: string, name
     const text = res.stderr.replaceAll(copy, name).trim().split('\n').slice(0, 3).join(' / ');
     return { checked: true, shell, error: text === '' ? `${shell} -n exited with status ${res.status ?? 'signal'}` : text };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    // not rmSync: Node 20 runs it in JavaScript (rimraf), 5 ms for one file
+    for (const remove of [() => unlinkSync(copy), () => rmdirSync(dir)]) {
+      try {
+        remove();
+      } catch {
+        // the copy was never written, or is gone already
+      }
+    }
   }
 }
 
