@@ -7,7 +7,7 @@
 const { readFileSync, writeFileSync } = require('node:fs');
 const { createRequire } = require('node:module');
 const { dirname, join } = require('node:path');
-const { constants, Script } = require('node:vm');
+const { Script } = require('node:vm');
 
 const BUNDLE = join(__dirname, '../dist/mkinitramfs-ts.cjs');
 
@@ -35,7 +35,6 @@ function loadCli(bundle = BUNDLE) {
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: bundle,
     cachedData,
-    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   const cli = { exports: {} };
   script.runInThisContext()(cli.exports, createRequire(bundle), cli, bundle, dirname(bundle));

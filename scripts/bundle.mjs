@@ -30,6 +30,10 @@ const result = await build({
   logLevel: 'warning',
 });
 const [out] = result.outputFiles;
+// import() of anything esbuild did not bundle (a node: built-in) would need a dynamic-import hook,
+// which code from V8's cache does not get: such imports must be static.
+const dynamic = /\bimport\(["']/.exec(out.text);
+if (dynamic) throw new Error(`the bundle keeps a dynamic import() at offset ${dynamic.index}: import that module statically`);
 // The loader uses a cache only when it was made from this very text: V8 itself compares lengths only.
 const id = createHash('sha256').update(out.contents).digest('hex').slice(0, 16);
 const text = `${out.text}\n// build ${id}\n`;

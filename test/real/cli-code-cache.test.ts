@@ -6,6 +6,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kernelRoot, kver } from '../support/fixtures.js';
 import { REPO, buildDist } from '../unit/hooks/real-sysroot.js';
 
 const LOADER = join(REPO, 'bin/load-cli.cjs');
@@ -56,6 +57,17 @@ describe('the code cache of the bundle', () => {
     const head = real.subarray(0, real.indexOf(10) + 1);
     writeFileSync(`${bundle}.cache`, Buffer.concat([head, Buffer.alloc(4096, 0x5a)]));
     expect(load(bundle)).toEqual({ cache: 'rejected', version });
+  });
+
+  it('commands that load parts of the CLI late run from the cached bundle (deps, check-host)', () => {
+    // the bundle may hold no import() of an external module: code from the cache has no import hook
+    const run = (args: string[]) => spawnSync(join(REPO, 'bin/mkinitramfs-ts'), args, { env: ENV, encoding: 'utf8' });
+    const deps = run(['deps', 'ext4', '--sysroot', kernelRoot(), '--kver', kver()]);
+    expect(deps.stderr).not.toMatch(/internal error/);
+    expect(deps.stdout).toMatch(/\/ext4\.ko\n$/);
+    const check = run(['check-host', join(scratch, 'no-such.img')]);
+    expect(check.stderr).not.toMatch(/internal error/);
+    expect(check.stderr).toMatch(/no-such\.img/);
   });
 
   it('no cache at all is fine', () => {

@@ -1,3 +1,4 @@
+import { release } from 'node:os';
 import type { Command } from '@commander-js/extra-typings';
 
 export function registerCheckHost(program: Command): void {
@@ -10,7 +11,6 @@ export function registerCheckHost(program: Command): void {
     .option('--procfs <dir>', 'read a captured procfs tree instead of this host\'s /proc', '/proc')
     .option('--json', 'print JSON')
     .action(async (image, flags) => {
-      const { release } = await import('node:os');
       const { FsHost } = await import('../../host/fs-host.js');
       const { detectHost } = await import('../../detect/detect-host.js');
       const { loadImage } = await import('../../inspect/load-image.js');

@@ -1,3 +1,4 @@
+import { release } from 'node:os';
 import type { Command } from '@commander-js/extra-typings';
 
 export function registerDeps(program: Command): void {
@@ -10,7 +11,6 @@ export function registerDeps(program: Command): void {
     .option('--kmoddir <dir>', 'module directory inside the sysroot (default: /lib/modules/KVER)')
     .option('--json', 'print JSON with the reason each module is needed')
     .action(async (requests, flags) => {
-      const { release } = await import('node:os');
       const { FsHost } = await import('../../host/fs-host.js');
       const { NotFoundError } = await import('../../errors.js');
       const { openKmodDb } = await import('../../kmod/kmod-db.js');
