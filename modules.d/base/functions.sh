@@ -104,6 +104,8 @@ stage_break() {
 
 # Modules named on the command line or in the image config are loaded before coldplug, in order.
 load_forced_drivers() {
+  # mostly none of these is given: no subshells then
+  case "$CMDLINE" in *rd.driver.*|*modprobe.blacklist*) ;; *) [ -n "$FORCE_DRIVERS" ] || return 0 ;; esac
   set -f
   for _m in $(getargs rd.driver.blacklist) $(getargs modprobe.blacklist); do
     mkdir -p /etc/modprobe.d
@@ -131,14 +133,22 @@ coldplug() {
       # DMI table carry a modalias, and the CPU's own sits apart. Globs instead of `find
       # /sys/devices`, whose walk of all of sysfs takes ~0.4 s under emulation. A device's modalias
       # never changes: only the files not read before are read, by one cat.
+      # Most rounds that see the count move only saw modules load (each load is a uevent): the
+      # whole list, compared as one string, says so without a look at each file.
       _nl='
 '
       _todo=
-      for _f in /sys/bus/*/devices/*/modalias /sys/class/input/*/modalias /sys/class/dmi/*/modalias /sys/devices/system/cpu/modalias; do
-        case "$_nl$COLDPLUG_FILES" in *"$_nl$_f$_nl"*) continue ;; esac
-        COLDPLUG_FILES="$COLDPLUG_FILES$_f$_nl"
-        _todo="$_todo$_f$_nl"
-      done
+      set -- /sys/bus/*/devices/*/modalias /sys/class/input/*/modalias /sys/class/dmi/*/modalias /sys/devices/system/cpu/modalias
+      _all="$*"
+      if [ "$_all" != "$COLDPLUG_ALL" ]; then
+        COLDPLUG_ALL=$_all
+        _seen="$_nl$COLDPLUG_FILES"
+        for _f; do
+          case "$_seen" in *"$_nl$_f$_nl"*) continue ;; esac
+          COLDPLUG_FILES="$COLDPLUG_FILES$_f$_nl"
+          _todo="$_todo$_f$_nl"
+        done
+      fi
       if [ -n "$_todo" ]; then
         # a path and a modalias a line: split at newlines only, never glob-expand
         set -f
@@ -171,6 +181,7 @@ coldplug() {
   # drivers named rd.driver.post are loaded after the first round's
   if [ -z "$POST_DONE" ]; then
     POST_DONE=1
+    case "$CMDLINE" in *rd.driver.post=*) ;; *) return 0 ;; esac
     set -f
     _cp_post=$(getargs rd.driver.post) && coldplug_wait
     for _m in $_cp_post; do modprobe -b "$_m" || warn "cannot load $_m"; done
@@ -189,6 +200,22 @@ no_wait_options() {
   [ -d /etc/modprobe.d ] || mkdir -p /etc/modprobe.d
   sed -n -E 's#^kernel/(fs|lib|crypto|arch/[^/]+/crypto|drivers/md)/([^:]*/)?([^/:]+)\.ko[^:]*:.*#options \3 async_probe=1#p' \
     "$_dep" >/etc/modprobe.d/mkinitramfs-ts-no-wait.conf
+}
+
+# nap SECONDS: wait a fraction of a second. busybox ash's `read -t` on a FIFO that nobody writes waits
+# without the fork and exec of `sleep` (~10 ms under emulation, on every round of the wait for root);
+# dash has no `read -t` (status 2) and runs sleep.
+nap() {
+  if [ -z "$NAP_FIFO" ]; then
+    NAP_FIFO=/tmp/nap.fifo # in the initramfs itself: not carried into the real root
+    [ -p "$NAP_FIFO" ] || mknod "$NAP_FIFO" p 2>/dev/null || NAP_FIFO=none
+  fi
+  if [ "$NAP_FIFO" != none ]; then
+    read -t "$1" _nap <>"$NAP_FIFO" 2>/dev/null
+    [ $? -ne 2 ] && return 0
+    NAP_FIFO=none
+  fi
+  sleep "$1" 2>/dev/null || sleep 1
 }
 
 # coldplug_wait: wait for the module loads coldplug started.
@@ -298,8 +325,13 @@ have_block_type() {
 # ignores modules.softdep, kmod's does not; this keeps both the same).
 load_module() {
   _softdeps "$1"
-  for _m in $_pre; do modprobe -q -b "$_m" 2>/dev/null; done
-  modprobe -q -b "$1" || return 1
+  # One modprobe for the pre soft dependencies and NAME (each start reads the module database
+  # again); it fails when any of them does, and a pre one may not suit this CPU: then ask for NAME
+  # alone, to learn whether NAME is there.
+  set -f
+  # shellcheck disable=SC2086 # module names, globbing off
+  modprobe -q -b -a $_pre "$1" 2>/dev/null || modprobe -q -b "$1" || { set +f; return 1; }
+  set +f
   for _m in $_post; do modprobe -q -b "$_m" 2>/dev/null; done
   return 0
 }

@@ -1,6 +1,9 @@
 # initqueue hook: look for the device root= names; sets ROOT_DEV and ROOT_FSTYPE when found.
-. /lib/mkinitramfs-ts/root-device.sh
 if [ -z "$ROOT_DEV" ]; then
+  # read once, not on every round of the wait
+  if ! command -v find_device >/dev/null; then
+    . /lib/mkinitramfs-ts/root-device.sh
+  fi
   argval root
   _root=$ARGVAL
   case "$_root" in

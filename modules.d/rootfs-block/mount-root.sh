@@ -3,7 +3,8 @@ _mode=ro
 set -f
 for _w in $CMDLINE; do case "$_w" in ro) _mode=ro ;; rw) _mode=rw ;; esac; done
 set +f
-_flags=$(getarg rootflags) || _flags=
+argval rootflags
+_flags=$ARGVAL
 if [ -n "$ROOT_FSTYPE" ]; then
   mount -t "$ROOT_FSTYPE" -o "$_mode${_flags:+,$_flags}" "$ROOT_DEV" /sysroot
 else
