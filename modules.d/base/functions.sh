@@ -189,19 +189,6 @@ coldplug() {
   fi
 }
 
-# no_wait_options: module option async_probe=1 for the modules that drive no device (file systems,
-# device-mapper and md, crypto, libraries), from modules.dep. Once its init has run, loading a module
-# otherwise waits for every device probe still running anywhere (ahci's of empty SATA ports take
-# ~0.3 s); for these modules the option changes nothing else: they have no devices to probe.
-no_wait_options() {
-  [ -n "$KERNEL_RELEASE" ] || KERNEL_RELEASE=$(uname -r)
-  _dep=/lib/modules/$KERNEL_RELEASE/modules.dep
-  [ -r "$_dep" ] || return 0
-  [ -d /etc/modprobe.d ] || mkdir -p /etc/modprobe.d
-  sed -n -E 's#^kernel/(fs|lib|crypto|arch/[^/]+/crypto|drivers/md)/([^:]*/)?([^/:]+)\.ko[^:]*:.*#options \3 async_probe=1#p' \
-    "$_dep" >/etc/modprobe.d/mkinitramfs-ts-no-wait.conf
-}
-
 # nap SECONDS: wait a fraction of a second. busybox ash's `read -t` on a FIFO that nobody writes waits
 # without the fork and exec of `sleep` (~10 ms under emulation, on every round of the wait for root);
 # dash has no `read -t` (status 2) and runs sleep.

@@ -32,7 +32,8 @@ info "mkinitramfs-ts: kernel $KERNEL_RELEASE, image for ${IMAGE_KVER:-?} (${IMAG
 run_hooks cmdline
 stage_break cmdline
 
-no_wait_options
+# /etc/modprobe.d/mkinitramfs-ts-no-wait.conf (written by the generator) keeps device-less modules
+# from waiting for device probes.
 load_forced_drivers
 run_hooks pre-trigger
 stage_break pre-trigger

@@ -3,6 +3,7 @@
 import type { PlanBuilder } from '../plan/plan-builder.js';
 import { kmodBinaryIndexes } from './kmod-binary-index.js';
 import type { ModuleRequest, ModuleSource, ResolvedModuleFile } from './module-source.js';
+import { NO_WAIT_CONF, noWaitOptions } from './no-wait-options.js';
 
 /** What addModules put in the image, for addKmodIndexes. */
 export interface AddedModules {
@@ -32,6 +33,9 @@ export function addModules(plan: PlanBuilder, source: ModuleSource, requests: Mo
   for (const [name, content] of files) {
     plan.add({ type: 'file', path: `${base}/${name}`, mode: 0o644, content, reasons: [{ why: `generated: ${name} for the modules in this image` }] });
   }
+  const noWait = noWaitOptions(res.modules);
+  if (noWait !== '')
+    plan.add({ type: 'file', path: NO_WAIT_CONF, mode: 0o644, content: noWait, reasons: [{ why: 'generated: async_probe=1 for the modules that drive no device, so loading them waits for no device probe' }] });
   plan.warnings.push(...res.warnings);
   return { kver: source.kver, modules: res.modules, files };
 }
