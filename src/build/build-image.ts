@@ -14,7 +14,7 @@ import type { Host } from '../host/host.js';
 import { type Problem, verifyImage } from '../inspect/verify/verify-image.js';
 import { writeImageAtomically } from '../output/atomic-write.js';
 import { microcodeEntries } from '../pack/microcode.js';
-import { compressArchives, compressArchivesChecked, packArchives, type PackedArchives, type PackedImage } from '../pack/pack-image.js';
+import { compressArchives, compressArchivesChecked, oneBuffer, packArchives, type PackedArchives, type PackedImage } from '../pack/pack-image.js';
 import type { Plan } from '../plan/plan.js';
 import { assemblePlan } from './assemble-plan.js';
 import type { BuildOptions } from './build-options.js';
@@ -128,6 +128,5 @@ function _requireBootable(problems: readonly Problem[]): void {
 
 /** The image as it would be without compression: what the kernel unpacks, for the checks. */
 function _uncompressed(archives: PackedArchives): Buffer {
-  const parts = archives.early ? [archives.early, ...archives.main] : archives.main;
-  return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
+  return oneBuffer(archives.early ? [archives.early, ...archives.main] : archives.main);
 }

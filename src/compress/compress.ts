@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { type CompressFormat, type CompressSpec, formatCompressSpec } from './compress-spec.js';
 import { decompressorOf, decompressSegment, segmentEnd } from './decompress.js';
-import { findTool, requireTool, runTool, runToolChecked } from './system-tool.js';
+import { findTool, requireTool, runTool, runToolChecked, sameBytes } from './system-tool.js';
 import { CompressorError } from '../errors.js';
 
 const gzipAsync = promisify(gzipCallback);
@@ -57,7 +57,7 @@ export async function compressChecked(data: Buffer | readonly Buffer[], spec: Co
       const roundTrip = decompressSegment(out, 0, 'gzip', where).then(
         ({ data: back, end }) => {
           if (end !== out.length) throw broken(`${out.length - end} bytes follow the gzip member`);
-          if (!_same(back, chunks)) throw broken('zlib failed?');
+          if (!sameBytes(back, chunks)) throw broken('zlib failed?');
         },
         (err: unknown) => {
           throw err instanceof CompressorError ? err : broken((err as Error).message);
@@ -85,15 +85,6 @@ export async function compressChecked(data: Buffer | readonly Buffer[], spec: Co
       return { data: run.output, roundTrip };
     }
   }
-}
-
-function _same(data: Buffer, chunks: readonly Buffer[]): boolean {
-  let pos = 0;
-  for (const chunk of chunks) {
-    if (pos + chunk.length > data.length || !data.subarray(pos, pos + chunk.length).equals(chunk)) return false;
-    pos += chunk.length;
-  }
-  return pos === data.length;
 }
 
 /** The command-line arguments for a system compressor writing stdin to stdout. */

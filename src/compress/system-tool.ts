@@ -115,12 +115,17 @@ async function _roundTripHere(
   failure: (message: string) => MkError,
 ): Promise<void> {
   const back = await runTool(tool, undoArgs, output, failure);
+  if (!sameBytes(back, input)) throw failure(`${tool} ${undoArgs.join(' ')} does not give back the input`);
+}
+
+/** Whether `data` is exactly `chunks`, one after the other. */
+export function sameBytes(data: Buffer, chunks: readonly Buffer[]): boolean {
   let pos = 0;
-  for (const chunk of input) {
-    if (pos + chunk.length > back.length || !back.subarray(pos, pos + chunk.length).equals(chunk)) break;
+  for (const chunk of chunks) {
+    if (pos + chunk.length > data.length || !data.subarray(pos, pos + chunk.length).equals(chunk)) return false;
     pos += chunk.length;
   }
-  if (pos !== back.length || pos !== input.reduce((n, c) => n + c.length, 0)) throw failure(`${tool} ${undoArgs.join(' ')} does not give back the input`);
+  return pos === data.length;
 }
 
 function _readAll(fd: number, tool: string, failure: (message: string) => MkError): Buffer {

@@ -26,12 +26,13 @@ export interface PackedImage {
 }
 
 export function packArchives(plan: Plan, opts: PackOptions): PackedArchives {
-  const early = plan.early.length > 0 ? _one(packEntries(plan.early, opts)) : undefined;
+  const early = plan.early.length > 0 ? oneBuffer(packEntries(plan.early, opts)) : undefined;
   const main = packPlan(plan, opts);
   return { early, main, mainSize: main.reduce((n, chunk) => n + chunk.length, 0) };
 }
 
-function _one(parts: Buffer[]): Buffer {
+/** `parts` as one buffer; no copy when there is one part (what the newc writer gives). */
+export function oneBuffer(parts: readonly Buffer[]): Buffer {
   return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
 }
 

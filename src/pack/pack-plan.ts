@@ -2,7 +2,7 @@
 // inode numbers by position, owner 0:0 and one mtime for everything. Hard-linked names share an
 // inode and the file's data is stored once, with the last of its names (where GNU cpio and the
 // kernel both expect it).
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
 import { type FileData, NewcWriter, type NewcRecord } from '../cpio/newc-writer.js';
 import { FIELD_MAX, S_IFBLK, S_IFCHR, S_IFDIR, S_IFLNK, S_IFREG } from '../cpio/newc-format.js';
@@ -118,12 +118,7 @@ function _sourceFile(source: string, path: string): FileData {
   };
   let size: number;
   try {
-    const fd = openSync(source, 'r');
-    try {
-      size = fstatSync(fd).size;
-    } finally {
-      closeSync(fd);
-    }
+    size = statSync(source).size;
   } catch (err) {
     throw vanished(err);
   }
