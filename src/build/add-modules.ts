@@ -13,17 +13,15 @@ export interface AddedModules {
   files: Map<string, string | Buffer>;
 }
 
-export function addModules(plan: PlanBuilder, source: ModuleSource, requests: ModuleRequest[], omit: string[]): AddedModules {
-  const res = source.resolve(requests, omit);
+export async function addModules(plan: PlanBuilder, source: ModuleSource, requests: ModuleRequest[], omit: string[]): Promise<AddedModules> {
+  const res = await source.resolve(requests, omit);
   const base = `/lib/modules/${source.kver}`;
   for (const m of res.modules) {
-    plan.add({
-      type: 'file',
-      path: `${base}/${m.relPath}`,
-      mode: 0o644,
-      source: m.diskPath,
-      reasons: m.reasons.map((r) => ({ why: r, via: m.name })),
-    });
+    const reasons = m.reasons.map((r) => ({ why: r, via: m.name }));
+    const path = `${base}/${m.relPath}`;
+    // compressed on disk, stored decompressed: the one form every modprobe and every kernel loads
+    if (m.content !== undefined) plan.add({ type: 'file', path, mode: 0o644, content: m.content, decompressedFrom: m.diskPath, reasons });
+    else plan.add({ type: 'file', path, mode: 0o644, source: m.diskPath, reasons });
   }
   for (const fw of res.firmware) {
     for (const l of fw.links) plan.add({ type: 'symlink', path: l.path, target: l.target, reasons: [{ why: `firmware link of module ${fw.module}`, via: fw.module }] });

@@ -38,7 +38,7 @@ export interface AssembleInput {
   scriptEnv?: ScriptEnv;
 }
 
-export function assemblePlan(input: AssembleInput): Plan {
+export async function assemblePlan(input: AssembleInput): Promise<Plan> {
   const { host } = input;
   const plan = new PlanBuilder(input.kver, canonicalImagePath);
   addSkeleton(plan);
@@ -95,7 +95,7 @@ export function assemblePlan(input: AssembleInput): Plan {
   for (const m of input.detectedModules ?? []) requests.push(m);
   for (const m of input.addDrivers) requests.push({ name: m, optional: false, why: 'requested with --add-drivers' });
   for (const m of input.forceDrivers) requests.push({ name: m, optional: false, why: 'forced driver (loaded first at boot)' });
-  const added = addModules(plan, input.modules, requests, input.omitDrivers);
+  const added = await addModules(plan, input.modules, requests, input.omitDrivers);
 
   if (input.install.length) addSysrootFiles(host, plan, input.install, 'requested with --install');
   for (const f of input.extraFiles ?? []) plan.add({ type: 'file', path: f.path, mode: 0o644, content: f.content, reasons: [{ why: f.why }] });

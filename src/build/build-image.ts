@@ -28,7 +28,7 @@ export interface PlannedImage {
   moduleCount: number;
 }
 
-export function planImage(opts: BuildOptions): PlannedImage {
+export async function planImage(opts: BuildOptions): Promise<PlannedImage> {
   const host = new FsHost({ root: opts.sysroot, sysfs: opts.sysfs, procfs: opts.procfs });
   const modules = openModuleSource(host, opts.kver, opts.kmoddir);
   const hostOnly = opts.hostonly ? hostOnlyInputs(host, modules) : undefined;
@@ -45,7 +45,7 @@ export function planImage(opts: BuildOptions): PlannedImage {
     hasBinary: (name) => findExecutable(host, name) !== undefined,
     applies: (f) => runCheckScript(f, scriptEnv),
   });
-  const plan = assemblePlan({
+  const plan = await assemblePlan({
     host,
     kver: opts.kver,
     features,

@@ -40,7 +40,8 @@ export function kmodBinaryIndexes(kver: string, modules: ResolvedModuleFile[], s
     for (const m of modules) {
       const dest = join(dir, m.relPath);
       mkdirSync(dirname(dest), { recursive: true });
-      _linkOrCopy(m.diskPath, dest);
+      if (m.content !== undefined) writeFileSync(dest, m.content);
+      else _linkOrCopy(m.diskPath, dest);
     }
     for (const name of DEPMOD_INPUTS) {
       const content = subset.get(name);

@@ -1,10 +1,10 @@
 // ModuleSource over the kmod database: expands "=DIR" groups, resolves every request with kmod's
 // semantics keeping the request's reason, drops omitted modules, finds firmware, and writes the
 // depmod files for the chosen subset.
-import { posix } from 'node:path';
 import { BadModuleError } from '../errors.js';
 import type { Host } from '../host/host.js';
 import { openKmodDb, type KmodDb } from '../kmod/kmod-db.js';
+import { storedModulePath } from '../kmod/decompress.js';
 import { normalizeModname } from '../kmod/names.js';
 import { subsetDbOf } from '../kmod/subset-db.js';
 import type { ModuleRequest, ModuleResolution, ModuleSource, ResolvedModuleFile, ResolvedFirmware } from './module-source.js';
@@ -13,7 +13,11 @@ export function openModuleSource(host: Host, kver: string, kmoddir?: string): Mo
   const db = openKmodDb(host, kver, kmoddir ? { kmoddir } : {});
   return {
     kver,
-    resolve: (requests, omit) => _resolve(db, requests, omit),
+    resolve: async (requests, omit) => {
+      const res = _resolve(db, requests, omit);
+      await db.loadModules(res.modules.map((m) => m.inRoot));
+      return _withFirmware(db, res);
+    },
     resolveAlias: (alias) => db.resolveAlias(alias),
     isBuiltin: (name) => db.isBuiltin(name),
     subsetFiles: (modules) => {
@@ -32,9 +36,11 @@ function _group(db: KmodDb, dir: string): string[] {
   return db.data.dep.entries.filter((e) => e.path.startsWith(prefix)).map((e) => e.name);
 }
 
-function _resolve(db: KmodDb, requests: ModuleRequest[], omit: string[]): ModuleResolution {
+type _Chosen = ResolvedModuleFile & { inRoot: string };
+
+function _resolve(db: KmodDb, requests: ModuleRequest[], omit: string[]): Omit<ModuleResolution, 'modules' | 'firmware'> & { modules: _Chosen[] } {
   const omitted = new Set(omit.map(normalizeModname));
-  const chosen = new Map<string, ResolvedModuleFile>();
+  const chosen = new Map<string, _Chosen>();
   const warnings: string[] = [];
   const builtin = new Set<string>();
   const expanded: ModuleRequest[] = [];
@@ -64,22 +70,26 @@ function _resolve(db: KmodDb, requests: ModuleRequest[], omit: string[]): Module
         for (const why of reasons) if (!have.reasons.includes(why)) have.reasons.push(why);
         continue;
       }
-      chosen.set(m.name, { name: m.name, relPath: _relPath(db, m.path), diskPath: db.host.diskPath(m.path), reasons });
+      chosen.set(m.name, { name: m.name, relPath: storedModulePath(_relPath(db, m.path)), diskPath: db.host.diskPath(m.path), inRoot: m.path, reasons });
     }
   }
-  const modules = [...chosen.values()];
-  const fw = db.firmware(modules.map((m) => ({ name: m.name, path: _inRoot(db, m.relPath) })));
+  return { modules: [...chosen.values()], builtin: [...builtin].sort(), warnings };
+}
+
+/** The firmware the modules ask for, and each compressed module's decompressed bytes (loaded by now). */
+function _withFirmware(db: KmodDb, res: ReturnType<typeof _resolve>): ModuleResolution {
+  const fw = db.firmware(res.modules.map((m) => ({ name: m.name, path: m.inRoot })));
   const firmware: ResolvedFirmware[] = fw.files.map((f) => ({
     path: f.realPath,
     diskPath: db.host.diskPath(f.realPath),
     links: f.path === f.realPath ? [] : [{ path: f.path, target: f.realPath }],
     module: f.module,
   }));
-  return { modules, firmware, builtin: [...builtin].sort(), warnings: [...warnings, ...fw.warnings] };
-}
-
-function _inRoot(db: KmodDb, rel: string): string {
-  return posix.join(db.kmoddir, rel);
+  const modules = res.modules.map(({ inRoot, ...m }): ResolvedModuleFile => {
+    const content = db.decompressed(inRoot);
+    return content === undefined ? m : { ...m, content };
+  });
+  return { modules, firmware, builtin: res.builtin, warnings: [...res.warnings, ...fw.warnings] };
 }
 
 /** A module's path relative to the module directory, as the image's modules.dep will name it. */

@@ -11,10 +11,12 @@ export interface ModuleRequest {
 
 export interface ResolvedModuleFile {
   name: string;
-  /** Path relative to /lib/modules/KVER, as modules.dep names it (possibly compressed: .ko.xz). */
+  /** Path relative to /lib/modules/KVER in the image, as its modules.dep names it: always a .ko. */
   relPath: string;
-  /** Where to read it on the build machine. */
+  /** Where to read it on the build machine (x.ko.xz for a compressed module). */
   diskPath: string;
+  /** The decompressed bytes of a compressed module file (images store every module decompressed). */
+  content?: Buffer;
   reasons: string[];
 }
 
@@ -36,7 +38,8 @@ export interface ModuleResolution {
 
 export interface ModuleSource {
   readonly kver: string;
-  resolve(requests: ModuleRequest[], omit: string[]): ModuleResolution;
+  /** The modules, with their firmware; compressed module files are read and decompressed. */
+  resolve(requests: ModuleRequest[], omit: string[]): Promise<ModuleResolution>;
   /** Module names a hardware modalias (or any alias) resolves to in this kernel; built-ins included. */
   resolveAlias(alias: string): string[];
   isBuiltin(name: string): boolean;

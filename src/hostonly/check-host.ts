@@ -30,11 +30,11 @@ export function parseHostRecord(text: string, image: string): HostRecord {
   }
 }
 
-export function checkHost(record: HostRecord, now: HostFacts, imageModules: ReadonlySet<string>, modules: ModuleSource): HostCheck {
+export async function checkHost(record: HostRecord, now: HostFacts, imageModules: ReadonlySet<string>, modules: ModuleSource): Promise<HostCheck> {
   const before = new Set(record.facts.devices.map((d) => d.modalias));
   const newDevices = [...new Set(now.devices.map((d) => d.modalias).filter((m) => !before.has(m)))].sort();
   const wanted = hostOnlyInputsFromFacts(now, modules).modules;
-  const res = modules.resolve(wanted.map((w) => ({ ...w, optional: true })), []);
+  const res = await modules.resolve(wanted.map((w) => ({ ...w, optional: true })), []);
   const lacking = res.modules
     .filter((m) => !imageModules.has(m.name))
     .map((m) => ({ module: m.name, why: m.reasons[0] ?? '' }));

@@ -13,6 +13,11 @@ export function compressionOf(path: string): ModuleCompression {
   return 'none';
 }
 
+/** The name a module file has in an image, where every module is stored decompressed: x.ko.xz → x.ko. */
+export function storedModulePath(path: string): string {
+  return compressionOf(path) === 'none' ? path : path.replace(/\.(?:gz|xz|zst)$/, '');
+}
+
 const TOOLS = { xz: 'xz', zstd: 'zstd' } as const;
 
 /** The decompressed bytes of a module file; `file` names it in errors. */

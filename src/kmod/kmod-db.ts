@@ -9,7 +9,9 @@ import { findFirmware, type FirmwareResolution } from './firmware.js';
 import { buildKmodData, inRootModulePath, type KmodData } from './kmod-data.js';
 import { lookupModules } from './lookup.js';
 import { modinfoValues, type Modinfo } from './modinfo.js';
-import { readModinfo } from './modinfo-reader.js';
+import { compressionOf } from './decompress.js';
+import { decompressModules } from './decompress-modules.js';
+import { modinfoFromBytes, readModinfo } from './modinfo-reader.js';
 import { normalizeAlias, normalizeModname } from './names.js';
 import { probeModule, showDependsLine } from './probe-list.js';
 import { resolveModules, type Resolution, type ResolvedModule, type ResolveOptions } from './resolve.js';
@@ -29,6 +31,9 @@ export interface KmodResolveOptions extends ResolveOptions {
 }
 
 export class KmodDb {
+  /** Decompressed bytes of compressed module files, by in-root path (see loadModules). */
+  private readonly _decompressed = new Map<string, Buffer>();
+
   constructor(
     readonly host: Host,
     readonly data: KmodData,
@@ -89,13 +94,34 @@ export class KmodDb {
     const path = nameOrPath.startsWith('/') ? nameOrPath : this.pathOf(nameOrPath);
     if (path === undefined)
       throw new ModulesDbError(`no module '${nameOrPath}' in ${this.kmoddir}/modules.dep`, `${this.kmoddir}/modules.dep`);
-    return readModinfo(this.host, path);
+    return this._modinfo(path);
   }
 
   /** Firmware the given modules ask for, found in the sysroot; missing firmware is a warning. */
   firmware(modules: ReadonlyArray<Pick<ResolvedModule, 'name' | 'path'>>): FirmwareResolution {
-    const wants = modules.map((m) => ({ module: m.name, firmware: modinfoValues(readModinfo(this.host, m.path), 'firmware') }));
+    const wants = modules.map((m) => ({ module: m.name, firmware: modinfoValues(this._modinfo(m.path), 'firmware') }));
     return findFirmware(this.host, this.kver, wants);
+  }
+
+  /**
+   * Decompress the compressed ones among these module files (in-root paths) all at once, and keep
+   * them: an image stores them decompressed, and .modinfo, symbols and packing read those bytes.
+   */
+  async loadModules(paths: readonly string[]): Promise<void> {
+    const todo = [...new Set(paths)].filter((p) => compressionOf(p) !== 'none' && !this._decompressed.has(p));
+    const files = todo.map((path) => ({ path, data: this.host.readFile(path), compression: compressionOf(path) as Exclude<ReturnType<typeof compressionOf>, 'none'> }));
+    const bytes = await decompressModules(files);
+    todo.forEach((p, i) => this._decompressed.set(p, bytes[i] as Buffer));
+  }
+
+  /** The decompressed bytes of a compressed module file that loadModules has read, else undefined. */
+  decompressed(path: string): Buffer | undefined {
+    return this._decompressed.get(path);
+  }
+
+  private _modinfo(path: string): Modinfo {
+    const bytes = this._decompressed.get(path);
+    return bytes === undefined ? readModinfo(this.host, path) : modinfoFromBytes(bytes, path);
   }
 
   private _checkFile(m: ResolvedModule): void {

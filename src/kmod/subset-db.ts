@@ -9,7 +9,9 @@ import { ModulesDbError } from '../errors.js';
 import { inRootModulePath } from './kmod-data.js';
 import type { KmodDb } from './kmod-db.js';
 import { depmodSortIndex, directDependencies } from './depmod-order.js';
-import { readUndefinedSymbols } from './module-symbols.js';
+import { ElfFile } from '../elf/elf-file.js';
+import { storedModulePath } from './decompress.js';
+import { readUndefinedSymbols, undefinedSymbols } from './module-symbols.js';
 import { modnameFromPath } from './names.js';
 import { parseModulesDep, type ModulesDep } from './modules-dep.js';
 
@@ -51,7 +53,10 @@ export function buildSubsetDb(src: SourceDbTexts, names: Iterable<string>, depOr
     if (missing.length > 0)
       throw new ModulesDbError(`the module set is not closed: ${name} needs ${missing.join(', ')} (resolve the set with its dependencies)`);
   }
-  const depLines = dep.entries.filter((e) => want.has(e.name) && dep.byName.get(e.name) === e).map((e) => _depLine(e.path, e.deps, depOrder));
+  // the image stores every module decompressed: its files name x.ko where the kernel's name x.ko.xz
+  const depLines = dep.entries
+    .filter((e) => want.has(e.name) && dep.byName.get(e.name) === e)
+    .map((e) => _depLine(storedModulePath(e.path), e.deps.map(storedModulePath), depOrder));
   const files: SubsetDbFiles = new Map();
   files.set('modules.dep', _text(depLines));
   files.set('modules.alias', HEADERS.alias + _text(_byLastWord(src.modulesAlias, want)));
@@ -60,7 +65,7 @@ export function buildSubsetDb(src: SourceDbTexts, names: Iterable<string>, depOr
   const devname = _byWord(src.modulesDevname, 0, want);
   files.set('modules.devname', devname.length > 0 ? HEADERS.devname + _text(devname) : '');
   if (src.modulesOrder !== undefined)
-    files.set('modules.order', _text(_lines(src.modulesOrder).filter((l) => l.trim() !== '' && want.has(modnameFromPath(l.trim())))));
+    files.set('modules.order', _text(_lines(src.modulesOrder).filter((l) => l.trim() !== '' && want.has(modnameFromPath(l.trim()))).map(storedModulePath)));
   if (src.modulesBuiltin !== undefined) files.set('modules.builtin', src.modulesBuiltin);
   if (src.modulesBuiltinModinfo !== undefined) files.set('modules.builtin.modinfo', src.modulesBuiltinModinfo);
   return files;
@@ -93,9 +98,14 @@ export function subsetDepOrder(db: KmodDb, dep: ModulesDep, names: ReadonlySet<s
   for (const name of modules) {
     const entry = dep.byName.get(name);
     if (!entry || entry.deps.length === 0) continue;
-    directDeps.set(name, directDependencies(name, readUndefinedSymbols(db.host, inRootModulePath(db.data, entry.path)), (s) => owners.get(s)));
+    directDeps.set(name, directDependencies(name, _undefinedSymbols(db, inRootModulePath(db.data, entry.path)), (s) => owners.get(s)));
   }
   return depmodSortIndex({ modules, directDeps });
+}
+
+function _undefinedSymbols(db: KmodDb, path: string): string[] {
+  const bytes = db.decompressed(path);
+  return bytes === undefined ? readUndefinedSymbols(db.host, path) : undefinedSymbols(ElfFile.fromBytes(bytes, path));
 }
 
 /** Read the source files of `db` through its Host and build the subset for `names`, in depmod's order. */

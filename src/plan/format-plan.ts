@@ -7,6 +7,7 @@ export function entryToJson(e: PlanEntry): Record<string, unknown> {
   if (e.type === 'file') {
     if (e.source !== undefined) base['source'] = e.source;
     else base['size'] = Buffer.byteLength(e.content ?? '');
+    if (e.decompressedFrom !== undefined) base['decompressedFrom'] = e.decompressedFrom;
   }
   if (e.type === 'symlink' || e.type === 'hardlink') base['target'] = e.target;
   if (e.type === 'chardev' || e.type === 'blockdev') base['rdev'] = `${e.major}:${e.minor}`;
@@ -20,7 +21,8 @@ export function planToJson(plan: Plan): Record<string, unknown> {
 
 export function formatPlan(plan: Plan): string {
   const lines = plan.entries.map((e) => {
-    const what = e.type === 'symlink' ? ` -> ${e.target}` : e.type === 'file' && e.source ? ` <- ${e.source}` : '';
+    const from = e.type === 'file' ? (e.source ?? e.decompressedFrom) : undefined;
+    const what = e.type === 'symlink' ? ` -> ${e.target}` : from ? ` <- ${from}${e.type === 'file' && e.decompressedFrom ? ' (decompressed)' : ''}` : '';
     return `${e.type.padEnd(8)} ${e.path}${what}    # ${e.reasons[0]?.why ?? ''}`;
   });
   return `${lines.join('\n')}\n`;

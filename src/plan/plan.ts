@@ -26,6 +26,8 @@ export interface FileEntry extends EntryBase {
   source?: string;
   /** ... inline content. Exactly one of the two. */
   content?: string | Buffer;
+  /** The compressed file (on the build machine) that `content` was decompressed from: a .ko.xz module. */
+  decompressedFrom?: string;
 }
 
 export interface SymlinkEntry extends EntryBase {

@@ -18,7 +18,7 @@ export function registerBuild(program: Command): void {
       try {
         const opts = toBuildOptions(flags, image, kver, { warn: (m) => out.warn(m) });
         const planning = out.phase('plan');
-        const planned = planImage(opts);
+        const planned = await planImage(opts);
         planning.done(`${planned.plan.entries.length} entries, ${planned.moduleCount} modules, features ${planned.features.map((f) => f.feature.name).join(' ')}`);
         if (flags.dryRun) {
           for (const w of planned.plan.warnings) out.warn(w);

@@ -32,7 +32,7 @@ export function registerCheckHost(program: Command): void {
       }
       const record = parseHostRecord(text, path);
       const host = new FsHost({ root: flags.sysroot, sysfs: flags.sysfs, procfs: flags.procfs });
-      const result = checkHost(record, detectHost(host), new Set(imageModules(img.tree).map((m) => m.name)), openModuleSource(host, record.kver));
+      const result = await checkHost(record, detectHost(host), new Set(imageModules(img.tree).map((m) => m.name)), openModuleSource(host, record.kver));
       if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       else {
         const out: string[] = [`${path}: built for kernel ${record.kver}, ${record.cmdline}`];

@@ -11,7 +11,7 @@ export function registerExplain(program: Command): void {
       const { explainLines, explainPlan, findEntries } = await import('../../plan/explain.js');
       const { entryToJson } = await import('../../plan/format-plan.js');
       const { NotFoundError } = await import('../../errors.js');
-      const { plan } = planImage(toBuildOptions(flags));
+      const { plan } = await planImage(toBuildOptions(flags));
       if (what.length === 0) {
         process.stdout.write(flags.json ? `${JSON.stringify(plan.entries.map(entryToJson), null, 2)}\n` : explainPlan(plan));
         return;

@@ -25,14 +25,14 @@ const temp = (): string => {
 
 const NO_MODULES: ModuleSource = {
   kver: '6.1.0-test',
-  resolve: () => ({ modules: [], firmware: [], builtin: [], warnings: [] }),
+  resolve: async () => ({ modules: [], firmware: [], builtin: [], warnings: [] }),
   resolveAlias: () => [],
   isBuiltin: () => false,
   subsetFiles: () => new Map(),
 };
 
 /** Features from a temp modules.d ({ 'name/file': text }), all selected, planned over an empty sysroot. */
-function planFeatures(files: Record<string, string>): Plan {
+function planFeatures(files: Record<string, string>): Promise<Plan> {
   const builtin = temp();
   for (const [p, text] of Object.entries(files)) {
     mkdirSync(join(builtin, p, '..'), { recursive: true });
@@ -64,10 +64,10 @@ function sourcedBy(plan: Plan, stage: string): string[] {
 }
 
 describe('assemblePlan: feature hooks and files', () => {
-  it('installs hooks where run_hooks finds them, ordered by NN then feature name', () => {
+  it('installs hooks where run_hooks finds them, ordered by NN then feature name', async () => {
     const runHooks = readFileSync(new URL('../../../modules.d/base/functions.sh', import.meta.url), 'utf8');
     expect(runHooks).toContain('/lib/mkinitramfs-ts/hooks/"$1"/*.sh');
-    const plan = planFeatures({
+    const plan = await planFeatures({
       'zeta/module.toml': 'description = "z"\n[[hooks]]\nstage = "initqueue"\nscript = "z.sh"\norder = 5\n',
       'zeta/z.sh': 'echo zeta\n',
       'alpha/module.toml': 'description = "a"\n[[hooks]]\nstage = "initqueue"\nscript = "a.sh"\norder = 50\n[[hooks]]\nstage = "cleanup"\nscript = "a.sh"\n',
@@ -82,8 +82,8 @@ describe('assemblePlan: feature hooks and files', () => {
     expect(hook?.type === 'file' && String(hook.content)).toBe('echo zeta\n');
   });
 
-  it('feature files keep their mode (0644 by default), paths are merged-/usr', () => {
-    const plan = planFeatures({
+  it('feature files keep their mode (0644 by default), paths are merged-/usr', async () => {
+    const plan = await planFeatures({
       'f/module.toml': 'description = "f"\n[[files]]\nsource = "tool.sh"\npath = "/sbin/tool"\nmode = 0o750\n[[files]]\nsource = "conf"\npath = "/etc/f.conf"\n',
       'f/tool.sh': '#!/bin/sh\n',
       'f/conf': 'x=1\n',
@@ -92,8 +92,8 @@ describe('assemblePlan: feature hooks and files', () => {
     expect(plan.entries.find((e) => e.path === '/etc/f.conf')).toMatchObject({ type: 'file', mode: 0o644 });
   });
 
-  it('a link with if_binary is left out when that binary is not in the image', () => {
-    const plan = planFeatures({
+  it('a link with if_binary is left out when that binary is not in the image', async () => {
+    const plan = await planFeatures({
       'f/module.toml': 'description = "f"\nbinaries = ["no-such-tool?"]\n[[links]]\npath = "/sbin/fsck.ext4"\ntarget = "no-such-tool"\nif_binary = "no-such-tool"\n[[links]]\npath = "/etc/always"\ntarget = "x"\n',
     });
     expect(plan.entries.find((e) => e.path === '/usr/sbin/fsck.ext4')).toBeUndefined();
@@ -104,10 +104,10 @@ describe('assemblePlan: feature hooks and files', () => {
   // installed (e.g. hooks/initqueue/50-f-activate), but /init's run_hooks only sources
   // hooks/STAGE/*.sh, so the hook silently never runs at boot. Build time should reject it (or
   // install it under a name run_hooks picks up) — "fail at build time, not at boot".
-  it('a hook named without .sh is rejected at build time or still run at boot', () => {
+  it('a hook named without .sh is rejected at build time or still run at boot', async () => {
     let plan: Plan | undefined;
     try {
-      plan = planFeatures({
+      plan = await planFeatures({
         'f/module.toml': 'description = "f"\n[[hooks]]\nstage = "initqueue"\nscript = "activate"\n',
         'f/activate': 'echo activate\n',
       });
@@ -122,14 +122,14 @@ describe('assemblePlan: feature hooks and files', () => {
   // folder reaches readFileSync in assemble-plan.ts unguarded: the raw ENOENT Error becomes
   // "internal error" with a stack trace (exit 1) instead of a typed error naming the manifest
   // (errors.ts: "Every user-facing failure is one of these").
-  it('a hook script missing from the folder is a typed error naming the feature', () => {
+  it('a hook script missing from the folder is a typed error naming the feature', async () => {
     const fn = () => planFeatures({ 'f/module.toml': 'description = "f"\n[[hooks]]\nstage = "mount"\nscript = "gone.sh"\n' });
-    expect(fn).toThrow(MkError);
-    expect(fn).toThrow(/module\.toml/);
+    await expect(fn()).rejects.toThrow(MkError);
+    await expect(fn()).rejects.toThrow(/module\.toml/);
   });
 
-  it('a [[files]] source missing from the folder is a typed error naming the feature', () => {
+  it('a [[files]] source missing from the folder is a typed error naming the feature', async () => {
     const fn = () => planFeatures({ 'f/module.toml': 'description = "f"\n[[files]]\nsource = "gone.conf"\npath = "/etc/gone.conf"\n' });
-    expect(fn).toThrow(MkError);
+    await expect(fn()).rejects.toThrow(MkError);
   });
 });

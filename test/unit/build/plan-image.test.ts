@@ -38,8 +38,8 @@ let planned: PlannedImage;
 const at = (p: string): PlanEntry | undefined => planned.plan.entries.find((e) => e.path === p);
 const modDir = () => `/usr/lib/modules/${kver()}`;
 
-beforeAll(() => {
-  planned = planImage(options());
+beforeAll(async () => {
+  planned = await planImage(options());
 });
 
 describe('planImage, generic, on the fixture sysroot', () => {
@@ -160,31 +160,31 @@ describe('planImage, generic, on the fixture sysroot', () => {
     expect(at('/etc/cmdline.d/00-mkinitramfs-ts.conf')).toBeUndefined();
   });
 
-  it('is deterministic: planning twice gives the identical plan', () => {
-    expect(planToJson(planImage(options()).plan)).toEqual(planToJson(planned.plan));
+  it('is deterministic: planning twice gives the identical plan', async () => {
+    expect(planToJson((await planImage(options())).plan)).toEqual(planToJson(planned.plan));
   });
 
-  it('--omit-drivers removes a module and its modules.dep line; others stay', () => {
-    const p = planImage(options({ omitDrivers: ['virtio_blk'] })).plan;
+  it('--omit-drivers removes a module and its modules.dep line; others stay', async () => {
+    const p = (await planImage(options({ omitDrivers: ['virtio_blk'] }))).plan;
     expect(p.entries.some((e) => e.path.endsWith('/virtio_blk.ko'))).toBe(false);
     expect(p.entries.some((e) => e.path.endsWith('/virtio_scsi.ko'))).toBe(true);
     const dep = p.entries.find((e) => e.path === `${modDir()}/modules.dep`);
     expect(dep?.type === 'file' && String(dep.content)).not.toContain('virtio_blk.ko');
   });
 
-  it('--add-drivers of a module the kernel lacks is BadModuleError', () => {
-    expect(() => planImage(options({ addDrivers: ['foo_does_not_exist'] }))).toThrow(BadModuleError);
+  it('--add-drivers of a module the kernel lacks is BadModuleError', async () => {
+    await expect(planImage(options({ addDrivers: ['foo_does_not_exist'] }))).rejects.toThrow(BadModuleError);
   });
 
-  it('--add-drivers adds a module not in the generic set, with its dependencies', () => {
-    const p = planImage(options({ addDrivers: ['isofs'] })).plan;
+  it('--add-drivers adds a module not in the generic set, with its dependencies', async () => {
+    const p = (await planImage(options({ addDrivers: ['isofs'] }))).plan;
     const isofs = p.entries.find((e) => e.path.endsWith('/isofs.ko'));
     expect(isofs?.reasons.map((r) => r.why)).toContain('requested with --add-drivers');
     expect(p.entries.some((e) => e.path.endsWith('/cdrom.ko'))).toBe(true);
   });
 
-  it('--omit of an "always" feature is silently ignored: base and rootfs-block stay', () => {
-    const p = planImage(options({ omit: ['base', 'rootfs-block', 'fsck'] }));
+  it('--omit of an "always" feature is silently ignored: base and rootfs-block stay', async () => {
+    const p = await planImage(options({ omit: ['base', 'rootfs-block', 'fsck'] }));
     const names = p.features.map((f) => f.feature.name);
     expect(names).toContain('base');
     expect(names).toContain('rootfs-block');
@@ -192,8 +192,8 @@ describe('planImage, generic, on the fixture sysroot', () => {
     expect(p.plan.entries.some((e) => e.path === '/init')).toBe(true);
   });
 
-  it('--kernel-cmdline is embedded where read_cmdline reads it', () => {
-    const p = planImage(options({ kernelCmdline: ' root=UUID=1234 rd.shell=0 ' })).plan;
+  it('--kernel-cmdline is embedded where read_cmdline reads it', async () => {
+    const p = (await planImage(options({ kernelCmdline: ' root=UUID=1234 rd.shell=0 ' }))).plan;
     const e = p.entries.find((x) => x.path === '/etc/cmdline.d/00-mkinitramfs-ts.conf');
     expect(e?.type === 'file' && String(e.content)).toBe('root=UUID=1234 rd.shell=0\n');
     expect(readFileSync(join(BUILTIN_MODULES_D, 'base/functions.sh'), 'utf8')).toContain('/etc/cmdline.d/*.conf');
@@ -211,8 +211,8 @@ describe('writeImage of the fixture plan', () => {
     const a = join(dir, 'a.img');
     const b = join(dir, 'b.img');
     const epoch = 1_700_000_000;
-    await writeImage(planImage(options({ output: a, mtime: epoch })), options({ output: a, mtime: epoch }));
-    await writeImage(planImage(options({ output: b, mtime: epoch })), options({ output: b, mtime: epoch }));
+    await writeImage(await planImage(options({ output: a, mtime: epoch })), options({ output: a, mtime: epoch }));
+    await writeImage(await planImage(options({ output: b, mtime: epoch })), options({ output: b, mtime: epoch }));
     const bytes = readFileSync(a);
     expect(bytes.length).toBeGreaterThan(1_000_000);
     expect(bytes.equals(readFileSync(b))).toBe(true);
@@ -226,12 +226,12 @@ describe('writeImage of the fixture plan', () => {
 
     // a second build to the same path without force: OutputError, old bytes kept, no temp left
     writeFileSync(join(dir, 'marker'), '');
-    await expect(writeImage(planImage(options({ output: a, mtime: 0 })), options({ output: a, mtime: 0 }))).rejects.toThrow(OutputError);
+    await expect(writeImage(await planImage(options({ output: a, mtime: 0 })), options({ output: a, mtime: 0 }))).rejects.toThrow(OutputError);
     expect(readFileSync(a).equals(bytes)).toBe(true);
     expect(execFileSync('ls', ['-A', dir], { encoding: 'utf8' }).split('\n').filter(Boolean).sort()).toEqual(['a.img', 'b.img', 'marker']);
 
     // with force it is replaced (another mtime → other bytes), still 0600
-    await writeImage(planImage(options({ output: a, mtime: 0 })), options({ output: a, mtime: 0, force: true }));
+    await writeImage(await planImage(options({ output: a, mtime: 0 })), options({ output: a, mtime: 0, force: true }));
     expect(readFileSync(a).equals(bytes)).toBe(false);
     expect(statSync(a).mode & 0o777).toBe(0o600);
   }, 300_000);
@@ -240,7 +240,7 @@ describe('writeImage of the fixture plan', () => {
     const target = join(dir, 'broken.img');
     writeFileSync(target, 'old');
     for (const compress of ['zstd', 'gzip']) {
-      const broken = planImage(options({ output: target, compress }));
+      const broken = await planImage(options({ output: target, compress }));
       const lib = broken.plan.entries.findIndex((e) => /\/libblkid\.so\.1\.[0-9.]+$/.test(e.path));
       expect(lib).toBeGreaterThanOrEqual(0);
       broken.plan.entries.splice(lib, 1);

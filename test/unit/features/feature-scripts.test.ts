@@ -30,23 +30,23 @@ const checkFeature = (script: string): FeatureManifest =>
   scriptedFeature('checked', 'description = "c"\ninclude = "default"\ncheck_script = "check.sh"\n', { 'check.sh': script });
 
 describe('runCheckScript', () => {
-  it('exit 0 includes, exit 1 leaves out', () => {
+  it('exit 0 includes, exit 1 leaves out', async () => {
     expect(runCheckScript(checkFeature('exit 0\n'), ENV)).toBe(true);
     expect(runCheckScript(checkFeature('exit 1\n'), ENV)).toBe(false);
   });
 
-  it('any other exit is a ConfigError naming the script, the status and the first stderr line', () => {
+  it('any other exit is a ConfigError naming the script, the status and the first stderr line', async () => {
     const f = checkFeature('echo "first problem" >&2\necho second >&2\nexit 2\n');
     const file = join(f.dir, 'check.sh');
     expect(() => runCheckScript(f, ENV)).toThrow(ConfigError);
     expect(() => runCheckScript(f, ENV)).toThrow(`${file}: exit 2 (0 = include, 1 = leave out): first problem`);
   });
 
-  it('a script killed by a signal is an error, not "leave out"', () => {
+  it('a script killed by a signal is an error, not "leave out"', async () => {
     expect(() => runCheckScript(checkFeature('kill -TERM $$\n'), ENV)).toThrow(ConfigError);
   });
 
-  it('runs with the documented environment, in the feature folder, and nothing else of ours', () => {
+  it('runs with the documented environment, in the feature folder, and nothing else of ours', async () => {
     const f = checkFeature(
       [
         '[ "$MKINITRAMFS_TS_SYSROOT" = /some/sysroot ] || exit 3',
@@ -64,13 +64,13 @@ describe('runCheckScript', () => {
     expect(() => runCheckScript(f, { ...ENV, hostonly: false })).toThrow('exit 5');
   });
 
-  it('a feature without a check script applies', () => {
+  it('a feature without a check script applies', async () => {
     expect(runCheckScript(scriptedFeature('plain', 'description = "p"\n', {}), ENV)).toBe(true);
   });
 });
 
 describe('parseDirectives', () => {
-  it('reads every directive kind, "?" optional markers, comments and blank lines', () => {
+  it('reads every directive kind, "?" optional markers, comments and blank lines', async () => {
     const text = ['# a comment', '', 'binary lvm', 'binary /usr/sbin/dmsetup?', '  file /etc/lvm/lvm.conf  ', 'file /etc/x?', 'module dm_mod', 'module pci:v*?', 'symlink /sbin/vgchange lvm', 'dir /run/lvm', '   # indented comment'].join('\n');
     expect(parseDirectives(text, 'install.sh')).toEqual([
       { kind: 'binary', name: 'lvm', optional: false },
@@ -111,19 +111,19 @@ describe('runInstallScript', () => {
   const installFeature = (script: string): FeatureManifest =>
     scriptedFeature('inst', 'description = "i"\ninstall_script = "install.sh"\n', { 'install.sh': script });
 
-  it('parses what the script prints', () => {
+  it('parses what the script prints', async () => {
     expect(runInstallScript(installFeature('echo "dir /x-$MKINITRAMFS_TS_KVER"\necho "module loop?"\n'), ENV)).toEqual([
       { kind: 'dir', path: '/x-6.1.0-test' },
       { kind: 'module', name: 'loop', optional: true },
     ]);
   });
 
-  it('a failing script is a ConfigError with its status and stderr, even if it printed directives', () => {
+  it('a failing script is a ConfigError with its status and stderr, even if it printed directives', async () => {
     const f = installFeature('echo "dir /x"\necho "no lvm.conf here" >&2\nexit 3\n');
     expect(() => runInstallScript(f, ENV)).toThrow(`${join(f.dir, 'install.sh')}: failed with exit 3: no lvm.conf here`);
   });
 
-  it('bad output names the script file', () => {
+  it('bad output names the script file', async () => {
     const f = installFeature('echo "copy /a /b"\n');
     expect(() => runInstallScript(f, ENV)).toThrow(`${join(f.dir, 'install.sh')}: output line 1: unknown directive 'copy'`);
   });
@@ -137,7 +137,7 @@ describe('install-script directives folded into a plan of the fixture sysroot', 
     builtin = loadFeatures(new FsHost({ root: tree() }));
   });
 
-  function planWith(extra: FeatureManifest): Plan {
+  function planWith(extra: FeatureManifest): Promise<Plan> {
     const input: AssembleInput = {
       host,
       kver: kver(),
@@ -158,8 +158,8 @@ describe('install-script directives folded into a plan of the fixture sysroot', 
       'install.sh': lines.map((l) => `echo "${l}"`).join('\n') + '\n',
     });
 
-  it('binaries bring their libraries, files their link chains, modules their dependencies, with the script as reason', () => {
-    const plan = planWith(
+  it('binaries bring their libraries, files their link chains, modules their dependencies, with the script as reason', async () => {
+    const plan = await planWith(
       extraFeature([
         '# e2fsck for the extra feature',
         'binary e2fsck',
@@ -194,21 +194,21 @@ describe('install-script directives folded into a plan of the fixture sysroot', 
     expect(dep?.type === 'file' && String(dep.content)).toContain('kernel/fs/ext4/ext4.ko: ');
   });
 
-  it('a required binary the sysroot lacks is NotBootableError naming the script', () => {
-    expect(() => planWith(extraFeature(['binary no-such-binary-xyz']))).toThrow(NotBootableError);
-    expect(() => planWith(extraFeature(['binary no-such-binary-xyz']))).toThrow(/feature extra \(install\.sh\).*no-such-binary-xyz/);
+  it('a required binary the sysroot lacks is NotBootableError naming the script', async () => {
+    await expect(planWith(extraFeature(['binary no-such-binary-xyz']))).rejects.toThrow(NotBootableError);
+    await expect(planWith(extraFeature(['binary no-such-binary-xyz']))).rejects.toThrow(/feature extra \(install\.sh\).*no-such-binary-xyz/);
   });
 
-  it('a required file the sysroot lacks is NotBootableError naming the script and the file', () => {
-    expect(() => planWith(extraFeature(['file /etc/no-such-file']))).toThrow(NotBootableError);
-    expect(() => planWith(extraFeature(['file /etc/no-such-file']))).toThrow('feature extra (install.sh) wants /etc/no-such-file');
+  it('a required file the sysroot lacks is NotBootableError naming the script and the file', async () => {
+    await expect(planWith(extraFeature(['file /etc/no-such-file']))).rejects.toThrow(NotBootableError);
+    await expect(planWith(extraFeature(['file /etc/no-such-file']))).rejects.toThrow('feature extra (install.sh) wants /etc/no-such-file');
   });
 
-  it('a required module the kernel lacks is BadModuleError', () => {
-    expect(() => planWith(extraFeature(['module no_such_module_xyz']))).toThrow(BadModuleError);
+  it('a required module the kernel lacks is BadModuleError', async () => {
+    await expect(planWith(extraFeature(['module no_such_module_xyz']))).rejects.toThrow(BadModuleError);
   });
 
-  it('a symlink directive that contradicts a file already planned is NotBootableError', () => {
-    expect(() => planWith(extraFeature(['symlink /init /bin/sh']))).toThrow(NotBootableError);
+  it('a symlink directive that contradicts a file already planned is NotBootableError', async () => {
+    await expect(planWith(extraFeature(['symlink /init /bin/sh']))).rejects.toThrow(NotBootableError);
   });
 });

@@ -49,24 +49,24 @@ function virtioScsi(tree: SysfsTree): void {
 }
 
 /** The record a host-only build for `facts` embeds, and the modules that image holds. */
-function imageFor(facts: HostFacts): { record: HostRecord; modules: Set<string> } {
+async function imageFor(facts: HostFacts): Promise<{ record: HostRecord; modules: Set<string> }> {
   const source = fakeModuleSource();
   const inputs = hostOnlyInputsFromFacts(facts, source);
   const record = parseHostRecord(inputs.files[0]?.content ?? '', 'test.img');
-  return { record, modules: new Set(source.resolve(inputs.modules, []).modules.map((m) => m.name)) };
+  return { record, modules: new Set((await source.resolve(inputs.modules, [])).modules.map((m) => m.name)) };
 }
 
 describe('checkHost', () => {
-  it('the machine the image was built on: no new devices, nothing lacking, root unchanged', () => {
+  it('the machine the image was built on: no new devices, nothing lacking, root unchanged', async () => {
     const facts = machine((t) => virtioBlk(t));
-    const { record, modules } = imageFor(facts);
-    expect(checkHost(record, machine((t) => virtioBlk(t)), modules, fakeModuleSource())).toEqual({ newDevices: [], lacking: [] });
+    const { record, modules } = await imageFor(facts);
+    expect(await checkHost(record, machine((t) => virtioBlk(t)), modules, fakeModuleSource())).toEqual({ newDevices: [], lacking: [] });
   });
 
-  it('the root moved to virtio-scsi: the new controller, its virtio device and the SCSI disk are new; virtio_scsi and sd_mod are lacking, with the chain', () => {
-    const { record, modules } = imageFor(machine((t) => virtioBlk(t)));
+  it('the root moved to virtio-scsi: the new controller, its virtio device and the SCSI disk are new; virtio_scsi and sd_mod are lacking, with the chain', async () => {
+    const { record, modules } = await imageFor(machine((t) => virtioBlk(t)));
     const now = machine(virtioScsi);
-    const check = checkHost(record, now, modules, fakeModuleSource());
+    const check = await checkHost(record, now, modules, fakeModuleSource());
     expect(check.newDevices).toEqual(expect.arrayContaining([VSCSI_PCI, 'virtio:d00000008v00001AF4', 'scsi:t-0x00']));
     expect(check.newDevices).not.toContain('virtio:d00000002v00001AF4');
     expect(check.lacking.map((l) => l.module).sort()).toEqual(['scsi_mod', 'sd_mod', 'virtio_scsi']);
@@ -77,30 +77,30 @@ describe('checkHost', () => {
     expect(check.rootChanged).toBeUndefined(); // same file system, other hardware
   });
 
-  it('a USB keyboard plugged in since: its drivers are lacking (a passphrase could not be typed)', () => {
-    const { record, modules } = imageFor(machine((t) => virtioBlk(t)));
-    const check = checkHost(record, machine((t) => { virtioBlk(t); usbKeyboard(t); }), modules, fakeModuleSource());
+  it('a USB keyboard plugged in since: its drivers are lacking (a passphrase could not be typed)', async () => {
+    const { record, modules } = await imageFor(machine((t) => virtioBlk(t)));
+    const check = await checkHost(record, machine((t) => { virtioBlk(t); usbKeyboard(t); }), modules, fakeModuleSource());
     expect(check.lacking.map((l) => l.module).sort()).toEqual(['hid', 'hid_generic', 'usbcore', 'usbhid', 'xhci_hcd', 'xhci_pci']);
     expect(check.lacking.find((l) => l.module === 'usbhid')?.why).toMatch(/ ← keyboard Logitech USB Keyboard$/);
     expect(check.newDevices).toContain('hid:b0003g0001v0000046Dp0000C31C');
   });
 
-  it('a driver built into the target kernel is never lacking', () => {
-    const { record, modules } = imageFor(machine((t) => virtioBlk(t)));
-    const check = checkHost(record, machine(virtioScsi), modules, fakeModuleSource({ builtin: ['virtio_scsi', 'sd_mod', 'scsi_mod'] }));
+  it('a driver built into the target kernel is never lacking', async () => {
+    const { record, modules } = await imageFor(machine((t) => virtioBlk(t)));
+    const check = await checkHost(record, machine(virtioScsi), modules, fakeModuleSource({ builtin: ['virtio_scsi', 'sd_mod', 'scsi_mod'] }));
     expect(check.lacking).toEqual([]);
     expect(check.newDevices).toContain(VSCSI_PCI);
   });
 
-  it('another root file system: rootChanged names both UUIDs', () => {
+  it('another root file system: rootChanged names both UUIDs', async () => {
     const other = '11111111-2222-4333-8444-555555555555';
-    const { record, modules } = imageFor(machine((t) => virtioBlk(t)));
-    const check = checkHost(record, machine((t) => virtioBlk(t, other)), modules, fakeModuleSource());
+    const { record, modules } = await imageFor(machine((t) => virtioBlk(t)));
+    const check = await checkHost(record, machine((t) => virtioBlk(t, other)), modules, fakeModuleSource());
     expect(check.rootChanged).toBe(`root was ext4 UUID=${FS_UUID}, now ext4 UUID=${other}`);
     expect(check.lacking).toEqual([]);
   });
 
-  it('parseHostRecord: anything but a format-1 record is a BadImageError telling to rebuild', () => {
+  it('parseHostRecord: anything but a format-1 record is a BadImageError telling to rebuild', async () => {
     expect(() => parseHostRecord('{"format":2,"kver":"x","facts":{}}', 'old.img')).toThrow(BadImageError);
     expect(() => parseHostRecord('not json', 'old.img')).toThrow(/old\.img: .*host\.json is not a host record .*rebuild the image/);
   });

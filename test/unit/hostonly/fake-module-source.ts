@@ -60,7 +60,7 @@ export function fakeModuleSource(opts: { builtin?: string[] } = {}): ModuleSourc
     kver: FAKE_KVER,
     resolveAlias,
     isBuiltin: (name) => builtin.has(name),
-    resolve(requests: ModuleRequest[], omit: string[]): ModuleResolution {
+    async resolve(requests: ModuleRequest[], omit: string[]): Promise<ModuleResolution> {
       const chosen = new Map<string, ResolvedModuleFile>();
       const found = new Set<string>();
       const add = (name: string, why: string): void => {

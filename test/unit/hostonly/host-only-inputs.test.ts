@@ -22,11 +22,11 @@ afterEach(() => tree.cleanup());
 const names = (inputs: HostOnlyInputs): string[] => [...new Set(inputs.modules.map((m) => m.name))].sort();
 const request = (inputs: HostOnlyInputs, name: string): ModuleRequest[] => inputs.modules.filter((m) => m.name === name);
 /** What the image would load: every request resolved (with depends) through the fake kernel. */
-const resolved = (inputs: HostOnlyInputs): string[] =>
-  fakeModuleSource().resolve(inputs.modules, []).modules.map((m) => m.name).sort();
+const resolved = async (inputs: HostOnlyInputs): Promise<string[]> =>
+  (await fakeModuleSource().resolve(inputs.modules, [])).modules.map((m) => m.name).sort();
 
 describe('hostOnlyInputsFromFacts', () => {
-  it('dm-crypt on an AHCI partition: crypt, dm_crypt required, the disk drivers by modalias, rd.luks.uuid of the LUKS partition', () => {
+  it('dm-crypt on an AHCI partition: crypt, dm_crypt required, the disk drivers by modalias, rd.luks.uuid of the LUKS partition', async () => {
     const sda3 = tree.partition(ahciDisk(tree, 0, 'sda', 8, 0), 'sda3', '8:3', 3);
     tree.dm('dm-0', '254:0', { uuid: `CRYPT-LUKS2-${LUKS_UUID.replace(/-/g, '')}-cryptroot`, name: 'cryptroot' }, [sda3]);
     baseMachine(tree, '26 1 254:0 / / rw,relatime - ext4 /dev/mapper/cryptroot rw');
@@ -43,10 +43,10 @@ describe('hostOnlyInputsFromFacts', () => {
     expect(request(inputs, 'ahci').map((r) => r.why)).toContain(
       `modalias pci:v00008086d00002922sv00001AF4sd00001100bc01sc06i01 of /sys/devices/pci0000:00/0000:00:1f.2 ← disk sda ← sda3 ← dm-0 ← ${ROOT}`,
     );
-    expect(resolved(inputs)).toEqual(['ahci', 'crc16', 'dm_crypt', 'dm_mod', 'ext4', 'jbd2', 'libahci', 'libata', 'mbcache', 'scsi_mod', 'sd_mod']);
+    expect(await resolved(inputs)).toEqual(['ahci', 'crc16', 'dm_crypt', 'dm_mod', 'ext4', 'jbd2', 'libahci', 'libata', 'mbcache', 'scsi_mod', 'sd_mod']);
   });
 
-  it('LVM on LUKS on NVMe: crypt + lvm, dm_mod and dm_crypt, nvme by the controller modalias (nvme_core comes as its dependency)', () => {
+  it('LVM on LUKS on NVMe: crypt + lvm, dm_mod and dm_crypt, nvme by the controller modalias (nvme_core comes as its dependency)', async () => {
     const p3 = tree.partition(nvmeDisk(tree), 'nvme0n1p3', '259:3', 3);
     const crypt = tree.dm('dm-0', '254:0', { uuid: `CRYPT-LUKS2-${LUKS_UUID.replace(/-/g, '')}-cryptlvm`, name: 'cryptlvm' }, [p3]);
     tree.dm('dm-1', '254:1', { uuid: 'LVM-Xh3k9aQ2bE7rT1yU5iO0pL8mN4vC6zW2sD3fG5hJ7kL9qW1eR3tY5uI7oP9aS2dF', name: 'vg0-root' }, [crypt]);
@@ -66,10 +66,10 @@ describe('hostOnlyInputsFromFacts', () => {
     ]);
     // The PCIe root port's driver is built in and no module of the target claims it: nothing for it.
     expect(inputs.modules.some((m) => m.why.includes('0000:00:1d.0 ←'))).toBe(false);
-    expect(resolved(inputs)).toEqual(['crc16', 'dm_crypt', 'dm_mod', 'ext4', 'jbd2', 'mbcache', 'nvme', 'nvme_core']);
+    expect(await resolved(inputs)).toEqual(['crc16', 'dm_crypt', 'dm_mod', 'ext4', 'jbd2', 'mbcache', 'nvme', 'nvme_core']);
   });
 
-  it('md RAID1 over two AHCI disks: mdraid, md_mod + raid1 required, rd.md.uuid, both members walked', () => {
+  it('md RAID1 over two AHCI disks: mdraid, md_mod + raid1 required, rd.md.uuid, both members walked', async () => {
     const sda1 = tree.partition(ahciDisk(tree, 0, 'sda', 8, 0), 'sda1', '8:1', 1);
     const sdb1 = tree.partition(ahciDisk(tree, 1, 'sdb', 8, 16), 'sdb1', '8:17', 1);
     tree.md('md0', '9:0', 'raid1', [sda1, sdb1], MD_UUID);
@@ -118,7 +118,7 @@ describe('hostOnlyInputsFromFacts', () => {
     expect(inputs.cmdline).toBe(`root=UUID=${FS_UUID} rootfstype=ext4`);
   });
 
-  it('a bound driver the target has neither as a candidate nor built in narrows nothing: every module of the modalias', () => {
+  it('a bound driver the target has neither as a candidate nor built in narrows nothing: every module of the modalias', async () => {
     virtioMachine(tree);
     tree.file('/dev/vda1', ext4Image({ uuid: FS_UUID, label: 'root' }));
     tree.device('/sys/devices/platform/i8042', { modalias: 'platform:i8042', driver: { bus: 'platform', name: 'i8042' } });
@@ -130,7 +130,7 @@ describe('hostOnlyInputsFromFacts', () => {
     expect(request(inputs, 'psmouse')[0]?.why).toBe(`modalias serio:ty01pr00id00ex00 of ${serio} ← keyboard Vendor keyboard`);
   });
 
-  it('no UUID known: root= names the device; the host record holds kver, cmdline and facts and parses back', () => {
+  it('no UUID known: root= names the device; the host record holds kver, cmdline and facts and parses back', async () => {
     virtioMachine(tree);
     const facts = detectHost(tree.host());
     const inputs = hostOnlyInputsFromFacts(facts, fakeModuleSource());

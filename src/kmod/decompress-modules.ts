@@ -1,0 +1,126 @@
+// Decompress many module files at once, as an image of a kernel with .ko.xz/.ko.zst/.ko.gz modules
+// needs: every module is stored decompressed. Starting `xz` once per module costs more than the
+// decoding (229 modules: 2.6 s one by one, 0.35 s in two runs), so the files of a format are fed,
+// concatenated, to one `xz -dc` or `zstd -dc` per CPU, and the output is cut back into files by the
+// sizes the containers record (decompressed-size.ts). gzip is decoded in-process by node:zlib.
+import { spawn } from 'node:child_process';
+import { cpus } from 'node:os';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
+import { BadModuleError, CompressorError } from '../errors.js';
+import type { ModuleCompression } from './decompress.js';
+import { decompressedSize } from './decompressed-size.js';
+
+export interface CompressedModule {
+  /** Names the file in errors (in-root path). */
+  path: string;
+  data: Buffer;
+  compression: Exclude<ModuleCompression, 'none'>;
+}
+
+const TOOL = { xz: { command: 'xz', package: 'xz-utils' }, zstd: { command: 'zstd', package: 'zstd' } } as const;
+const _gunzip = promisify(gunzip);
+
+/** The decompressed bytes of each file, in the order given. */
+export async function decompressModules(files: readonly CompressedModule[], jobs = Math.max(1, cpus().length)): Promise<Buffer[]> {
+  const out: Buffer[] = new Array(files.length);
+  const work: Promise<void>[] = [];
+  for (const format of ['xz', 'zstd'] as const) {
+    const sized: { index: number; size: number }[] = [];
+    files.forEach((f, index) => {
+      if (f.compression !== format) return;
+      const size = decompressedSize(f.data, format);
+      if (size === undefined) work.push(_one(f).then((b) => void (out[index] = b)));
+      else sized.push({ index, size });
+    });
+    for (const batch of _batches(sized, files, jobs)) work.push(_batch(files, batch, out));
+  }
+  files.forEach((f, index) => {
+    if (f.compression === 'gzip') work.push(_gzip(f).then((b) => void (out[index] = b)));
+  });
+  await Promise.all(work);
+  return out;
+}
+
+/** Split the files into `jobs` groups of about the same compressed size, each in the given order. */
+function _batches<T extends { index: number }>(items: T[], files: readonly CompressedModule[], jobs: number): T[][] {
+  const total = items.reduce((n, it) => n + (files[it.index] as CompressedModule).data.length, 0);
+  const share = total / jobs;
+  const groups: T[][] = [];
+  let current: T[] = [];
+  let filled = 0;
+  for (const it of items) {
+    current.push(it);
+    filled += (files[it.index] as CompressedModule).data.length;
+    if (filled >= share * (groups.length + 1) && groups.length < jobs - 1) {
+      groups.push(current);
+      current = [];
+    }
+  }
+  if (current.length) groups.push(current);
+  return groups;
+}
+
+async function _batch(files: readonly CompressedModule[], batch: { index: number; size: number }[], out: Buffer[]): Promise<void> {
+  const first = files[(batch[0] as { index: number }).index] as CompressedModule;
+  const expected = batch.reduce((n, b) => n + b.size, 0);
+  let bytes: Buffer | undefined;
+  try {
+    bytes = await _run(first.compression as 'xz' | 'zstd', Buffer.concat(batch.map((b) => (files[b.index] as CompressedModule).data)));
+  } catch (err) {
+    if (err instanceof CompressorError) throw err;
+  }
+  if (bytes === undefined || bytes.length !== expected) {
+    // a corrupt file or a container that misstates its size: one by one, so the error names the file
+    await Promise.all(batch.map(async (b) => void (out[b.index] = await _one(files[b.index] as CompressedModule))));
+    return;
+  }
+  let at = 0;
+  for (const b of batch) {
+    out[b.index] = bytes.subarray(at, at + b.size);
+    at += b.size;
+  }
+}
+
+async function _one(file: CompressedModule): Promise<Buffer> {
+  if (file.compression === 'gzip') return _gzip(file);
+  try {
+    return await _run(file.compression, file.data);
+  } catch (err) {
+    if (err instanceof CompressorError) throw err;
+    throw _corrupt(file, err);
+  }
+}
+
+async function _gzip(file: CompressedModule): Promise<Buffer> {
+  try {
+    return await _gunzip(file.data);
+  } catch (err) {
+    throw _corrupt(file, err);
+  }
+}
+
+function _run(format: 'xz' | 'zstd', input: Buffer): Promise<Buffer> {
+  const tool = TOOL[format];
+  return new Promise((resolve, reject) => {
+    const child = spawn(tool.command, ['-dcq'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    const errors: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.stderr.on('data', (c: Buffer) => errors.push(c));
+    child.stdin.on('error', () => undefined); // a tool that stops reading fails below with its own message
+    child.on('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'ENOENT' ? new CompressorError(`cannot decompress modules: '${tool.command}' is not installed (install the ${tool.package} package)`) : err),
+    );
+    child.on('close', (code) => {
+      if (code === 0) resolve(Buffer.concat(chunks));
+      else reject(new Error(Buffer.concat(errors).toString('utf8').trim().split('\n')[0] || `${tool.command} exited with ${code}`));
+    });
+    child.stdin.end(input);
+  });
+}
+
+function _corrupt(file: CompressedModule, why: unknown): BadModuleError {
+  const msg = why instanceof Error ? why.message : String(why ?? '');
+  return new BadModuleError(`${file.path}: corrupt ${file.compression} data (${msg.replaceAll(/\s+/g, ' ')}); reinstall the kernel package`, file.path);
+}
