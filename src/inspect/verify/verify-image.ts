@@ -7,6 +7,7 @@ import { imageFromSegments, loadImage, type LoadedImage } from '../load-image.js
 import { checkElfLinks } from './check-elf-links.js';
 import { checkInit } from './check-init.js';
 import { checkModuleDeps } from './check-module-deps.js';
+import { checkModuleFormat } from './check-module-format.js';
 import { checkModulesDepFile } from './check-modules-dep-file.js';
 import { checkRootFs } from './check-root-fs.js';
 import { indexModules } from './module-index.js';
@@ -42,6 +43,7 @@ export async function verifyLoadedImage(image: LoadedImage, opts: VerifyOptions 
   const rest = [
     ...checkElfLinks(new ImageHost(image.tree, image.name)),
     ...checkModuleDeps(index, opts.kver),
+    ...checkModuleFormat(image.tree, index),
     ...checkModulesDepFile(image.tree, index),
     ...checkRootFs(image.tree, index),
   ];
