@@ -112,7 +112,8 @@ _module_name() {
 
 # load_failed NAME REASON: report a module the kernel refused, once per module: on the console (unless
 # the reason is "No such device": the module found nothing to drive, as crc32c_intel on a CPU without
-# SSE4.2) and in LOADS_FAILED_FILE. The kernel's own words, when its log names the module, come along.
+# SSE4.2) and in LOADS_FAILED_FILE. The kernel's own words come along: its last line that names the
+# module, or for a file that is no module of this kernel its last complaint about an ELF header.
 # NAME empty: a modprobe message of another kind, REASON is all of it.
 load_failed() {
   _lf_key=${1:-$2}
@@ -126,6 +127,11 @@ $_lf_key
     _lf_line="modprobe: $2"
   else
     _lf_kernel=$(dmesg 2>/dev/null | grep -F -e "$1: " | tail -n 1)
+    # the kernel checks a module's ELF header before it knows the module's name ("Invalid ELF header
+    # magic" for a compressed module it cannot decompress)
+    if [ -z "$_lf_kernel" ]; then
+      case "$2" in "Exec format error"|"invalid module format") _lf_kernel=$(dmesg 2>/dev/null | grep -F -e "ELF header" | tail -n 1) ;; esac
+    fi
     _lf_line="$1: $2${_lf_kernel:+ (kernel: ${_lf_kernel#*\] })}"
   fi
   [ -d "${LOADS_FAILED_FILE%/*}" ] || mkdir -p "${LOADS_FAILED_FILE%/*}"
