@@ -28,6 +28,9 @@ write_report() {
     echo "modaliases no module in this image claims (devices without a driver):"
     unclaimed_modaliases | sed 's/^/  /'
     echo
+    echo "modules that failed to load (in the image, refused by the kernel):"
+    if [ -s "$LOADS_FAILED_FILE" ]; then sed 's/^/  /' "$LOADS_FAILED_FILE"; else echo "  (none)"; fi
+    echo
     if [ -r /proc/mdstat ]; then echo "md arrays (/proc/mdstat):"; sed 's/^/  /' /proc/mdstat; echo; fi
     if command -v dmsetup >/dev/null 2>&1; then echo "device-mapper devices:"; dmsetup ls 2>&1 | sed 's/^/  /'; echo; fi
     if command -v lvm >/dev/null 2>&1; then echo "LVM volumes:"; lvm lvs 2>&1 | sed 's/^/  /'; echo; fi
@@ -37,6 +40,13 @@ write_report() {
     echo "kernel messages (last 40 lines):"
     dmesg 2>/dev/null | tail -n 40 | sed 's/^/  /'
   } >/run/initramfs/rdsosreport.txt 2>&1
+}
+
+# report_summary: the short form of the report for the console: from the block devices seen up to the
+# list of loaded modules (the modaliases nobody claims and the modules that failed to load among them).
+report_summary() {
+  sed -n '/^block devices seen:/,/^loaded modules:/p' /run/initramfs/rdsosreport.txt | sed '$d'
+  echo "A full report is in /run/initramfs/rdsosreport.txt"
 }
 
 # A shell with the console as its controlling terminal, so Ctrl-C works: busybox's cttyhack, or
@@ -60,8 +70,7 @@ emergency() {
   write_report "$1"
   echo
   echo "mkinitramfs-ts: cannot boot: $1"
-  sed -n '/^block devices seen:/,/^loaded modules:/p' /run/initramfs/rdsosreport.txt | sed '$d'
-  echo "A full report is in /run/initramfs/rdsosreport.txt"
+  report_summary
   if getargbool 1 rd.shell; then
     echo "Dropping to an emergency shell; exit it to try again."
     interactive_shell

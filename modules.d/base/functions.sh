@@ -112,7 +112,8 @@ load_forced_drivers() {
     echo "blacklist $_m" >>/etc/modprobe.d/cmdline-blacklist.conf
   done
   for _m in $FORCE_DRIVERS $(getargs rd.driver.pre); do
-    modprobe -b "$_m" 2>/dev/null || warn "cannot load forced driver $_m"
+    # status 2: it failed to load, and modprobe_checked said why
+    modprobe_checked -b "$_m" || [ $? -eq 2 ] || warn "cannot load forced driver $_m: no module of that name in this image"
   done
   set +f
 }
@@ -121,6 +122,7 @@ load_forced_drivers() {
 # The kernel counts its uevents (a device, a driver binding, a module): when the count has not moved
 # since the last round, nothing new is there to see. COLDPLUG_CHANGED is set when it had moved.
 coldplug() {
+  [ -z "$COLDPLUG_PIDS" ] || coldplug_reap
   COLDPLUG_CHANGED=
   _seq=
   read -r _seq 2>/dev/null </sys/kernel/uevent_seqnum
@@ -171,10 +173,12 @@ coldplug() {
       # (ahci's of its empty SATA ports take ~0.3 s), and the next rounds can load the drivers of
       # what the first ones brought up meanwhile. Each driver still probes its devices in bus
       # order, so their names stay as they were (vda is the first virtio disk).
+      # What it says goes to a file of its own, sorted once it has finished (coldplug_reap).
+      COLDPLUG_N=$((COLDPLUG_N + 1))
       set -f
-      # shellcheck disable=SC2086 # one word per modalias, globbing off
-      modprobe -a -q -b $_new 2>/dev/null &
-      COLDPLUG_PIDS="$COLDPLUG_PIDS $!"
+      # shellcheck disable=SC2086 # one word per modalias, globbing off; MODPROBE_Q is empty or -q
+      modprobe $MODPROBE_Q -a -b $_new 2>"/tmp/coldplug.$COLDPLUG_N.err" &
+      COLDPLUG_PIDS="$COLDPLUG_PIDS $!:$COLDPLUG_N"
       set +f
     fi
   fi
@@ -184,7 +188,9 @@ coldplug() {
     case "$CMDLINE" in *rd.driver.post=*) ;; *) return 0 ;; esac
     set -f
     _cp_post=$(getargs rd.driver.post) && coldplug_wait
-    for _m in $_cp_post; do modprobe -b "$_m" || warn "cannot load $_m"; done
+    for _m in $_cp_post; do
+      modprobe_checked -b "$_m" || [ $? -eq 2 ] || warn "cannot load rd.driver.post $_m: no module of that name in this image"
+    done
     set +f
   fi
 }
@@ -198,17 +204,38 @@ nap() {
     [ -p "$NAP_FIFO" ] || mknod "$NAP_FIFO" p 2>/dev/null || NAP_FIFO=none
   fi
   if [ "$NAP_FIFO" != none ]; then
-    read -t "$1" _nap <>"$NAP_FIFO" 2>/dev/null
+    # shellcheck disable=SC3045 # read -t: busybox ash has it; dash says no (status 2)
+    read -r -t "$1" _nap <>"$NAP_FIFO" 2>/dev/null
     [ $? -ne 2 ] && return 0
     NAP_FIFO=none
   fi
   sleep "$1" 2>/dev/null || sleep 1
 }
 
-# coldplug_wait: wait for the module loads coldplug started.
+# coldplug_wait: wait for the module loads coldplug started, and report those that failed.
 coldplug_wait() {
-  for _p in $COLDPLUG_PIDS; do wait "$_p" 2>/dev/null; done
+  for _p in $COLDPLUG_PIDS; do
+    wait "${_p%:*}" 2>/dev/null
+    loads_check "/tmp/coldplug.${_p#*:}.err"
+  done
   COLDPLUG_PIDS=
+}
+
+# coldplug_reap: report the failures of the coldplug loads that have finished, so that they are said
+# while /init still waits (with rd.timeout=0 for ever). No fork: a finished modprobe is a zombie ("Z")
+# until the shell waits for it, or gone from /proc once it has (then `wait` returns at once; without a
+# /proc it waits for the load, so its words are never read half-written).
+coldplug_reap() {
+  _cr_left=
+  for _p in $COLDPLUG_PIDS; do
+    _cr_state=
+    read -r _cr_x _cr_x _cr_state _cr_x 2>/dev/null <"/proc/${_p%:*}/stat"
+    case "$_cr_state" in
+      ''|Z|X) wait "${_p%:*}" 2>/dev/null; loads_check "/tmp/coldplug.${_p#*:}.err" ;;
+      *) _cr_left="$_cr_left $_p" ;;
+    esac
+  done
+  COLDPLUG_PIDS=$_cr_left
 }
 
 # _coldplug_new MODALIAS: add it to this round's list unless it was tried before.
@@ -306,38 +333,4 @@ have_block_type() {
     blkid_value "/dev/$_hb" TYPE && [ "$BLKID_VALUE" = "$1" ] && return 0
   done
   return 1
-}
-
-# load_module NAME: modprobe NAME with its softdep pre/post modules first/after (busybox modprobe
-# ignores modules.softdep, kmod's does not; this keeps both the same).
-load_module() {
-  _softdeps "$1"
-  # One modprobe for the pre soft dependencies and NAME (each start reads the module database
-  # again); it fails when any of them does, and a pre one may not suit this CPU: then ask for NAME
-  # alone, to learn whether NAME is there.
-  set -f
-  # shellcheck disable=SC2086 # module names, globbing off
-  modprobe -q -b -a $_pre "$1" 2>/dev/null || modprobe -q -b "$1" || { set +f; return 1; }
-  set +f
-  for _m in $_post; do modprobe -q -b "$_m" 2>/dev/null; done
-  return 0
-}
-
-# _softdeps NAME: _pre and _post = the modules of NAME's first "softdep" line, before/after it.
-_softdeps() {
-  [ -n "$KERNEL_RELEASE" ] || KERNEL_RELEASE=$(uname -r)
-  _sd=/lib/modules/$KERNEL_RELEASE/modules.softdep
-  _pre='' _post=''
-  [ -r "$_sd" ] || return 0
-  while read -r _w1 _w2 _rest; do
-    if [ "$_w1" != softdep ] || [ "$_w2" != "$1" ]; then continue; fi
-    _which=
-    set -f
-    for _w in $_rest; do
-      case "$_w" in pre:) _which=pre ;; post:) _which=post ;;
-        *) if [ "$_which" = pre ]; then _pre="$_pre $_w"; else _post="$_post $_w"; fi ;; esac
-    done
-    set +f
-    return 0
-  done <"$_sd"
 }

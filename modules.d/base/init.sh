@@ -22,6 +22,7 @@ mount -t devpts -o gid=5,mode=620,noexec,nosuid devpts /dev/pts 2>/dev/null
 exec </dev/console >/dev/console 2>&1
 
 . /lib/mkinitramfs-ts/functions.sh
+. /lib/mkinitramfs-ts/module-loads.sh
 . /lib/mkinitramfs-ts/emergency.sh
 [ -r /etc/mkinitramfs-ts/image.conf ] && . /etc/mkinitramfs-ts/image.conf
 read_cmdline
@@ -95,6 +96,7 @@ for m in /run /dev /proc /sys; do
   mount --move "$m" "/sysroot$m" || mount -o bind "$m" "/sysroot$m"
 done
 info "switching root to $ROOT_DEV, init $NEW_INIT"
+# shellcheck disable=SC2093 # the lines after it run only when switch_root could not be started
 exec switch_root /sysroot "$NEW_INIT" "$@"
 echo "mkinitramfs-ts: switch_root failed" >/dev/console
 exec sh

@@ -105,7 +105,7 @@ crypt_open() {
   done
   set +f
   getargbool 0 rd.luks.allow-discards && set -- "$@" --allow-discards
-  load_module dm_crypt || warn "cannot load dm_crypt"
+  load_module dm_crypt || [ $? -eq 2 ] || warn "no dm_crypt module in this image"
   mkdir -p /run/cryptsetup
   if [ -n "$_co_key" ]; then
     if [ -f "$_co_key" ]; then

@@ -20,7 +20,7 @@ lvm_pvs_present() { have_block_type LVM2_member; }
 # lvm_activate: activate what rd.lvm.vg= / rd.lvm.lv= name, or every VG when neither is given.
 lvm_activate() {
   mkdir -p /run/lock/lvm /run/lvm
-  load_module dm_mod || warn "cannot load dm_mod"
+  load_module dm_mod || [ $? -eq 2 ] || warn "no dm_mod module in this image"
   _lvm_vgs=$(getargs rd.lvm.vg) || _lvm_vgs=
   _lvm_lvs=$(getargs rd.lvm.lv) || _lvm_lvs=
   if [ -z "$_lvm_vgs$_lvm_lvs" ]; then

@@ -6,6 +6,10 @@ if [ -n "$ROOT_FSTYPE" ]; then
     [ "${_fs_b:-$_fs_a}" = "$ROOT_FSTYPE" ] && { _fs_have=1; break; }
   done </proc/filesystems
   if [ -z "$_fs_have" ]; then
-    load_module "$ROOT_FSTYPE" || load_module "fs-$ROOT_FSTYPE" || warn "no driver for file system $ROOT_FSTYPE in this image"
+    # status 1: no module of that name (try the fs- alias); 2: it failed to load, and load_module said why
+    load_module "$ROOT_FSTYPE"
+    _fs_st=$?
+    if [ "$_fs_st" -eq 1 ]; then load_module "fs-$ROOT_FSTYPE"; _fs_st=$?; fi
+    [ "$_fs_st" -eq 1 ] && warn "no driver for file system $ROOT_FSTYPE in this image"
   fi
 fi

@@ -2,8 +2,11 @@
 // scripts read exactly the paths they hard-code (/proc/cmdline, /etc/cmdline.d, /sys/class/block,
 // /proc/partitions, /dev) from files the test wrote — nothing of the build machine, nothing edited.
 // The layout is the image's: merged /usr, busybox applet links, the feature files at their image paths.
+// `{ shell: 'dash' }` makes the root of a busybox-less image instead (the userspace feature): dash as
+// sh, kmod as modprobe, coreutils and friends, each with its libraries (this machine's Debian 12
+// programs, the same release as the sysroot images are built from).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BUILTIN_MODULES_D } from '../../../src/features/load-features.js';
@@ -18,30 +21,70 @@ export interface ShellResult {
 /** The feature files the shell tests source, at their image paths. */
 const LIBS: Record<string, string> = {
   '/usr/lib/mkinitramfs-ts/functions.sh': 'base/functions.sh',
+  '/usr/lib/mkinitramfs-ts/module-loads.sh': 'base/module-loads.sh',
   '/usr/lib/mkinitramfs-ts/emergency.sh': 'base/emergency.sh',
   '/usr/lib/mkinitramfs-ts/root-device.sh': 'rootfs-block/root-device.sh',
   '/usr/lib/mkinitramfs-ts/hooks/initqueue/50-rootfs-block-find-root.sh': 'rootfs-block/find-root.sh',
   '/usr/lib/mkinitramfs-ts/hooks/mount/50-rootfs-block-mount-root.sh': 'rootfs-block/mount-root.sh',
 };
 
-export class FakeRoot {
-  private constructor(readonly root: string) {}
+/** The shell /init runs under: busybox ash (with busybox's applets) or dash (with kmod and coreutils). */
+export type Shell = 'busybox' | 'dash';
 
-  static create(): FakeRoot {
+/** What a busybox-less image's /init uses of the userspace feature's programs. */
+const USERSPACE_TOOLS = ['dash', 'kmod', 'cat', 'sed', 'grep', 'tail', 'head', 'sort', 'find', 'dmesg', 'uname', 'mkdir', 'rm', 'sleep', 'mknod', 'tr', 'cut'];
+
+export class FakeRoot {
+  private constructor(
+    readonly root: string,
+    readonly shell: Shell,
+  ) {}
+
+  static create(opts: { shell?: Shell } = {}): FakeRoot {
     if (process.getuid?.() !== 0) throw new Error('the init-shell tests chroot into a fake root: run them as root');
-    const r = new FakeRoot(mkdtempSync(join(tmpdir(), 'mkits-initsh-')));
-    const bb = join(busyboxRoot(), 'bin/busybox');
+    const r = new FakeRoot(mkdtempSync(join(tmpdir(), 'mkits-initsh-')), opts.shell ?? 'busybox');
     r.dir('/usr/bin').dir('/usr/sbin').dir('/usr/lib').dir('/proc').dir('/sys').dir('/dev').dir('/run').dir('/etc').dir('/tmp');
-    for (const [top, t] of [['/bin', 'usr/bin'], ['/sbin', 'usr/sbin'], ['/lib', 'usr/lib']]) symlinkSync(t as string, r.disk(top as string));
-    copyFileSync(bb, r.disk('/usr/bin/busybox'));
-    chmodSync(r.disk('/usr/bin/busybox'), 0o755);
-    for (const applet of execFileSync(bb, ['--list'], { encoding: 'utf8' }).split('\n')) {
-      if (applet && applet !== 'busybox') symlinkSync('busybox', r.disk(`/usr/bin/${applet}`));
-    }
+    r.dir('/usr/lib64');
+    for (const [top, t] of [['/bin', 'usr/bin'], ['/sbin', 'usr/sbin'], ['/lib', 'usr/lib'], ['/lib64', 'usr/lib64']]) symlinkSync(t as string, r.disk(top as string));
+    if (r.shell === 'busybox') r._busybox();
+    else r._userspace();
     for (const [path, src] of Object.entries(LIBS)) copyFileSync(join(BUILTIN_MODULES_D, src), r.mkparent(path));
     r.file('/proc/cmdline', '\n');
     r.file('/proc/partitions', 'major minor  #blocks  name\n\n');
     return r;
+  }
+
+  private _busybox(): void {
+    const bb = join(busyboxRoot(), 'bin/busybox');
+    copyFileSync(bb, this.disk('/usr/bin/busybox'));
+    chmodSync(this.disk('/usr/bin/busybox'), 0o755);
+    for (const applet of execFileSync(bb, ['--list'], { encoding: 'utf8' }).split('\n')) {
+      if (applet && applet !== 'busybox') symlinkSync('busybox', this.disk(`/usr/bin/${applet}`));
+    }
+  }
+
+  private _userspace(): void {
+    const paths = execFileSync('sh', ['-c', 'for t; do command -v "$t" || echo "$t"; done', 'sh', ...USERSPACE_TOOLS], { encoding: 'utf8' }).trim().split('\n');
+    const missing = paths.filter((p) => !p.startsWith('/'));
+    if (missing.length > 0) throw new Error(`${missing.join(', ')}: not on this machine (apt-get install them)`);
+    // the libraries ldd (the oracle) says they load, at the same paths (merged /usr)
+    const libs = new Set([...execFileSync('ldd', paths, { encoding: 'utf8' }).matchAll(/(\/\S+) \(0x/g)].map((m) => m[1] as string));
+    for (const lib of libs) copyFileSync(realpathSync(lib), this.mkparent(lib.replace(/^\/(lib|lib64)\//, '/usr/$1/')));
+    paths.forEach((p, i) => {
+      copyFileSync(p, this.disk(`/usr/bin/${USERSPACE_TOOLS[i]}`));
+      chmodSync(this.disk(`/usr/bin/${USERSPACE_TOOLS[i]}`), 0o755);
+    });
+    symlinkSync('dash', this.disk('/usr/bin/sh'));
+    for (const name of ['modprobe', 'insmod', 'lsmod']) symlinkSync('../bin/kmod', this.disk(`/usr/sbin/${name}`));
+  }
+
+  /** A module tree at /lib/modules/KVER (KVER: the running kernel's, as modprobe there asks uname)
+   *  made of `files` (paths under it), indexed by this machine's depmod; returns KVER. */
+  modules(files: Record<string, Buffer>): string {
+    const kver = execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim();
+    for (const [rel, data] of Object.entries(files)) this.file(`/usr/lib/modules/${kver}/${rel}`, data);
+    execFileSync('depmod', ['-b', this.root, kver], { stdio: ['ignore', 'ignore', 'ignore'] });
+    return kver;
   }
 
   disk(path: string): string {
@@ -84,10 +127,15 @@ export class FakeRoot {
     return this;
   }
 
-  /** Run `script` with busybox sh inside the fake root; functions.sh and root-device.sh are sourced first. */
-  sh(script: string, env: Record<string, string> = {}): ShellResult {
-    const prelude = '. /lib/mkinitramfs-ts/functions.sh\n. /lib/mkinitramfs-ts/root-device.sh\n';
-    const r = spawnSync('chroot', [this.root, '/usr/bin/busybox', 'sh', '-c', prelude + script], {
+  /** Run `script` with the root's shell inside the fake root; functions.sh, module-loads.sh and
+   *  root-device.sh are sourced first. `proc`: the machine's procfs on /proc (in a mount namespace of
+   *  the run's own), for code that reads /proc/PID; /proc/cmdline and /proc/partitions are then the machine's. */
+  sh(script: string, env: Record<string, string> = {}, opts: { proc?: boolean } = {}): ShellResult {
+    const prelude = '. /lib/mkinitramfs-ts/functions.sh\n. /lib/mkinitramfs-ts/module-loads.sh\n. /lib/mkinitramfs-ts/root-device.sh\n';
+    const shell = this.shell === 'busybox' ? ['/usr/bin/busybox', 'sh'] : ['/usr/bin/dash'];
+    const chroot = ['chroot', this.root, ...shell, '-c', prelude + script];
+    const argv = opts.proc ? ['unshare', '-m', 'sh', '-c', 'mount -t proc proc "$1/proc" && shift && exec "$@"', 'sh', this.root, ...chroot] : chroot;
+    const r = spawnSync(argv[0] as string, argv.slice(1), {
       encoding: 'utf8',
       env: { PATH: '/usr/sbin:/usr/bin', ...env },
       timeout: 20_000,
@@ -97,8 +145,8 @@ export class FakeRoot {
   }
 
   /** stdout of `script`, which must succeed. */
-  out(script: string, env: Record<string, string> = {}): string {
-    const r = this.sh(script, env);
+  out(script: string, env: Record<string, string> = {}, opts: { proc?: boolean } = {}): string {
+    const r = this.sh(script, env, opts);
     if (r.status !== 0) throw new Error(`exit ${r.status}: ${r.stderr}\nscript:\n${script}`);
     return r.stdout;
   }
