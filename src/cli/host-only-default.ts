@@ -3,7 +3,7 @@
 // built for that system's own root (the detector maps its devices through the target kernel's
 // aliases), and a captured sysfs. It does not fit another root (--sysroot elsewhere) nor a chroot,
 // whose /sys is the outer host's. The decision is a pure function of facts probed at the edge.
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 
 export interface HostRootFacts {
   /** --sysroot as given. */
@@ -40,16 +40,23 @@ export function probeHostRoot(sysroot: string, capture: boolean, proc = '/proc')
 
 /**
  * As systemd-detect-virt --chroot: "/" is PID 1's root unless PID 1's root is another directory.
- * Without /proc nothing can be detected. Where /proc/1/root may not be followed (no ptrace right over
- * PID 1, as in some containers even for root) or PID 1 is hidden (hidepid=), nothing says chroot.
+ * Where /proc/1/root may not be followed (no ptrace right over PID 1, as in some containers even for
+ * root) or PID 1 is hidden (hidepid=), the mount table says it: a chroot into a directory sees no
+ * mount at "/" in /proc/self/mountinfo (mount points are shown relative to the process's root, and
+ * those outside it not at all). Without /proc nothing can be detected.
  */
 function _slashKind(slash: string | undefined, proc: string): HostRootFacts['slash'] {
   try {
     return _idOrThrow(`${proc}/1/root`) === slash ? 'host' : 'chroot';
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT' && code !== 'ENOTDIR') return 'host';
-    return _id(`${proc}/self`) === undefined ? 'no-proc' : 'host';
+  } catch {
+    let mountinfo: string;
+    try {
+      mountinfo = readFileSync(`${proc}/self/mountinfo`, 'utf8');
+    } catch {
+      return 'no-proc';
+    }
+    // "36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw": the fifth field is the mount point
+    return mountinfo.split('\n').some((line) => line.split(' ')[4] === '/') ? 'host' : 'chroot';
   }
 }
 

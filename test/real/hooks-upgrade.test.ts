@@ -3,9 +3,11 @@
 // live /sys: host-only though neither is the running kernel), and on the fixture sysroot the failures
 // the hook must survive or report: host-only impossible (no /sys there) → generic; both impossible
 // (the cloud kernel has no ahci module) with the previous image in place → success; without it →
-// failure with one line; the program gone → success with a note. Images go to temporary directories.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// failure with one line; the program gone → success with a note. And the same hook inside a real
+// chroot (as when an image is prepared with mmdebstrap): generic, saying why. Images go to temporary
+// directories (or the throw-away sysroot's own /boot).
+import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -109,5 +111,33 @@ describe('postinst.d when builds fail (fixture sysroot)', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain(`mkinitramfs-ts: note: '${gone}' is not installed: no initramfs built for ${sys.kver}`);
     expect(existsSync(join(boot, `initrd.img-${sys.kver}`))).toBe(false);
+  });
+});
+
+describe('postinst.d inside a chroot (sysroot / there, but not the host\'s root)', () => {
+  it('builds a generic image and says why in one line', async () => {
+    // the throw-away sysroot becomes the chroot: this checkout and this node (hard links) inside it,
+    // /proc mounted so that the chroot can be told (a chroot without /proc is generic for that reason)
+    const opt = join(sys.root, 'opt/mkits');
+    mkdirSync(opt, { recursive: true });
+    execFileSync('cp', ['-al', ...['bin', 'dist', 'modules.d', 'hooks', 'package.json'].map((f) => join(REPO, f)), opt]);
+    linkSync(process.execPath, join(sys.root, 'usr/local/bin/node'));
+    execFileSync('mount', ['-t', 'proc', 'proc', join(sys.root, 'proc')]);
+    let r: SpawnSyncReturns<string>;
+    try {
+      r = spawnSync('chroot', [sys.root, '/opt/mkits/hooks/postinst.d/mkinitramfs-ts', sys.kver, `/boot/vmlinuz-${sys.kver}`], {
+        encoding: 'utf8',
+        env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', MKINITRAMFS_TS: '/usr/local/bin/node /opt/mkits/bin/mkinitramfs-ts.js', DEB_MAINT_PARAMS: "'configure' ''" },
+      });
+    } finally {
+      execFileSync('umount', [join(sys.root, 'proc')]);
+    }
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain("mkinitramfs-ts: generic image: running in a chroot (/ is not PID 1's root), so /sys describes another system (-H to build host-only anyway)\n");
+    expect(r.stderr).not.toContain('host-only build');
+    expect(r.stderr).toMatch(/wrote \/boot\/initrd\.img-\S+ \([\d.]+ MiB, \w+, generic, /);
+    const inside = await paths(join(sys.root, 'boot', `initrd.img-${sys.kver}`));
+    expect(inside).toContain('init');
+    expect(inside).not.toContain(HOST_RECORD);
   });
 });

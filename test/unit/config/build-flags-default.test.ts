@@ -48,18 +48,26 @@ describe('probeHostRoot', () => {
     expect(probeHostRoot(join(dir, 'missing'), false).sysrootIsSlash).toBe(false);
   });
 
+  const HOST_MOUNTS = '26 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n27 26 0:5 / /proc rw - proc proc rw\n';
+  const CHROOT_MOUNTS = '31 26 0:5 / /proc rw - proc proc rw\n32 26 0:20 / /sys rw - sysfs sysfs rw\n';
+
   it("tells a chroot by PID 1's root, as systemd-detect-virt --chroot does", () => {
-    const proc = testdir({ '1/root': { symlink: '/' }, 'self/status': '' });
+    const proc = testdir({ '1/root': { symlink: '/' }, 'self/mountinfo': CHROOT_MOUNTS });
     expect(probeHostRoot('/', false, proc).slash).toBe('host');
-    const elsewhere = testdir();
-    const chrooted = testdir({ '1/root': { symlink: elsewhere }, 'self/status': '' });
+    const chrooted = testdir({ '1/root': { symlink: testdir() }, 'self/mountinfo': HOST_MOUNTS });
     expect(probeHostRoot('/', false, chrooted).slash).toBe('chroot');
   });
 
-  it('without /proc: cannot tell, so generic; with PID 1 hidden (hidepid=) but /proc mounted: not a chroot', () => {
+  it("where PID 1's root cannot be followed or PID 1 is hidden: by the mount at / in mountinfo", () => {
+    const loop = { '1/root': { symlink: 'root' } };
+    expect(probeHostRoot('/', false, testdir({ ...loop, 'self/mountinfo': HOST_MOUNTS })).slash).toBe('host');
+    expect(probeHostRoot('/', false, testdir({ ...loop, 'self/mountinfo': CHROOT_MOUNTS })).slash).toBe('chroot');
+    expect(probeHostRoot('/', false, testdir({ 'self/mountinfo': HOST_MOUNTS })).slash).toBe('host');
+    expect(probeHostRoot('/', false, testdir({ 'self/mountinfo': CHROOT_MOUNTS })).slash).toBe('chroot');
+  });
+
+  it('without /proc: cannot tell, so generic', () => {
     expect(probeHostRoot('/', false, join(testdir(), 'proc')).slash).toBe('no-proc');
-    const hidden = testdir({ 'self/status': '' });
-    expect(probeHostRoot('/', false, hidden).slash).toBe('host');
   });
 });
 
