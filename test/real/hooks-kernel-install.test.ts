@@ -119,7 +119,7 @@ describe('kernel-install with 50-mkinitramfs-ts.install', () => {
     expect(readdirSync(join(s.esp, MACHINE_ID, sys.kver))).toEqual(['linux']);
   });
 
-  it('bls: a failed rebuild of an installed kernel keeps its previous initrd in the entry, warns and succeeds', async () => {
+  it('bls: a failed rebuild of an installed kernel keeps its previous initrd in the entry, warns and succeeds', { timeout: 300_000 }, async () => {
     const s = setup('refail', 'layout=bls\n');
     const vmlinuz = join(sys.root, 'boot', `vmlinuz-${sys.kver}`);
     const first = kernelInstall(s, ['add', sys.kver, vmlinuz]);

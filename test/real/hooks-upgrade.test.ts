@@ -49,7 +49,10 @@ async function paths(image: string): Promise<string[]> {
   return (await readImageFile(image)).flatMap((s) => s.entries.map((e) => e.path));
 }
 
-describe('postinst.d on this host (sysroot /): a new kernel that is not the running one', () => {
+// each case runs one or two real builds: seconds alone, more on a loaded machine
+const REAL_BUILDS = { timeout: 300_000 };
+
+describe('postinst.d on this host (sysroot /): a new kernel that is not the running one', REAL_BUILDS, () => {
   it.each(['kernel-cloud', 'kernel-rt'])('%s gets a host-only image, built for that kernel, by default', async (name) => {
     const k = fixtureKernel(name);
     expect(k.kver).not.toBe(release());
@@ -68,7 +71,7 @@ describe('postinst.d on this host (sysroot /): a new kernel that is not the runn
   });
 });
 
-describe('postinst.d when builds fail (fixture sysroot)', () => {
+describe('postinst.d when builds fail (fixture sysroot)', REAL_BUILDS, () => {
   it('host-only impossible (the sysroot has no /sys): warns, builds a generic image, succeeds', async () => {
     const boot = bootDir();
     const r = postinst(sys.kver, boot, { MKINITRAMFS_TS_ARGS: `--sysroot ${sys.root} -H` });
@@ -114,7 +117,7 @@ describe('postinst.d when builds fail (fixture sysroot)', () => {
   });
 });
 
-describe('postinst.d inside a chroot (sysroot / there, but not the host\'s root)', () => {
+describe('postinst.d inside a chroot (sysroot / there, but not the host\'s root)', REAL_BUILDS, () => {
   it('builds a generic image and says why in one line', async () => {
     // the throw-away sysroot becomes the chroot: this checkout and this node (hard links) inside it,
     // /proc mounted so that the chroot can be told (a chroot without /proc is generic for that reason)
