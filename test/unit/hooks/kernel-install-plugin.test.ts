@@ -114,6 +114,15 @@ describe('50-mkinitramfs-ts.install add', () => {
     expect(r.stderr).toContain('warning: no new initramfs');
   });
 
+  it('with the program removed, the entry keeps its previous initrd (copied into the staging area)', () => {
+    const t = setup();
+    writeFileSync(join(t.entry, 'initrd'), 'OLD');
+    const r = runHook(t.dir, PLUGIN, ['add', KVER, t.entry, '/boot/vmlinuz'], { KERNEL_INSTALL_LAYOUT: 'bls', KERNEL_INSTALL_STAGING_AREA: t.staging, MKINITRAMFS_TS: 'mkinitramfs-ts-removed' });
+    expect(r.status).toBe(0);
+    expect(r.calls).toEqual([]);
+    expect(readFileSync(join(t.staging, 'initrd'), 'utf8')).toBe('OLD');
+  });
+
   it('succeeds with a note, building nothing, when the program was removed', () => {
     const t = setup();
     const r = runHook(t.dir, PLUGIN, ['add', KVER, t.entry, '/boot/vmlinuz'], { KERNEL_INSTALL_LAYOUT: 'bls', KERNEL_INSTALL_STAGING_AREA: t.staging, MKINITRAMFS_TS: '/usr/bin/mkinitramfs-ts-removed' });
