@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { defaultMtime, splitList, type BuildOptions } from '../build/build-options.js';
 import { loadConfigOrThrow } from '../config/load-config.js';
 import { KernelDirError, UsageError } from '../errors.js';
+import { defaultHostOnly, probeHostRoot, type HostRootFacts } from './host-only-default.js';
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
@@ -70,6 +71,10 @@ export interface BuildFlagValues {
 export interface BuildFlagIo {
   /** Where configuration warnings go (default: stderr). */
   warn(message: string): void;
+  /** Where the reason for a generic default goes (default: nowhere). */
+  note?(message: string): void;
+  /** The live system's facts for the host-only default (default: probed from / and /proc). */
+  hostRoot?(sysroot: string, capture: boolean): HostRootFacts;
 }
 
 const STDERR_IO: BuildFlagIo = { warn: (m) => process.stderr.write(`mkinitramfs-ts: warning: ${m}\n`) };
@@ -83,7 +88,7 @@ export function toBuildOptions(f: BuildFlagValues, image?: string, kverArg?: str
   const { config: c, warnings } = loadConfigOrThrow({ sysroot, conf: f.conf, confdir: f.confdir });
   for (const w of warnings) io.warn(w);
   const kver = f.kver ?? kverArg ?? defaultKver(sysroot, f.kmoddir);
-  const live = sysroot === '/' && kver === release() && !f.sysfs;
+  const hostonly = f.hostonly ?? c.hostonly ?? _defaultHostOnly(sysroot, f.sysfs !== undefined, io);
   const features = _flagsOverConfig(c.add, c.omit, splitList(f.add), splitList(f.omit));
   const flagAddDrivers = [...splitList(f.addDrivers), ...splitList(f.filesystems)];
   const flagForceDrivers = splitList(f.forceDrivers);
@@ -95,8 +100,7 @@ export function toBuildOptions(f: BuildFlagValues, image?: string, kverArg?: str
     kmoddir: f.kmoddir,
     sysfs: f.sysfs,
     procfs: f.procfs,
-    // dracut: host-only when building for the running kernel on its own host (or from a capture)
-    hostonly: f.hostonly ?? c.hostonly ?? (live || f.sysfs !== undefined),
+    hostonly,
     compress: f.compress ?? c.compress ?? '',
     add: features.add,
     omit: features.omit,
@@ -111,6 +115,13 @@ export function toBuildOptions(f: BuildFlagValues, image?: string, kverArg?: str
     output: f.output ?? image ?? join(sysroot, 'boot', `initrd.img-${kver}`),
     force: f.force === true,
   };
+}
+
+/** Host-only on the running system's own root for every kernel version, or from a capture; else generic, saying why. */
+function _defaultHostOnly(sysroot: string, capture: boolean, io: BuildFlagIo): boolean {
+  const decision = defaultHostOnly((io.hostRoot ?? probeHostRoot)(sysroot, capture));
+  if (decision.why) io.note?.(decision.why);
+  return decision.hostonly;
 }
 
 /** A flag's add cancels the configured omit of the same name and the other way round. */

@@ -119,13 +119,31 @@ describe('kernel-install with 50-mkinitramfs-ts.install', () => {
     expect(readdirSync(join(s.esp, MACHINE_ID, sys.kver))).toEqual(['linux']);
   });
 
-  it('a failed build fails kernel-install before a loader entry is written', () => {
+  it('bls: a failed rebuild of an installed kernel keeps its previous initrd in the entry, warns and succeeds', { timeout: 300_000 }, async () => {
+    const s = setup('refail', 'layout=bls\n');
+    const vmlinuz = join(sys.root, 'boot', `vmlinuz-${sys.kver}`);
+    const first = kernelInstall(s, ['add', sys.kver, vmlinuz]);
+    expect(first.status, first.stderr).toBe(0);
+    const entryDir = join(s.esp, MACHINE_ID, sys.kver);
+    const before = readFileSync(join(entryDir, 'initrd'));
+    const again = kernelInstall(s, ['add', sys.kver, vmlinuz], { MKINITRAMFS_TS_ARGS: `--sysroot ${sys.root} --compress rar` });
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr).toContain('unknown compression "rar"');
+    expect(again.stderr).toContain(`mkinitramfs-ts: warning: no new initramfs for ${sys.kver} (exit 2, see above): the previous ${entryDir}/initrd stays in use`);
+    expect(readFileSync(join(entryDir, 'initrd')).equals(before)).toBe(true);
+    await expectImage(join(entryDir, 'initrd'));
+    const entry = readFileSync(join(s.esp, 'loader/entries', `${MACHINE_ID}-${sys.kver}.conf`), 'utf8');
+    expect(entry).toMatch(new RegExp(`^initrd +.*/${MACHINE_ID}/${sys.kver}/initrd$`, 'm'));
+  });
+
+  it('a failed build of a kernel without any initrd fails kernel-install before a loader entry is written', () => {
     const s = setup('fail', 'layout=bls\n');
     const add = kernelInstall(s, ['add', sys.kver, join(sys.root, 'boot', `vmlinuz-${sys.kver}`)], {
       MKINITRAMFS_TS_ARGS: `--sysroot ${sys.root} --compress rar`,
     });
     expect(add.status).toBe(2);
     expect(add.stderr).toContain('unknown compression "rar"');
+    expect(add.stderr).toContain(`error: ${sys.kver} has no initramfs (exit 2): fix the error above, then run: kernel-install add ${sys.kver} `);
     expect(existsSync(join(s.esp, 'loader/entries', `${MACHINE_ID}-${sys.kver}.conf`))).toBe(false);
   });
 });

@@ -1,4 +1,6 @@
 import type { Command } from '@commander-js/extra-typings';
+import type { BuildOptions } from '../../build/build-options.js';
+import { ExitCode, MkError } from '../../errors.js';
 import { withBuildFlags } from '../build-flags.js';
 
 export function registerBuild(program: Command): void {
@@ -9,14 +11,14 @@ export function registerBuild(program: Command): void {
     .option('--dry-run', 'plan only: print what the image would hold, write nothing')
     .option('--json', 'with --dry-run: print the plan as JSON')
     .option('--no-verify', 'skip the static bootability check of the new image before it replaces the old one')
+    .option('--fallback-generic', 'if a host-only build fails, warn and build a generic image instead (the kernel hooks use this)')
     .action(async (image, kver, flags) => {
       const { toBuildOptions } = await import('../build-flags.js');
       const { planImage, writeImage } = await import('../../build/build-image.js');
       const { formatPlan, planToJson } = await import('../../plan/format-plan.js');
       const { createOutput } = await import('../output.js');
       const out = createOutput(flags);
-      try {
-        const opts = toBuildOptions(flags, image, kver, { warn: (m) => out.warn(m) });
+      const build = async (opts: BuildOptions): Promise<void> => {
         const planning = out.phase('plan');
         const planned = await planImage(opts);
         planning.done(`${planned.plan.entries.length} entries, ${planned.moduleCount} modules, features ${planned.features.map((f) => f.feature.name).join(' ')}`);
@@ -34,11 +36,42 @@ export function registerBuild(program: Command): void {
         });
         for (const w of planned.plan.warnings) out.warn(w);
         out.info(
-          `wrote ${result.output} (${(result.size / 1048576).toFixed(1)} MiB, ${result.format}, ` +
+          `wrote ${result.output} (${(result.size / 1048576).toFixed(1)} MiB, ${result.format}, ${opts.hostonly ? 'host-only' : 'generic'}, ` +
             `${planned.plan.entries.length} entries, ${planned.moduleCount} modules) in ${result.ms} ms`,
         );
+      };
+      try {
+        const opts = toBuildOptions(flags, image, kver, { warn: (m) => out.warn(m), note: (m) => out.info(m) });
+        try {
+          await build(opts);
+        } catch (err) {
+          if (!flags.fallbackGeneric || !opts.hostonly || !genericMayDo(err)) throw err;
+          out.warn(`the host-only build for ${opts.kver} failed (${_oneLine(err)}); building a generic image instead`);
+          await build({ ...opts, hostonly: false });
+        }
       } finally {
         out.close();
       }
     });
+}
+
+/** Failures a generic build would meet as well: bad flags or configuration, a broken kernel tree, no compressor, an unwritable output. */
+const SAME_FOR_GENERIC: ReadonlySet<number> = new Set([
+  ExitCode.usage,
+  ExitCode.badKernelDir,
+  ExitCode.badModulesDb,
+  ExitCode.badConfig,
+  ExitCode.unknownFeature,
+  ExitCode.compressor,
+  ExitCode.output,
+]);
+
+/** Whether a generic build may succeed where the host-only one failed with `err`. */
+export function genericMayDo(err: unknown): boolean {
+  return !(err instanceof MkError && SAME_FOR_GENERIC.has(err.exitCode));
+}
+
+function _oneLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.split('\n')[0] ?? text;
 }

@@ -114,7 +114,9 @@ export async function runPool<T, R>(items: readonly T[], jobs: number, work: (it
 /** Build one kernel's image in a child process; never throws for a failed build. */
 export function buildKernel(kver: string, flags: UpdateBuildFlags, entry: string = ENTRY): Promise<KernelResult> {
   const output = _imagePath(flags.sysroot, kver);
-  const args = [entry, 'build', '--force', '--kver', kver, '--sysroot', flags.sysroot, '--output', output];
+  // each kernel gets build's own default (host-only on the machine itself, running kernel or not) and,
+  // as in the kernel hooks, a failed host-only build is retried generic with a warning
+  const args = [entry, 'build', '--force', '--fallback-generic', '--kver', kver, '--sysroot', flags.sysroot, '--output', output];
   if (flags.conf !== undefined) args.push('--conf', flags.conf);
   if (flags.confdir !== undefined) args.push('--confdir', flags.confdir);
   if (flags.verbose) args.push('--verbose');

@@ -36,10 +36,11 @@ exit 0
   return stub;
 }
 
-export function runHook(dir: string, hook: string, args: string[], env: Record<string, string> = {}): HookRun {
+export function runHook(dir: string, hook: string, args: string[], env: Record<string, string> = {}, cwd?: string): HookRun {
   const stub = writeStub(dir);
   const r = spawnSync('/bin/sh', [join(HOOKS, hook), ...args], {
     encoding: 'utf8',
+    cwd,
     // a clean environment: only what a hook runner would pass
     env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', MKINITRAMFS_TS: stub, ...env },
   });

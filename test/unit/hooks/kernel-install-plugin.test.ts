@@ -20,7 +20,7 @@ function setup() {
   return { dir, staging, entry, boot };
 }
 
-const buildArgs = (target: string, ...extra: string[]) => ['build', '--force', '--kver', KVER, '--output', target, ...extra];
+const buildArgs = (target: string, ...extra: string[]) => ['build', '--force', '--fallback-generic', '--kver', KVER, '--output', target, ...extra];
 
 describe('50-mkinitramfs-ts.install add', () => {
   it('BLS layout with a staging area: builds $KERNEL_INSTALL_STAGING_AREA/initrd', () => {
@@ -58,7 +58,7 @@ describe('50-mkinitramfs-ts.install add', () => {
       MKINITRAMFS_TS_ARGS: '--sysroot /srv/root  --compress gzip',
     });
     expect(r.status).toBe(0);
-    expect(r.calls).toEqual([['build', '--force', '--verbose', '--kver', KVER, '--output', join(t.staging, 'initrd'), '--sysroot', '/srv/root', '--compress', 'gzip']]);
+    expect(r.calls).toEqual([['build', '--force', '--fallback-generic', '--verbose', '--kver', KVER, '--output', join(t.staging, 'initrd'), '--sysroot', '/srv/root', '--compress', 'gzip']]);
     expect(r.stdout).toContain('50-mkinitramfs-ts: +');
   });
 
@@ -83,10 +83,52 @@ describe('50-mkinitramfs-ts.install add', () => {
     expect(r.calls).toHaveLength(1);
   });
 
-  it('fails when the build fails, so kernel-install stops', () => {
+  it('fails with the build when KVER has no initrd at all, so kernel-install stops, saying what to do', () => {
     const t = setup();
-    const r = runHook(t.dir, PLUGIN, ['add', KVER, t.entry, '/boot/vmlinuz'], { KERNEL_INSTALL_LAYOUT: 'bls', STUB_EXIT: '9' });
+    const r = runHook(t.dir, PLUGIN, ['add', KVER, t.entry, '/boot/vmlinuz-x'], { KERNEL_INSTALL_LAYOUT: 'bls', KERNEL_INSTALL_STAGING_AREA: t.staging, STUB_EXIT: '9' });
     expect(r.status).toBe(9);
+    expect(r.stderr.trim().split('\n').pop()).toBe(`mkinitramfs-ts: error: ${KVER} has no initramfs (exit 9): fix the error above, then run: kernel-install add ${KVER} /boot/vmlinuz-x`);
+    expect(existsSync(join(t.staging, 'initrd'))).toBe(false);
+  });
+
+  it('BLS with a staging area: a failed build keeps the entry\'s previous initrd, copied into the staging area, and succeeds', () => {
+    const t = setup();
+    writeFileSync(join(t.entry, 'initrd'), 'OLD');
+    const r = runHook(t.dir, PLUGIN, ['add', KVER, t.entry, '/boot/vmlinuz'], { KERNEL_INSTALL_LAYOUT: 'bls', KERNEL_INSTALL_STAGING_AREA: t.staging, STUB_EXIT: '13' });
+    expect(r.status).toBe(0);
+    expect(readFileSync(join(t.staging, 'initrd'), 'utf8')).toBe('OLD');
+    expect(readFileSync(join(t.entry, 'initrd'), 'utf8')).toBe('OLD');
+    expect(r.stderr).toContain(`mkinitramfs-ts: warning: no new initramfs for ${KVER} (exit 13, see above): the previous ${t.entry}/initrd stays in use`);
+  });
+
+  it.each([
+    ['bls without a staging area', 'bls', (t: ReturnType<typeof setup>) => join(t.entry, 'initrd')],
+    ['other', 'other', (t: ReturnType<typeof setup>) => join(t.boot, `initrd.img-${KVER}`)],
+  ])('%s: a failed build leaves the previous image where it was and succeeds', (_what, layout, where) => {
+    const t = setup();
+    writeFileSync(where(t), 'OLD');
+    const r = runHook(t.dir, PLUGIN, ['add', KVER, t.entry, '/boot/vmlinuz'], { KERNEL_INSTALL_LAYOUT: layout, MKINITRAMFS_TS_BOOT_DIR: t.boot, STUB_EXIT: '15' });
+    expect(r.status).toBe(0);
+    expect(r.calls).toHaveLength(1);
+    expect(readFileSync(where(t), 'utf8')).toBe('OLD');
+    expect(r.stderr).toContain('warning: no new initramfs');
+  });
+
+  it('with the program removed, the entry keeps its previous initrd (copied into the staging area)', () => {
+    const t = setup();
+    writeFileSync(join(t.entry, 'initrd'), 'OLD');
+    const r = runHook(t.dir, PLUGIN, ['add', KVER, t.entry, '/boot/vmlinuz'], { KERNEL_INSTALL_LAYOUT: 'bls', KERNEL_INSTALL_STAGING_AREA: t.staging, MKINITRAMFS_TS: 'mkinitramfs-ts-removed' });
+    expect(r.status).toBe(0);
+    expect(r.calls).toEqual([]);
+    expect(readFileSync(join(t.staging, 'initrd'), 'utf8')).toBe('OLD');
+  });
+
+  it('succeeds with a note, building nothing, when the program was removed', () => {
+    const t = setup();
+    const r = runHook(t.dir, PLUGIN, ['add', KVER, t.entry, '/boot/vmlinuz'], { KERNEL_INSTALL_LAYOUT: 'bls', KERNEL_INSTALL_STAGING_AREA: t.staging, MKINITRAMFS_TS: '/usr/bin/mkinitramfs-ts-removed' });
+    expect(r.status).toBe(0);
+    expect(r.calls).toEqual([]);
+    expect(r.stderr).toContain(`note: '/usr/bin/mkinitramfs-ts-removed' is not installed: no initramfs built for ${KVER}`);
   });
 });
 

@@ -59,13 +59,13 @@ writeFileSync(a[a.indexOf('--output') + 1], 'IMAGE-' + kver);
 }
 
 describe('buildKernel', () => {
-  it('builds /boot/initrd.img-KVER in the sysroot with --force, passing --conf/--confdir', async () => {
+  it('builds /boot/initrd.img-KVER in the sysroot with --force and --fallback-generic, passing --conf/--confdir', async () => {
     const dir = testdir();
     mkdirSync(join(dir, 'boot'));
     const r = await buildKernel('6.1.0-1-amd64', { sysroot: dir, conf: '/c.conf', confdir: '/d' }, fakeEntry(dir));
     expect(r).toMatchObject({ ok: true, exitCode: 0, output: join(dir, 'boot/initrd.img-6.1.0-1-amd64'), size: 'IMAGE-6.1.0-1-amd64'.length });
     expect(JSON.parse(readFileSync(join(dir, 'calls'), 'utf8'))).toEqual([
-      'build', '--force', '--kver', '6.1.0-1-amd64', '--sysroot', dir, '--output', join(dir, 'boot/initrd.img-6.1.0-1-amd64'), '--conf', '/c.conf', '--confdir', '/d',
+      'build', '--force', '--fallback-generic', '--kver', '6.1.0-1-amd64', '--sysroot', dir, '--output', join(dir, 'boot/initrd.img-6.1.0-1-amd64'), '--conf', '/c.conf', '--confdir', '/d',
     ]);
   });
 
