@@ -42,6 +42,8 @@ export interface SystemdRootSpec {
   label: string;
   hostname?: string;
   sizeMiB?: number;
+  /** The Debian root to copy (default: the Debian 12 fixture root, debianRoot()). */
+  base?: string;
 }
 
 export async function markerRootDisk(spec: MarkerFs): Promise<string> {
@@ -82,11 +84,11 @@ export async function systemdRootDisk(spec: SystemdRootSpec): Promise<string> {
 
 export function systemdRootDiskArtifact(spec: SystemdRootSpec): Promise<CachedArtifact> {
   const root = { hostname: 'mkinitramfs-ts-test', sizeMiB: 1024, ...spec };
-  const fixture = statSync(join(debianRoot(), '.complete'));
+  const fixture = statSync(join(spec.base ?? debianRoot(), '.complete'));
   const inputs = { _RECIPE, root, overlay: treeHash(SYSTEMD_OVERLAY), fixture: [fixture.ino, fixture.mtimeMs] };
   return cachedArtifact('systemd', inputs, async (tmp) =>
     _withTempDir(tmp, (dir) => {
-      makeSystemdTree(join(dir, 'root'), { uuid: root.uuid, hostname: root.hostname });
+      makeSystemdTree(join(dir, 'root'), { uuid: root.uuid, hostname: root.hostname, ...(spec.base ? { base: spec.base } : {}) });
       makeExt4(tmp, { fromDir: join(dir, 'root'), uuid: root.uuid, label: root.label, sizeMiB: root.sizeMiB });
     }),
   );

@@ -1,4 +1,4 @@
-// The directory a systemd root disk is made from: a copy of the Debian fixture root (never the
+// The directory a systemd root disk is made from: a copy of a Debian fixture root (never the
 // fixture itself) with the boot-marker unit of test/support/roots/systemd enabled, an fstab naming
 // the root by UUID, a hostname, an empty machine-id and a locked root password.
 import { execFileSync } from 'node:child_process';
@@ -12,10 +12,12 @@ export const SYSTEMD_OVERLAY = join(ROOTS_DIR, 'systemd');
 export interface SystemdTreeSpec {
   uuid: string;
   hostname: string;
+  /** The root to copy (default: the Debian 12 fixture root). */
+  base?: string;
 }
 
 export function makeSystemdTree(dir: string, spec: SystemdTreeSpec): void {
-  execFileSync('cp', ['-a', '--no-target-directory', debianRoot(), dir]);
+  execFileSync('cp', ['-a', '--no-target-directory', spec.base ?? debianRoot(), dir]);
   rmSync(join(dir, '.complete'), { force: true });
   copyTree(SYSTEMD_OVERLAY, dir);
   chmodSync(join(dir, 'usr/local/sbin/boot-marker'), 0o755); // whatever mode the checkout gave it
