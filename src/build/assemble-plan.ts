@@ -5,7 +5,7 @@ import { join, posix } from 'node:path';
 import { ConfigError, NotBootableError } from '../errors.js';
 import type { FeatureManifest } from '../features/manifest.js';
 import { parseShebang } from '../elf/shebang.js';
-import { runInstallScript, type ScriptEnv } from '../features/feature-scripts.js';
+import { runInstallScript, type Directive, type ScriptEnv } from '../features/feature-scripts.js';
 import type { SelectedFeature } from '../features/select-features.js';
 import type { Host } from '../host/host.js';
 import type { Plan } from '../plan/plan.js';
@@ -43,10 +43,35 @@ export async function assemblePlan(input: AssembleInput): Promise<Plan> {
   const plan = new PlanBuilder(input.kver, canonicalImagePath);
   addSkeleton(plan);
 
+  // The kernel modules first: resolving them starts the decompression of compressed ones in other
+  // processes, which then runs while the binaries and their libraries are planned here.
+  const requests: ModuleRequest[] = [];
+  const directives = new Map<SelectedFeature, { why: string; list: Directive[] }>();
+  for (const sel of input.features) {
+    const { feature, why } = sel;
+    if (feature.install_script && input.scriptEnv) {
+      const swhy = `feature ${feature.name} (${feature.install_script})`;
+      const list = runInstallScript(feature, input.scriptEnv);
+      for (const d of list) if (d.kind === 'module') requests.push({ name: d.name, optional: d.optional, why: swhy });
+      directives.set(sel, { why: swhy, list: list.filter((d) => d.kind !== 'module') });
+    }
+    if (!(feature.generic_only && input.hostonly)) {
+      for (const m of feature.kernel_modules) {
+        const optional = m.endsWith('?');
+        requests.push({ name: optional ? m.slice(0, -1) : m, optional, why: `feature ${feature.name} (${why})` });
+      }
+    }
+  }
+  for (const m of input.detectedModules ?? []) requests.push(m);
+  for (const m of input.addDrivers) requests.push({ name: m, optional: false, why: 'requested with --add-drivers' });
+  for (const m of input.forceDrivers) requests.push({ name: m, optional: false, why: 'forced driver (loaded first at boot)' });
+  const modules = addModules(plan, input.modules, requests, input.omitDrivers);
+  modules.catch(() => undefined); // awaited below; an error of the planning here may come first
+
   const applets: string[] = [];
   let busybox: string | undefined;
-  const requests: ModuleRequest[] = [];
-  for (const { feature, why } of input.features) {
+  for (const sel of input.features) {
+    const { feature } = sel;
     const fwhy = `feature ${feature.name}`;
     for (const f of feature.files) {
       if (f.source !== undefined) {
@@ -71,31 +96,21 @@ export async function assemblePlan(input: AssembleInput): Promise<Plan> {
       plan.add({ type: 'symlink', path: l.path, target: l.target, reasons: [{ why: fwhy }] });
     }
     applets.push(...feature.busybox_applets);
-    if (feature.install_script && input.scriptEnv) {
-      const swhy = `${fwhy} (${feature.install_script})`;
-      for (const d of runInstallScript(feature, input.scriptEnv)) {
-        if (d.kind === 'module') requests.push({ name: d.name, optional: d.optional, why: swhy });
-        else if (d.kind === 'symlink') plan.add({ type: 'symlink', path: d.path, target: d.target, reasons: [{ why: swhy }] });
-        else if (d.kind === 'dir') plan.add({ type: 'dir', path: d.path, mode: 0o755, reasons: [{ why: swhy }] });
-        else if (d.kind === 'binary') {
-          const found = findBinaries(host, [`${d.name}${d.optional ? '?' : ''}`], swhy);
-          if (found.size) addSysrootFiles(host, plan, [...found.values()], swhy);
-        } else if (host.exists(d.name)) addSysrootFiles(host, plan, [d.name], swhy);
+    const scripted = directives.get(sel);
+    for (const d of scripted?.list ?? []) {
+      const swhy = scripted?.why ?? fwhy;
+      if (d.kind === 'symlink') plan.add({ type: 'symlink', path: d.path, target: d.target, reasons: [{ why: swhy }] });
+      else if (d.kind === 'dir') plan.add({ type: 'dir', path: d.path, mode: 0o755, reasons: [{ why: swhy }] });
+      else if (d.kind === 'binary') {
+        const found = findBinaries(host, [`${d.name}${d.optional ? '?' : ''}`], swhy);
+        if (found.size) addSysrootFiles(host, plan, [...found.values()], swhy);
+      } else if (d.kind === 'file') {
+        if (host.exists(d.name)) addSysrootFiles(host, plan, [d.name], swhy);
         else if (!d.optional) throw new NotBootableError(`${swhy} wants ${d.name}, which is not in ${host.root}`);
       }
     }
-    if (!(feature.generic_only && input.hostonly)) {
-      for (const m of feature.kernel_modules) {
-        const optional = m.endsWith('?');
-        requests.push({ name: optional ? m.slice(0, -1) : m, optional, why: `${fwhy} (${why})` });
-      }
-    }
   }
-
-  for (const m of input.detectedModules ?? []) requests.push(m);
-  for (const m of input.addDrivers) requests.push({ name: m, optional: false, why: 'requested with --add-drivers' });
-  for (const m of input.forceDrivers) requests.push({ name: m, optional: false, why: 'forced driver (loaded first at boot)' });
-  const added = await addModules(plan, input.modules, requests, input.omitDrivers);
+  const added = await modules;
 
   if (input.install.length) addSysrootFiles(host, plan, input.install, 'requested with --install');
   for (const f of input.extraFiles ?? []) plan.add({ type: 'file', path: f.path, mode: 0o644, content: f.content, reasons: [{ why: f.why }] });

@@ -3,8 +3,12 @@
 // decoding (229 modules: 2.6 s one by one, 0.35 s in two runs), so the files of a format are fed,
 // concatenated, to one `xz -dc` or `zstd -dc` per CPU, and the output is cut back into files by the
 // sizes the containers record (decompressed-size.ts). gzip is decoded in-process by node:zlib.
+// The tools read the files by name and write into an unlinked temporary file: they run to the end
+// while this process plans other things, which a pipe to a busy event loop would stall.
 import { spawn } from 'node:child_process';
-import { cpus } from 'node:os';
+import { closeSync, fstatSync, openSync, readSync, unlinkSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { BadModuleError, CompressorError } from '../errors.js';
@@ -16,6 +20,8 @@ export interface CompressedModule {
   path: string;
   data: Buffer;
   compression: Exclude<ModuleCompression, 'none'>;
+  /** The same file on the build machine, for the tool to read (else it is fed `data`). */
+  diskPath?: string;
 }
 
 const TOOL = { xz: { command: 'xz', package: 'xz-utils' }, zstd: { command: 'zstd', package: 'zstd' } } as const;
@@ -66,7 +72,7 @@ async function _batch(files: readonly CompressedModule[], batch: { index: number
   const expected = batch.reduce((n, b) => n + b.size, 0);
   let bytes: Buffer | undefined;
   try {
-    bytes = await _run(first.compression as 'xz' | 'zstd', Buffer.concat(batch.map((b) => (files[b.index] as CompressedModule).data)));
+    bytes = await _run(first.compression as 'xz' | 'zstd', _input(batch.map((b) => files[b.index] as CompressedModule)));
   } catch (err) {
     if (err instanceof CompressorError) throw err;
   }
@@ -85,7 +91,7 @@ async function _batch(files: readonly CompressedModule[], batch: { index: number
 async function _one(file: CompressedModule): Promise<Buffer> {
   if (file.compression === 'gzip') return _gzip(file);
   try {
-    return await _run(file.compression, file.data);
+    return await _run(file.compression, _input([file]));
   } catch (err) {
     if (err instanceof CompressorError) throw err;
     throw _corrupt(file, err);
@@ -100,24 +106,44 @@ async function _gzip(file: CompressedModule): Promise<Buffer> {
   }
 }
 
-function _run(format: 'xz' | 'zstd', input: Buffer): Promise<Buffer> {
+/** File names for the tool when every file has one, else the concatenated bytes for its stdin. */
+function _input(files: readonly CompressedModule[]): Buffer | string[] {
+  return files.every((f) => f.diskPath !== undefined) ? files.map((f) => f.diskPath as string) : Buffer.concat(files.map((f) => f.data));
+}
+
+let _outputs = 0;
+
+function _run(format: 'xz' | 'zstd', input: Buffer | string[]): Promise<Buffer> {
   const tool = TOOL[format];
-  return new Promise((resolve, reject) => {
-    const child = spawn(tool.command, ['-dcq'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const chunks: Buffer[] = [];
+  const name = join(tmpdir(), `mkinitramfs-ts-ko-${process.pid}-${_outputs++}`);
+  const out = openSync(name, 'wx+', 0o600);
+  unlinkSync(name);
+  return new Promise<Buffer>((resolve, reject) => {
+    const args = Array.isArray(input) ? ['-dcq', '--', ...input] : ['-dcq'];
+    const child = spawn(tool.command, args, { stdio: [Array.isArray(input) ? 'ignore' : 'pipe', out, 'pipe'] });
     const errors: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => chunks.push(c));
-    child.stderr.on('data', (c: Buffer) => errors.push(c));
-    child.stdin.on('error', () => undefined); // a tool that stops reading fails below with its own message
+    child.stderr?.on('data', (c: Buffer) => errors.push(c));
+    child.stdin?.on('error', () => undefined); // a tool that stops reading fails below with its own message
     child.on('error', (err: NodeJS.ErrnoException) =>
       reject(err.code === 'ENOENT' ? new CompressorError(`cannot decompress modules: '${tool.command}' is not installed (install the ${tool.package} package)`) : err),
     );
     child.on('close', (code) => {
-      if (code === 0) resolve(Buffer.concat(chunks));
+      if (code === 0) resolve(_readAll(out));
       else reject(new Error(Buffer.concat(errors).toString('utf8').trim().split('\n')[0] || `${tool.command} exited with ${code}`));
     });
-    child.stdin.end(input);
-  });
+    if (!Array.isArray(input)) child.stdin?.end(input);
+  }).finally(() => closeSync(out));
+}
+
+function _readAll(fd: number): Buffer {
+  const size = fstatSync(fd).size;
+  const bytes = Buffer.allocUnsafe(size);
+  for (let at = 0; at < size; ) {
+    const n = readSync(fd, bytes, at, size - at, at);
+    if (n === 0) throw new Error('decompressed output shrank while being read');
+    at += n;
+  }
+  return bytes;
 }
 
 function _corrupt(file: CompressedModule, why: unknown): BadModuleError {

@@ -109,7 +109,12 @@ export class KmodDb {
    */
   async loadModules(paths: readonly string[]): Promise<void> {
     const todo = [...new Set(paths)].filter((p) => compressionOf(p) !== 'none' && !this._decompressed.has(p));
-    const files = todo.map((path) => ({ path, data: this.host.readFile(path), compression: compressionOf(path) as Exclude<ReturnType<typeof compressionOf>, 'none'> }));
+    const files = todo.map((path) => ({
+      path,
+      data: this.host.readFile(path),
+      diskPath: this.host.diskPath(path),
+      compression: compressionOf(path) as Exclude<ReturnType<typeof compressionOf>, 'none'>,
+    }));
     const bytes = await decompressModules(files);
     todo.forEach((p, i) => this._decompressed.set(p, bytes[i] as Buffer));
   }
