@@ -37,6 +37,7 @@ export function addModules(plan: PlanBuilder, source: ModuleSource, requests: Mo
   if (noWait !== '')
     plan.add({ type: 'file', path: NO_WAIT_CONF, mode: 0o644, content: noWait, reasons: [{ why: 'generated: async_probe=1 for the modules that drive no device, so loading them waits for no device probe' }] });
   plan.warnings.push(...res.warnings);
+  for (const n of res.notes) plan.note(n);
   return { kver: source.kver, modules: res.modules, files };
 }
 

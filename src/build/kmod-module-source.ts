@@ -4,6 +4,7 @@
 import { posix } from 'node:path';
 import { BadModuleError } from '../errors.js';
 import type { Host } from '../host/host.js';
+import type { PlanNote } from '../plan/plan.js';
 import { openKmodDb, type KmodDb } from '../kmod/kmod-db.js';
 import { normalizeModname } from '../kmod/names.js';
 import { subsetDbOf } from '../kmod/subset-db.js';
@@ -26,31 +27,56 @@ export function openModuleSource(host: Host, kver: string, kmoddir?: string): Mo
   };
 }
 
-/** Module names under kernel/DIR (a dracut-style "=drivers/ata" group), in modules.dep order. */
-function _group(db: KmodDb, dir: string): string[] {
-  const prefix = `kernel/${dir.replace(/^\/+|\/+$/g, '')}/`;
-  return db.data.dep.entries.filter((e) => e.path.startsWith(prefix)).map((e) => e.name);
+/**
+ * Module names under kernel/DIR (a dracut-style "=drivers/ata" group), in modules.dep order, and the
+ * modules.builtin entries under it (drivers this kernel has built in; `builtinList` is that file's text).
+ */
+function _group(db: KmodDb, dir: string, builtinList: string): { modules: string[]; builtin: string[] } {
+  const prefix = `kernel/${dir}/`;
+  const modules = db.data.dep.entries.filter((e) => e.path.startsWith(prefix)).map((e) => e.name);
+  const builtin = builtinList
+    .split('\n')
+    .filter((p) => p.startsWith(prefix))
+    .map((p) => normalizeModname(posix.basename(p).replace(/\.ko$/, '')));
+  return { modules, builtin };
 }
 
+/**
+ * Requests → module files. A kernel of another flavour may lack what a generic list names, or have it
+ * built in: a "=DIR" group that holds no module and an optional request that matches nothing become
+ * notes, and so does a request the kernel has built in (it is satisfied). Only a required request the
+ * kernel neither has nor builds in is an error.
+ */
 function _resolve(db: KmodDb, requests: ModuleRequest[], omit: string[]): ModuleResolution {
   const omitted = new Set(omit.map(normalizeModname));
   const chosen = new Map<string, ResolvedModuleFile>();
   const warnings: string[] = [];
+  const notes: PlanNote[] = [];
   const builtin = new Set<string>();
   const expanded: ModuleRequest[] = [];
+  const inKernel = `kernel ${db.kver}`;
+  let builtinList: string | undefined;
   for (const r of requests) {
     if (!r.name.startsWith('=')) {
       expanded.push(r);
       continue;
     }
-    const names = _group(db, r.name.slice(1));
-    if (names.length === 0 && !r.optional) throw new BadModuleError(`no modules under kernel/${r.name.slice(1)} for kernel ${db.kver} (${r.why})`);
-    for (const n of names) expanded.push({ name: n, optional: true, why: `${r.why}, group ${r.name}` });
+    const dir = r.name.slice(1).replace(/^\/+|\/+$/g, '');
+    builtinList ??= db.host.tryReadText(`${db.kmoddir}/modules.builtin`) ?? '';
+    const group = _group(db, dir, builtinList);
+    if (group.builtin.length > 0) notes.push({ subject: r.name, text: `built into ${inKernel} (${group.builtin.join(', ')})`, reasons: [r.why] });
+    else if (group.modules.length === 0) notes.push({ subject: r.name, text: `no modules under kernel/${dir} in ${inKernel}: skipped`, reasons: [r.why] });
+    for (const n of group.modules) expanded.push({ name: n, optional: true, why: `${r.why}, group ${r.name}` });
   }
   for (const r of expanded) {
     if (omitted.has(normalizeModname(r.name))) continue;
     const res = db.resolve([r.name], { unknown: r.optional ? 'warn' : 'error' });
     res.builtin.forEach((b) => builtin.add(b));
+    if (res.unresolved.length > 0) notes.push({ subject: r.name, text: `not in ${inKernel}: skipped`, reasons: [r.why] });
+    const self = normalizeModname(r.name);
+    if (res.builtin.includes(self)) notes.push({ subject: r.name, text: `built into ${inKernel}`, reasons: [r.why] });
+    else if (res.modules.length === 0 && res.builtin.length > 0)
+      notes.push({ subject: r.name, text: `built into ${inKernel} (${res.builtin.join(', ')})`, reasons: [r.why] });
     for (const w of res.warnings) if (!r.optional) warnings.push(w);
     for (const m of res.modules) {
       if (omitted.has(m.name)) {
@@ -75,7 +101,7 @@ function _resolve(db: KmodDb, requests: ModuleRequest[], omit: string[]): Module
     links: f.path === f.realPath ? [] : [{ path: f.path, target: f.realPath }],
     module: f.module,
   }));
-  return { modules, firmware, builtin: [...builtin].sort(), warnings: [...warnings, ...fw.warnings] };
+  return { modules, firmware, builtin: [...builtin].sort(), warnings: [...warnings, ...fw.warnings], notes };
 }
 
 function _inRoot(db: KmodDb, rel: string): string {

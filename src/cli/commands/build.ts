@@ -12,7 +12,7 @@ export function registerBuild(program: Command): void {
     .action(async (image, kver, flags) => {
       const { toBuildOptions } = await import('../build-flags.js');
       const { planImage, writeImage } = await import('../../build/build-image.js');
-      const { formatPlan, planToJson } = await import('../../plan/format-plan.js');
+      const { formatNote, formatPlan, planToJson } = await import('../../plan/format-plan.js');
       const { createOutput } = await import('../output.js');
       const out = createOutput(flags);
       try {
@@ -33,6 +33,7 @@ export function registerBuild(program: Command): void {
           },
         });
         for (const w of planned.plan.warnings) out.warn(w);
+        for (const n of planned.plan.notes) out.detail(`note: ${formatNote(n)}`);
         out.info(
           `wrote ${result.output} (${(result.size / 1048576).toFixed(1)} MiB, ${result.format}, ` +
             `${planned.plan.entries.length} entries, ${planned.moduleCount} modules) in ${result.ms} ms`,
