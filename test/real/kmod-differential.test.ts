@@ -14,23 +14,20 @@ import { FsHost } from '../../src/host/fs-host.js';
 import { openKmodDb, type KmodDb } from '../../src/kmod/kmod-db.js';
 import { fillWildcards } from '../support/alias-keys.js';
 import { buildSysroot, kernelRoot, kmodDir, kver } from '../support/fixtures.js';
+import { configDirsIn, modprobeConfigArgs } from '../support/modprobe-config.js';
 
-const KMOD30_CONFIG_DIRS = ['/etc/modprobe.d', '/run/modprobe.d', '/usr/local/lib/modprobe.d', '/lib/modprobe.d'];
-/** kmod's default config directories, inside the fixture sysroot, highest precedence first. */
-const configDirs = (): string[] => KMOD30_CONFIG_DIRS.map((d) => `${buildSysroot()}${d}`);
 
 function openAsModprobe(): KmodDb {
   return openKmodDb(new FsHost({ root: '/' }), kver(), {
     kmoddir: kmodDir(),
-    configDirs: configDirs(),
+    configDirs: configDirsIn(buildSysroot()),
     kernelCmdline: readFileSync('/proc/cmdline', 'utf8'),
   });
 }
 
 function modprobe(args: string[]): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    const config = configDirs().flatMap((d) => ['-C', d]);
-    execFile('modprobe', ['--set-version', kver(), '--dirname', kernelRoot(), ...config, ...args], { maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
+    execFile('modprobe', ['--set-version', kver(), '--dirname', kernelRoot(), ...modprobeConfigArgs(buildSysroot()), ...args], { maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
       if (err && !/not found in directory/.test(stderr)) reject(new Error(`modprobe ${args.join(' ')}: ${stderr || err.message}`));
       else resolve(stdout.split('\n').filter((l) => l !== ''));
     });
