@@ -35,6 +35,7 @@ export async function addModules(plan: PlanBuilder, source: ModuleSource, reques
   if (noWait !== '')
     plan.add({ type: 'file', path: NO_WAIT_CONF, mode: 0o644, content: noWait, reasons: [{ why: 'generated: async_probe=1 for the modules that drive no device, so loading them waits for no device probe' }] });
   plan.warnings.push(...res.warnings);
+  for (const n of res.notes) plan.note(n);
   return { kver: source.kver, modules: res.modules, files };
 }
 

@@ -1,11 +1,12 @@
 // What plan assembly needs from the kernel-module database (implemented over src/kmod by
 // kmod-module-source.ts). Keeps assembly independent of how modules are resolved.
+import type { PlanNote } from '../plan/plan.js';
 
 export interface ModuleRequest {
   /** Module name, alias, or "=DIR" for every module under kernel/DIR. */
   name: string;
   why: string;
-  /** A missing optional request is skipped; a missing required one is an error. */
+  /** A missing optional request is skipped with a note; a missing required one is an error. A "=DIR" group is never required. */
   optional: boolean;
 }
 
@@ -34,6 +35,8 @@ export interface ModuleResolution {
   firmware: ResolvedFirmware[];
   builtin: string[];
   warnings: string[];
+  /** Requests the kernel has built in, and optional ones it lacks (skipped). */
+  notes: PlanNote[];
 }
 
 export interface ModuleSource {

@@ -68,7 +68,7 @@ export class KmodDb {
     for (const ref of key === undefined ? [] : lookupModules(this.data, key)) {
       if (ref.alias !== undefined && this.isBlacklisted(ref.name)) continue;
       for (const step of probeModule(this.data, ref, 'requested').steps) {
-        const line = showDependsLine(step, step.ref.key === ref.key);
+        const line = showDependsLine(step);
         if (line !== undefined) out.push(line);
       }
     }

@@ -92,12 +92,12 @@ export function moduleOptions(data: KmodData, ref: ModuleRef): string {
 }
 
 /**
- * A step as `modprobe --show-depends` prints it (undefined for a step it does not print). modprobe
- * appends its (empty) command-line options to the requested module's own, which leaves a trailing
- * space when that module has modprobe.d options.
+ * A step as `modprobe --show-depends` prints it (undefined for a step it does not print). libkmod joins
+ * a module's modprobe.d options with modprobe's command-line options by a space even when the latter are
+ * empty, so options, of the requested module and of its dependencies alike, end in a blank.
  */
-export function showDependsLine(step: ProbeStep, requested = false): string | undefined {
-  const options = requested && step.options !== '' ? `${step.options} ` : step.options;
+export function showDependsLine(step: ProbeStep): string | undefined {
+  const options = step.options !== '' ? `${step.options} ` : '';
   switch (step.action) {
     case 'insmod':
       return `insmod ${step.path ?? ''} ${options}`;

@@ -1,5 +1,6 @@
 // "Why is this file in my image?": each entry's reasons as chains, and the whole plan grouped.
-import type { Plan, PlanEntry, Reason } from './plan.js';
+import { formatNote } from './format-plan.js';
+import type { Plan, PlanEntry, PlanNote, Reason } from './plan.js';
 
 const MODULE_FILE = /\/lib\/modules\/[^/]+\/.*\/([^/]+)\.ko(\.[a-z]+)?$/;
 
@@ -14,6 +15,19 @@ export function findEntries(plan: Plan, query: string): PlanEntry[] {
   const asModule = query.replace(/-/g, '_');
   const paths = new Set([query, `/usr${query}`]);
   return plan.entries.filter((e) => paths.has(e.path) || moduleNameOf(e.path) === asModule);
+}
+
+/**
+ * Notes about QUERY: a module or alias the kernel has built in or lacks, or a "=DIR" group, also when
+ * the query is one of the built-in modules a group note lists ("=drivers/nvme/host: built into … (nvme, nvme_core)").
+ */
+export function findNotes(plan: Plan, query: string): PlanNote[] {
+  const q = query.replace(/-/g, '_');
+  return plan.notes.filter((n) => {
+    if (n.subject === query || n.subject.replace(/-/g, '_') === q) return true;
+    const listed = /^built into .*\(([^)]*)\)$/.exec(n.text)?.[1];
+    return listed !== undefined && listed.split(', ').some((m) => m.replace(/-/g, '_') === q);
+  });
 }
 
 export function explainLines(e: PlanEntry): string[] {
@@ -48,6 +62,10 @@ export function explainPlan(plan: Plan): string {
       out.push(`  ${e.path}${e.type === 'symlink' ? ` -> ${e.target}` : ''}`);
       if (g === 'kernel modules') for (const l of explainLines(e)) out.push(`      ${l}`);
     }
+  }
+  if (plan.notes.length > 0) {
+    out.push(`notes: asked for, not in the image as a file (${plan.notes.length})`);
+    for (const n of plan.notes) out.push(`  ${formatNote(n)}`);
   }
   return `${out.join('\n')}\n`;
 }

@@ -1,5 +1,5 @@
 // Printing a Plan: one line per entry for people, or JSON for tools.
-import type { Plan, PlanEntry } from './plan.js';
+import type { Plan, PlanEntry, PlanNote } from './plan.js';
 
 export function entryToJson(e: PlanEntry): Record<string, unknown> {
   const base: Record<string, unknown> = { path: e.path, type: e.type };
@@ -16,7 +16,7 @@ export function entryToJson(e: PlanEntry): Record<string, unknown> {
 }
 
 export function planToJson(plan: Plan): Record<string, unknown> {
-  return { kver: plan.kver, entries: plan.entries.map(entryToJson), early: plan.early.map(entryToJson), warnings: plan.warnings };
+  return { kver: plan.kver, entries: plan.entries.map(entryToJson), early: plan.early.map(entryToJson), warnings: plan.warnings, notes: plan.notes };
 }
 
 export function formatPlan(plan: Plan): string {
@@ -25,5 +25,11 @@ export function formatPlan(plan: Plan): string {
     const what = e.type === 'symlink' ? ` -> ${e.target}` : from ? ` <- ${from}${e.type === 'file' && e.decompressedFrom ? ' (decompressed)' : ''}` : '';
     return `${e.type.padEnd(8)} ${e.path}${what}    # ${e.reasons[0]?.why ?? ''}`;
   });
+  for (const n of plan.notes) lines.push(`# note: ${formatNote(n)}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** "=drivers/usb/host: no modules under kernel/drivers/usb/host in kernel … ← feature kernel-modules (default)" */
+export function formatNote(n: PlanNote): string {
+  return `${n.subject}: ${n.text}${n.reasons.length > 0 ? ` ← ${n.reasons.join('; ')}` : ''}`;
 }

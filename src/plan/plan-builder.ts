@@ -2,12 +2,13 @@
 // directories, and producing the sorted Plan. Conflicting definitions of one path are an error.
 import { posix } from 'node:path';
 import { NotBootableError } from '../errors.js';
-import type { Plan, PlanEntry, Reason } from './plan.js';
+import type { Plan, PlanEntry, PlanNote, Reason } from './plan.js';
 
 export class PlanBuilder {
   private readonly _entries = new Map<string, PlanEntry>();
   private readonly _early = new Map<string, PlanEntry>();
   readonly warnings: string[] = [];
+  private readonly _notes = new Map<string, PlanNote>();
 
   /** mapPath: a layout rule applied to every path added (e.g. merged /usr). */
   constructor(
@@ -38,6 +39,17 @@ export class PlanBuilder {
     for (const r of e.reasons) if (!have.reasons.some((h) => h.why === r.why && h.via === r.via)) have.reasons.push(r);
   }
 
+  /** Add a note; a note of the same subject and text gains the new reasons. */
+  note(note: PlanNote): void {
+    const key = `${note.subject}\0${note.text}`;
+    const have = this._notes.get(key);
+    if (!have) {
+      this._notes.set(key, { ...note, reasons: [...new Set(note.reasons)] });
+      return;
+    }
+    for (const r of note.reasons) if (!have.reasons.includes(r)) have.reasons.push(r);
+  }
+
   has(path: string): boolean {
     return this._entries.has(this._mapPath(normalizeImagePath(path)));
   }
@@ -62,6 +74,7 @@ export class PlanBuilder {
       entries: sortEntries([...this._entries.values()]),
       early: sortEntries([...this._early.values()]),
       warnings: [...this.warnings],
+      notes: sortNotes([...this._notes.values()].map((n) => ({ ...n, reasons: [...n.reasons] }))),
     };
   }
 }
@@ -74,6 +87,12 @@ export function normalizeImagePath(p: string): string {
 /** Byte order of paths, so parents come before children and the order never depends on locale. */
 export function sortEntries(entries: PlanEntry[]): PlanEntry[] {
   return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** Byte order of subject, then text: the order never depends on the order requests came in. */
+export function sortNotes(notes: PlanNote[]): PlanNote[] {
+  const key = (n: PlanNote): string => `${n.subject}\0${n.text}`;
+  return notes.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
 function describe(e: PlanEntry): string {

@@ -50,10 +50,26 @@ export interface DeviceEntry extends EntryBase {
 
 export type PlanEntry = DirEntry | FileEntry | SymlinkEntry | HardlinkEntry | DeviceEntry;
 
+/**
+ * Something asked for that the image does not hold as a file, and needs not: a driver the target kernel
+ * has built in, or lacks while the image can boot without it (a generic list on a kernel of another
+ * flavour). Never an error; `--dry-run` and `explain` show them.
+ */
+export interface PlanNote {
+  /** What it is about: a module or alias name, or a "=DIR" group. */
+  subject: string;
+  /** "built into kernel 6.1.0-57-cloud-amd64", "not in kernel …: skipped" */
+  text: string;
+  /** Why it was asked for, each request that asked ("feature kernel-modules (default)"). */
+  reasons: string[];
+}
+
 export interface Plan {
   kver: string;
   entries: PlanEntry[];
   /** Uncompressed early cpio (microcode), if any. */
   early: PlanEntry[];
   warnings: string[];
+  /** Sorted by subject, then text; one note per subject and text, its reasons merged. */
+  notes: PlanNote[];
 }

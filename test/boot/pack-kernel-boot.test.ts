@@ -51,7 +51,7 @@ function plan(withEarly: boolean) {
         { type: 'file', path: '/kernel/x86/microcode/GenuineIntel.bin', mode: 0o644, content: 'not-really-microcode', reasons: r },
       ]
     : [];
-  return { kver: 'test', entries, early, warnings: [] };
+  return { kver: 'test', entries, early, warnings: [], notes: [] };
 }
 
 function boot(initrd: string): Promise<string> {

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, runCli } from '../support/build-image.js';
 import { busyboxlessSysroot } from '../support/busyboxless-sysroot.js';
 import { buildSysroot, kver } from '../support/fixtures.js';
+import { modprobeConfigArgs } from '../support/modprobe-config.js';
 
 interface JsonEntry {
   path: string;
@@ -68,19 +69,19 @@ describe('image of a sysroot without busybox', () => {
   });
 
   it("the build machine's kmod resolves ext4, a PCI alias and every module of the image from the extracted image", () => {
-    const show = execFileSync('modprobe', ['-D', '-d', extracted, '-S', kver(), 'ext4'], { encoding: 'utf8' });
+    const show = execFileSync('modprobe', [...modprobeConfigArgs(extracted), '-D', '-d', extracted, '-S', kver(), 'ext4'], { encoding: 'utf8' });
     const loads = show.split('\n').filter((l) => l.startsWith('insmod '));
     expect(loads.at(-1)).toMatch(new RegExp(`^insmod ${extracted}/lib/modules/${kver()}/kernel/fs/ext4/ext4\\.ko`));
     expect(loads.some((l) => l.includes('/kernel/fs/jbd2/jbd2.ko'))).toBe(true);
     for (const l of loads) expect(existsSync(l.split(' ')[1] as string), l).toBe(true);
     // virtio-blk's PCI function: an alias only modules.alias.bin answers
-    const alias = execFileSync('modprobe', ['-R', '-d', extracted, '-S', kver(), 'pci:v00001AF4d00001001sv00001AF4sd00000002bc01sc00i00'], { encoding: 'utf8' });
+    const alias = execFileSync('modprobe', [...modprobeConfigArgs(extracted), '-R', '-d', extracted, '-S', kver(), 'pci:v00001AF4d00001001sv00001AF4sd00000002bc01sc00i00'], { encoding: 'utf8' });
     expect(alias.trim()).toBe('virtio_pci');
     // every module of the image's text modules.dep is found by kmod with its dependencies inside the image
     const dep = readFileSync(join(extracted, `lib/modules/${kver()}/modules.dep`), 'utf8').trim().split('\n');
     const names = dep.map((l) => (l.split(':')[0] as string).replace(/^.*\//, '').replace(/\.ko(\..*)?$/, ''));
     expect(names.length).toBeGreaterThan(100);
-    const all = execFileSync('modprobe', ['-D', '-a', '-d', extracted, '-S', kver(), ...names], { encoding: 'utf8' });
+    const all = execFileSync('modprobe', [...modprobeConfigArgs(extracted), '-D', '-a', '-d', extracted, '-S', kver(), ...names], { encoding: 'utf8' });
     const files = new Set(all.split('\n').filter((l) => l.startsWith('insmod ')).map((l) => (l.split(' ')[1] as string).slice(`${extracted}/lib/modules/${kver()}/`.length)));
     expect([...files].sort()).toEqual(dep.map((l) => l.split(':')[0] as string).sort());
   });

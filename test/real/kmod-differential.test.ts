@@ -1,8 +1,11 @@
 // Our resolver against kmod itself on the real Debian kernel: for every module, the exact lines of
 // `modprobe --show-depends` (order, duplicates, options, "builtin X") and the set of files our
 // resolve() chooses; for every fs-* / crypto-* alias and a deterministic sample of 2000+ other
-// aliases from modules.alias, `modprobe --resolve-alias`. modprobe reads this machine's modprobe.d
-// and /proc/cmdline, so our database is opened the same way: root "/", the fixture's module dir.
+// aliases from modules.alias, `modprobe --resolve-alias`. Both read the modprobe.d of the fixture
+// sysroot (kmod 30's four directories inside it, given to modprobe with -C), never this machine's own:
+// what packages happen to be installed here (mdadm's "options md_mod start_ro=1") must not change the
+// result, and the sysroot's mdadm.conf makes sure a dependency with options is always compared. Both
+// read /proc/cmdline (modprobe always does), the fixture's module dir, and root "/".
 import { execFile } from 'node:child_process';
 import { cpus } from 'node:os';
 import { readFileSync } from 'node:fs';
@@ -10,21 +13,21 @@ import { describe, expect, it } from 'vitest';
 import { FsHost } from '../../src/host/fs-host.js';
 import { openKmodDb, type KmodDb } from '../../src/kmod/kmod-db.js';
 import { fillWildcards } from '../support/alias-keys.js';
-import { kernelRoot, kmodDir, kver } from '../support/fixtures.js';
+import { buildSysroot, kernelRoot, kmodDir, kver } from '../support/fixtures.js';
+import { configDirsIn, modprobeConfigArgs } from '../support/modprobe-config.js';
 
-const KMOD30_CONFIG_DIRS = ['/etc/modprobe.d', '/run/modprobe.d', '/usr/local/lib/modprobe.d', '/lib/modprobe.d'];
 
 function openAsModprobe(): KmodDb {
   return openKmodDb(new FsHost({ root: '/' }), kver(), {
     kmoddir: kmodDir(),
-    configDirs: KMOD30_CONFIG_DIRS,
+    configDirs: configDirsIn(buildSysroot()),
     kernelCmdline: readFileSync('/proc/cmdline', 'utf8'),
   });
 }
 
 function modprobe(args: string[]): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    execFile('modprobe', ['--set-version', kver(), '--dirname', kernelRoot(), ...args], { maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
+    execFile('modprobe', ['--set-version', kver(), '--dirname', kernelRoot(), ...modprobeConfigArgs(buildSysroot()), ...args], { maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
       if (err && !/not found in directory/.test(stderr)) reject(new Error(`modprobe ${args.join(' ')}: ${stderr || err.message}`));
       else resolve(stdout.split('\n').filter((l) => l !== ''));
     });
@@ -63,6 +66,8 @@ describe('kmod differential (real kernel)', () => {
     expect(names.length).toBe(4023);
     const theirs = await pool(names, LIMIT, (n) => modprobe(['--show-depends', n]));
     expect(theirs.flat().filter((l) => l.startsWith('insmod ')).length).toBeGreaterThan(2 * names.length);
+    // the sysroot's mdadm.conf is in effect: a dependency (md_mod of raid1) carries modprobe.d options
+    expect(theirs[names.indexOf('raid1')]?.some((l) => /\/md-mod\.ko start_ro=1 ?$/.test(l))).toBe(true);
     const mismatches: string[] = [];
     names.forEach((name, i) => {
       const expected = theirs[i] as string[];

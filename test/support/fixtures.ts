@@ -25,3 +25,38 @@ export const debianRoot = (): string => need(join(FIXTURES, 'rootfs', '.complete
 export const cacheDir = (): string => join(FIXTURES, 'cache');
 /** debianRoot() with the fixture kernel installed into it: the sysroot images are built from. */
 export const buildSysroot = (): string => need(join(FIXTURES, 'sysroot', '.complete')).replace(/\/\.complete$/, '');
+
+/** A kernel fetched beside kernel/ (another flavour, or Debian 13's): where it is unpacked and how to boot it. */
+export interface KernelFixture {
+  /** The unpacked package, depmod'ed (a sysroot holding boot/ and lib/modules/KVER; lib -> usr/lib for trixie). */
+  root: string;
+  kver: string;
+  /** boot/vmlinuz-KVER */
+  image: string;
+  /** lib/modules/KVER (usr/lib/modules/KVER for a merged-/usr package) */
+  kmodDir: string;
+  /** The Debian root with this kernel installed (hard links): the sysroot images for it are built from. */
+  sysroot: string;
+}
+
+function kernelFixture(kernel: string, sysroot: string): KernelFixture {
+  const root = need(join(FIXTURES, kernel));
+  const v = readFileSync(need(join(root, 'KVER')), 'utf8').trim();
+  const merged = join(root, 'usr', 'lib', 'modules', v);
+  return {
+    root,
+    kver: v,
+    image: need(join(root, 'boot', `vmlinuz-${v}`)),
+    kmodDir: need(existsSync(merged) ? merged : join(root, 'lib', 'modules', v)),
+    sysroot: need(join(FIXTURES, sysroot, '.complete')).replace(/\/\.complete$/, ''),
+  };
+}
+
+/** Debian 12's linux-image-cloud-amd64 kernel (6.1 -cloud-amd64: NVMe and ext4 built in, no AHCI, no USB host drivers). */
+export const cloudKernel = (): KernelFixture => kernelFixture('kernel-cloud', 'sysroot-cloud');
+/** Debian 12's linux-image-rt-amd64 kernel (6.1 -rt-amd64, PREEMPT_RT). */
+export const rtKernel = (): KernelFixture => kernelFixture('kernel-rt', 'sysroot-rt');
+/** Debian 13's linux-image-amd64 kernel (6.12, every module .ko.xz, shipped under usr/lib/modules). */
+export const trixieKernel = (): KernelFixture => kernelFixture('kernel-trixie', 'sysroot-trixie');
+/** A Debian 13 trixie minbase root with systemd, udev, kmod, busybox-static, e2fsprogs, util-linux. */
+export const trixieRoot = (): string => need(join(FIXTURES, 'rootfs-trixie', '.complete')).replace(/\/\.complete$/, '');

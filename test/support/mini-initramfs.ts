@@ -9,12 +9,13 @@ import { basename, join } from 'node:path';
 import { copyTree, ROOTS_DIR } from './disks/copy-tree.js';
 import { installBusybox } from './disks/marker-tree.js';
 import { kernelRoot, kver } from './fixtures.js';
+import { modprobeConfigArgs } from './modprobe-config.js';
 
 /** Module files (absolute, in load order, deduplicated) that loading `names` takes, per kmod. */
 export function moduleLoadOrder(names: readonly string[]): string[] {
   const files: string[] = [];
   for (const name of names) {
-    const out = execFileSync('modprobe', ['--show-depends', '--set-version', kver(), '--dirname', kernelRoot(), name], {
+    const out = execFileSync('modprobe', [...modprobeConfigArgs(kernelRoot()), '--show-depends', '--set-version', kver(), '--dirname', kernelRoot(), name], {
       encoding: 'utf8',
     });
     for (const line of out.split('\n')) {

@@ -15,7 +15,7 @@ export function registerBuild(program: Command): void {
     .action(async (image, kver, flags) => {
       const { toBuildOptions } = await import('../build-flags.js');
       const { planImage, writeImage } = await import('../../build/build-image.js');
-      const { formatPlan, planToJson } = await import('../../plan/format-plan.js');
+      const { formatNote, formatPlan, planToJson } = await import('../../plan/format-plan.js');
       const { createOutput } = await import('../output.js');
       const out = createOutput(flags);
       const build = async (opts: BuildOptions): Promise<void> => {
@@ -35,6 +35,7 @@ export function registerBuild(program: Command): void {
           },
         });
         for (const w of planned.plan.warnings) out.warn(w);
+        for (const n of planned.plan.notes) out.detail(`note: ${formatNote(n)}`);
         out.info(
           `wrote ${result.output} (${(result.size / 1048576).toFixed(1)} MiB, ${result.format}, ${opts.hostonly ? 'host-only' : 'generic'}, ` +
             `${planned.plan.entries.length} entries, ${planned.moduleCount} modules) in ${result.ms} ms`,

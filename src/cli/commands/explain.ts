@@ -8,18 +8,23 @@ export function registerExplain(program: Command): void {
     .action(async (what, flags) => {
       const { toBuildOptions } = await import('../build-flags.js');
       const { planImage } = await import('../../build/build-image.js');
-      const { explainLines, explainPlan, findEntries } = await import('../../plan/explain.js');
-      const { entryToJson } = await import('../../plan/format-plan.js');
+      const { explainLines, explainPlan, findEntries, findNotes } = await import('../../plan/explain.js');
+      const { entryToJson, formatNote } = await import('../../plan/format-plan.js');
       const { NotFoundError } = await import('../../errors.js');
       const { plan } = await planImage(toBuildOptions(flags));
       if (what.length === 0) {
         process.stdout.write(flags.json ? `${JSON.stringify(plan.entries.map(entryToJson), null, 2)}\n` : explainPlan(plan));
         return;
       }
-      const found = what.map((q) => ({ q, entries: findEntries(plan, q) }));
-      const missing = found.filter((f) => f.entries.length === 0).map((f) => f.q);
-      if (flags.json) process.stdout.write(`${JSON.stringify(found.map((f) => ({ query: f.q, entries: f.entries.map(entryToJson) })), null, 2)}\n`);
-      else for (const f of found) for (const e of f.entries) process.stdout.write(`${explainLines(e).join('\n')}\n`);
+      // a module the kernel has built in (or an optional one it lacks) is answered by its note
+      const found = what.map((q) => ({ q, entries: findEntries(plan, q), notes: findNotes(plan, q) }));
+      const missing = found.filter((f) => f.entries.length === 0 && f.notes.length === 0).map((f) => f.q);
+      if (flags.json) process.stdout.write(`${JSON.stringify(found.map((f) => ({ query: f.q, entries: f.entries.map(entryToJson), notes: f.notes })), null, 2)}\n`);
+      else
+        for (const f of found) {
+          for (const e of f.entries) process.stdout.write(`${explainLines(e).join('\n')}\n`);
+          for (const n of f.notes) process.stdout.write(`${formatNote(n)}\n`);
+        }
       if (missing.length) throw new NotFoundError(`not in the image: ${missing.join(', ')}`);
     });
 }

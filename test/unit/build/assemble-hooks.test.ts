@@ -25,7 +25,7 @@ const temp = (): string => {
 
 const NO_MODULES: ModuleSource = {
   kver: '6.1.0-test',
-  resolve: async () => ({ modules: [], firmware: [], builtin: [], warnings: [] }),
+  resolve: async () => ({ modules: [], firmware: [], builtin: [], warnings: [], notes: [] }),
   resolveAlias: () => [],
   isBuiltin: () => false,
   subsetFiles: () => new Map(),

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { BuildToolError, findDepmod, kmodBinaryIndexes } from '../../../src/build/kmod-binary-index.js';
 import type { ResolvedModuleFile } from '../../../src/build/module-source.js';
 import { makeKo } from '../../support/make-ko.js';
+import { modprobeConfigArgs } from '../../support/modprobe-config.js';
 
 const KVER = '6.99.0-test';
 const tmp = mkdtempSync(join(tmpdir(), 'mkinitramfs-kmodbin-'));
@@ -39,7 +40,7 @@ describe('kmodBinaryIndexes', () => {
     mkdirSync(join(dir, 'kernel/drivers/test'), { recursive: true });
     for (const m of modules) writeFileSync(join(dir, m.relPath), makeKo({ modinfo: [['name', m.name]] }));
     for (const [name, content] of idx.files) writeFileSync(join(dir, name), content);
-    const resolve = (alias: string): string => execFileSync('modprobe', ['-R', '-d', root, '-S', KVER, alias], { encoding: 'utf8' }).trim();
+    const resolve = (alias: string): string => execFileSync('modprobe', [...modprobeConfigArgs(root), '-R', '-d', root, '-S', KVER, alias], { encoding: 'utf8' }).trim();
     expect(resolve('pci:v0000ABCDd00001234sv00000001sd00000002bc01sc00i00')).toBe('foo_blk');
     expect(resolve('fs-barfs')).toBe('bar_fs');
     expect(resolve('fs-ext4')).toBe('ext4'); // built in: modules.builtin.alias.bin

@@ -82,7 +82,7 @@ export function fakeModuleSource(opts: { builtin?: string[] } = {}): ModuleSourc
         if (names.length === 0 && !r.optional) throw new Error(`module ${r.name} not found (${r.why})`);
         for (const n of names) add(n, r.why);
       }
-      return { modules: [...chosen.values()], firmware: [], builtin: [...found].sort(), warnings: [] };
+      return { modules: [...chosen.values()], firmware: [], builtin: [...found].sort(), warnings: [], notes: [] };
     },
     subsetFiles: () => new Map(),
   };

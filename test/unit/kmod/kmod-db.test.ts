@@ -48,6 +48,17 @@ describe('KmodDb.resolve', () => {
     expect(r.modules[2]?.install).toBeUndefined();
   });
 
+  it('prints a dependency\'s modprobe.d options with the trailing blank modprobe prints (as for md_mod of raid1 with mdadm.conf)', () => {
+    const t = fakeKernel({ 'etc/modprobe.d/z.conf': 'options usbcore autosuspend=-1\n' });
+    try {
+      const withOptions = openKmodDb(new FsHost({ root: t.root }), KVER);
+      expect(withOptions.showDepends('uhci-hcd')[0]).toBe(`insmod ${K}/kernel/drivers/usb/core/usbcore.ko autosuspend=-1 `);
+      expect(withOptions.showDepends('usbcore')).toEqual([`insmod ${K}/kernel/drivers/usb/core/usbcore.ko autosuspend=-1 `]);
+    } finally {
+      t.cleanup();
+    }
+  });
+
   it('handles softdep post: after the module', () => {
     const r = db.resolve(['virtio_blk']);
     expect(names(r)).toEqual(['virtio', 'virtio_ring', 'virtio_blk', 'virtio_pci']);

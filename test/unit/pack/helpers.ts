@@ -30,7 +30,7 @@ export const blockdev = (path: string, major: number, minor: number, mode = 0o60
 
 /** A plan from entries that are already in sorted order (as PlanBuilder produces them). */
 export function planOf(entries: PlanEntry[], early: PlanEntry[] = []): Plan {
-  return { kver: '6.1.0-test', entries, early, warnings: [] };
+  return { kver: '6.1.0-test', entries, early, warnings: [], notes: [] };
 }
 
 /** Runs a tool with `input` on stdin and returns stdout; throws on a non-zero exit. */
