@@ -1,8 +1,8 @@
 // The program runs on Node 18, Debian 12's nodejs (the oldest Node package.json's engines allow):
 // the installed command (bin/mkinitramfs-ts, `node` from PATH) under Debian's own node 18 plans and
 // builds a generic image of the fixture sysroot — the same archive as the host Node's build — that
-// verify accepts, plans a host-only image of this machine, and ignores the V8 code cache that
-// `npm run build` made with the host's Node.
+// verify accepts, plans a host-only image of this machine, runs the inspection commands, and ignores
+// the V8 code cache that `npm run build` made with the host's Node.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -73,6 +73,19 @@ describe('the CLI on Debian 12\'s Node 18', () => {
     expect(archive(readFileSync(image18)).equals(archive(readFileSync(imageHost)))).toBe(true);
     expect(JSON.parse(mk18(['verify', '--json', image18]))).toMatchObject({ ok: true, problems: [] });
     expect(mk18(['cat', image18, 'etc/mkinitramfs-ts/image.conf'])).toContain(`IMAGE_KVER='${kver()}'`);
+  }, BUILD_TIMEOUT);
+
+  it('the other commands run: deps, ldd, explain, extract, diff, capture-host', () => {
+    expect(mk18(['deps', 'ext4', '--sysroot', kernelRoot(), '--kver', kver()])).toMatch(/\/ext4\.ko\n$/);
+    expect(mk18(['ldd', '/usr/sbin/blkid', '--sysroot', buildSysroot()])).toMatch(/ld-linux-x86-64\.so\.2/);
+    expect(mk18(['explain', 'ext4', '-N', '--sysroot', buildSysroot(), '--kver', kver()])).toMatch(/^ext4 ← /);
+    const image = join(scratch, 'inspect.img');
+    mk18(['build', '-N', '--sysroot', buildSysroot(), '--kver', kver(), '-q', '-o', image]);
+    mk18(['extract', image, join(scratch, 'extracted')]);
+    expect(existsSync(join(scratch, 'extracted/init'))).toBe(true);
+    expect(mk18(['diff', image, image])).toMatch(/modules: 0 added, 0 removed/);
+    mk18(['capture-host', join(scratch, 'capture')]);
+    expect(existsSync(join(scratch, 'capture/sys'))).toBe(true);
   }, BUILD_TIMEOUT);
 
   it('plans a host-only image of this machine for the fixture kernel, every module with its reason', () => {
