@@ -21,9 +21,10 @@ const result = await build({
   write: false,
   bundle: true,
   platform: 'node',
-  // A classic script (CommonJS), because only scripts take a code cache in Node 20 (vm.Script).
+  // A classic script (CommonJS), because only scripts take a code cache (vm.Script). node18: Debian 12's
+  // nodejs is 18.x, so the bundle may hold no syntax newer than Node 18 parses.
   format: 'cjs',
-  target: 'node20',
+  target: 'node18',
   // The sources are ES modules that find the package through import.meta.url.
   define: { 'import.meta.url': '__mkitsBundleUrl' },
   banner: { js: "const __mkitsBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
@@ -34,6 +35,9 @@ const [out] = result.outputFiles;
 // which code from V8's cache does not get: such imports must be static.
 const dynamic = /\bimport\(["']/.exec(out.text);
 if (dynamic) throw new Error(`the bundle keeps a dynamic import() at offset ${dynamic.index}: import that module statically`);
+// The Debian package installs the bundle without node_modules: it may load nothing but Node's built-ins.
+const loose = /\b(?:require|createRequire\)?\([^()]*\))\(\s*["'](?!node:)([^"']+)["']/.exec(out.text);
+if (loose) throw new Error(`the bundle loads ${loose[1]} at run time (offset ${loose.index}): import it statically so esbuild bundles it`);
 // The loader uses a cache only when it was made from this very text: V8 itself compares lengths only.
 const id = createHash('sha256').update(out.contents).digest('hex').slice(0, 16);
 const text = `${out.text}\n// build ${id}\n`;

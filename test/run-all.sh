@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# The one test command (README, CI): fetch the real test bed if needed, build, typecheck, then every
+# The one test command (README, CI): install the Debian packages the tests need (scripts/setup-host.sh),
+# fetch the real test bed if needed, build, typecheck, then every
 # test. Unit and real-input tests run in parallel workers; QEMU boot tests run one file at a time so
 # that the harness's limit of two VMs holds for the whole machine (CI has two cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/setup-host.sh test
 bash test/fixtures/fetch.sh
 npm run --silent build
 npx tsc -p tsconfig.json --noEmit

@@ -1,7 +1,7 @@
 // The I/O shell around the pure checks: read the configuration files, parse them as TOML, validate
 // each, merge them in order.
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { parse, TomlError } from 'smol-toml';
 import { ConfigError, fsError } from '../errors.js';
 import { emptyConfig, type MkConfig } from './config-schema.js';
 import { configFiles, type ConfigLocation } from './config-files.js';
@@ -19,7 +19,6 @@ export interface LoadedConfig {
 export function loadConfig(loc: ConfigLocation): LoadedConfig {
   const files = configFiles(loc);
   if (files.length === 0) return { config: emptyConfig(), warnings: [], errors: [], files };
-  const { parse, TomlError } = _toml();
   const configs: MkConfig[] = [];
   const warnings: string[] = [];
   const errors: string[] = [];
@@ -48,12 +47,6 @@ export function loadConfigOrThrow(loc: ConfigLocation): LoadedConfig {
   const first = loaded.errors[0];
   if (first !== undefined) throw new ConfigError(loaded.errors.join('\n'), loaded.files.find((f) => first.startsWith(`${f}:`)));
   return loaded;
-}
-
-// The TOML parser is loaded only when there is a file to parse: the build flags (and so this module)
-// are loaded for every `--help`, which must stay fast.
-function _toml(): typeof import('smol-toml') {
-  return createRequire(import.meta.url)('smol-toml') as typeof import('smol-toml');
 }
 
 function _read(file: string): string {
