@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { markerRootDisk } from '../test/support/disks.js';
-import { buildSysroot, kernelImage, kernelRoot, kmodDir, kver } from '../test/support/fixtures.js';
+import { buildSysroot, kernelImage, kernelRoot, kmodDir, kver, trixieKernel } from '../test/support/fixtures.js';
 import { bootVm, INIT_STARTED, markerMs } from '../test/support/qemu.js';
 import { benchKmod } from './bench/kmod.js';
 import { dracut, initramfsTools, type PeerRun } from './bench/peers.js';
@@ -59,6 +59,10 @@ async function main(): Promise<void> {
   const recompressed = execFileSync('bash', [RECOMPRESSED], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
   const fromCompressed = ours('generic-compressed', ['-N'], recompressed);
   row('generic', 'mkinitramfs-ts -N, modules .ko.xz/.zst/.gz', s(fromCompressed.ms), mib(fromCompressed.bytes), `${(fromCompressed.ms / generic.ms).toFixed(2)}× the plain .ko build (aim ≤ 1.5×)`);
+  // Debian 13's 6.12 kernel, every module .ko.xz, built from a Debian 13 root
+  const trixie = trixieKernel();
+  const d13 = ours('generic-debian13', ['-N'], trixie.sysroot, trixie.kver);
+  row('generic', `mkinitramfs-ts -N, Debian 13 (${trixie.kver}, .ko.xz)`, s(d13.ms), mib(d13.bytes));
   const hostonly = ours('hostonly', ['-H', '--sysfs', '/sys', '--procfs', '/proc']);
   row('host-only', 'mkinitramfs-ts -H (this VM: virtio-blk, ext4)', s(hostonly.ms), mib(hostonly.bytes));
 
