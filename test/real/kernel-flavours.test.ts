@@ -4,14 +4,14 @@
 // kernel-modules list is checked against the kernel's own modules.dep and modules.builtin: a module the
 // kernel has is in the image, a built-in one is a "built into" note, a missing one a "not in" note.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'smol-toml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI } from '../support/build-image.js';
-import { cloudKernel, rtKernel, trixieKernel, type KernelFixture } from '../support/fixtures.js';
+import { cloudKernel, rtKernel, trixieKernel, trixieRoot, type KernelFixture } from '../support/fixtures.js';
 
 interface Note {
   subject: string;
@@ -146,4 +146,19 @@ describe('the flavours differ where the issue says they do', () => {
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain(`unknown module or alias 'usbhid' for kernel ${k.kver}`);
   }, LIMIT);
+});
+
+describe('the Debian 13 fixtures (for trixie boots)', () => {
+  it('rootfs-trixie is Debian 13 with systemd, udev, kmod, busybox, e2fsprogs and util-linux; sysroot-trixie adds the 6.12 kernel, every module .ko.xz', () => {
+    const root = trixieRoot();
+    expect(readFileSync(join(root, 'etc/os-release'), 'utf8')).toMatch(/^VERSION_CODENAME=trixie$/m);
+    for (const f of ['usr/lib/systemd/systemd', 'usr/bin/udevadm', 'usr/bin/kmod', 'usr/bin/busybox', 'usr/sbin/e2fsck', 'usr/sbin/blkid'])
+      expect(existsSync(join(root, f)), f).toBe(true);
+    const k = trixieKernel();
+    expect(k.kver).toMatch(/^6\.12\./);
+    expect(existsSync(join(k.sysroot, 'boot', `vmlinuz-${k.kver}`))).toBe(true);
+    const dep = readFileSync(join(k.sysroot, 'lib/modules', k.kver, 'modules.dep'), 'utf8').split('\n').filter((l) => l !== '');
+    expect(dep.length).toBeGreaterThan(4000);
+    expect(dep.filter((l) => !/^[^:]+\.ko\.xz:/.test(l))).toEqual([]);
+  });
 });
