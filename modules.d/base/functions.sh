@@ -81,13 +81,40 @@ is_mounted() {
 
 uptime_s() { IFS=. read -r _u _ </proc/uptime; echo "$_u"; }
 
+# seconds_of VALUE MAX: SECS = VALUE as a whole number of seconds, 0 to MAX; status 1 (SECS
+# empty) when it is not one. Decimal digits only; leading zeros are allowed and mean nothing (08 is 8,
+# never octal), so SECS is always safe in $((...)).
+seconds_of() {
+  SECS=
+  case "$1" in ''|*[!0-9]*) return 1 ;; esac
+  _so=$1
+  while :; do case "$_so" in 0?*) _so=${_so#0} ;; *) break ;; esac; done
+  [ "${#_so}" -le 9 ] && [ "$_so" -le "$2" ] || return 1
+  SECS=$_so
+}
+
+# root_timeout: reads rd.timeout (else rootdelay, else rd.retry) once and sets, for /init and every hook:
+#   ROOT_TIMEOUT_S  seconds to wait for the root device; 0 = for ever (the timeout hooks never run)
+#   MEMBER_WAIT_S   seconds to wait for the missing members of an md array before starting it
+#                   degraded: half of ROOT_TIMEOUT_S (rounded up), or half the image's default when
+#                   ROOT_TIMEOUT_S is 0 (a degraded array must still start, so the root can appear)
+# A value that is not a number of seconds from 0 to 86400 is said and ignored: the image's default
+# (ROOT_TIMEOUT from image.conf, else 60) applies.
 root_timeout() {
+  [ -z "$ROOT_TIMEOUT_S" ] || return 0
+  seconds_of "${ROOT_TIMEOUT:-60}" 86400 && [ "$SECS" -gt 0 ] || SECS=60
+  _rt_default=$SECS
+  ROOT_TIMEOUT_S=$_rt_default
   for _k in rd.timeout rootdelay rd.retry; do
     argval $_k || continue
-    _t=$ARGVAL
-    case "$_t" in ''|*[!0-9]*) warn "ignoring $_k=$_t: not a number of seconds" ;; *) echo "$_t"; return ;; esac
+    if seconds_of "$ARGVAL" 86400; then ROOT_TIMEOUT_S=$SECS; break; fi
+    warn "ignoring $_k=$ARGVAL: not a number of seconds from 0 to 86400; waiting ${_rt_default}s"
   done
-  echo "${ROOT_TIMEOUT:-60}"
+  if [ "$ROOT_TIMEOUT_S" -gt 0 ]; then
+    MEMBER_WAIT_S=$(((ROOT_TIMEOUT_S + 1) / 2))
+  else
+    MEMBER_WAIT_S=$(((_rt_default + 1) / 2))
+  fi
 }
 
 run_hooks() {

@@ -107,7 +107,7 @@ describe('getargbool', () => {
 
 describe('root_timeout', () => {
   const timeout = (cmdline: string, env: Record<string, string> = {}) => {
-    const r = withCmdline(cmdline, 'root_timeout', env);
+    const r = withCmdline(cmdline, 'root_timeout; echo "$ROOT_TIMEOUT_S"', env);
     return { out: r.stdout.trim(), err: r.stderr };
   };
 
@@ -188,7 +188,7 @@ describe('hostile command lines: nothing is executed or glob-expanded', () => {
       'interactive_shell() { :; }',
       ...Object.keys(payloads).flatMap((k) => [`getargs ${k} >/dev/null`, `getargbool 0 ${k}`, `_x=$(getargs ${k})`]),
       'stage_break cmdline',
-      `rd_timeout_probe=$(CMDLINE="$CMDLINE rd.timeout=$(getarg k.subst)" root_timeout 2>/dev/null)`,
+      `rd_timeout_probe=$(CMDLINE="$CMDLINE rd.timeout=$(getarg k.subst)" root_timeout 2>/dev/null; echo "$ROOT_TIMEOUT_S")`,
       'find_root_device "$(getarg root)"',
       'find_root_device "$(getarg k.tick)"',
       'find_root_device "$(getarg k.glob)"',
