@@ -32,7 +32,7 @@ const LIBS: Record<string, string> = {
 export type Shell = 'busybox' | 'dash';
 
 /** What a busybox-less image's /init uses of the userspace feature's programs. */
-const USERSPACE_TOOLS = ['dash', 'kmod', 'cat', 'sed', 'grep', 'tail', 'head', 'sort', 'find', 'dmesg', 'uname', 'mkdir', 'rm', 'sleep', 'mknod', 'tr', 'cut'];
+const USERSPACE_TOOLS = ['dash', 'kmod', 'blkid', 'cat', 'sed', 'grep', 'tail', 'head', 'sort', 'find', 'dmesg', 'uname', 'mkdir', 'rm', 'sleep', 'mknod', 'tr', 'cut'];
 
 export class FakeRoot {
   private constructor(

@@ -68,9 +68,18 @@ function addDisk(name: string, major: number, parts: { n: number; label?: string
 
 /** blkid that knows nothing (as for a device without a file system). */
 const blkidKnowsNothing = () => fr.tool('/usr/sbin/blkid', 'exit 2');
-/** blkid answering for DEV with a fixed line per device. */
-const blkidSays = (lines: Record<string, string>) =>
-  fr.tool('/usr/sbin/blkid', `for d; do :; done\ncase "$d" in\n${Object.entries(lines).map(([d, l]) => `${d}) echo '${d}: ${l}' ;;`).join('\n')}\n*) exit 2 ;;\nesac`);
+/** util-linux blkid answering `-o export` for each DEV named (every one when none) from its tags. */
+const blkidSays = (lines: Record<string, string>) => {
+  const record = (dev: string, tags: string): string =>
+    [`DEVNAME=${dev}`, ...[...tags.matchAll(/(\w+)="([^"]*)"/g)].map((m) => `${m[1]}=${m[2]}`)].join('\n');
+  const cases = Object.entries(lines).map(([d, l]) => `${d}) printf '%s\\n\\n' '${record(d, l)}' ;;`).join('\n');
+  fr.tool('/usr/sbin/blkid', [
+    'case "$1" in -V) echo "blkid from util-linux 2.38.1"; exit 0 ;; esac',
+    'devs=; for a; do case "$a" in /dev/null|-*|export) ;; *) devs="$devs $a" ;; esac; done',
+    `[ -n "$devs" ] || devs="${Object.keys(lines).join(' ')}"`,
+    'st=2; for d in $devs; do case "$d" in', cases, '*) continue ;; esac; st=0; done; exit $st',
+  ].join('\n'));
+};
 
 describe('hexbytes, le_hex, guid_from_gpt', () => {
   it('le_hex reverses the byte order of a hex string', () => {
