@@ -12,17 +12,74 @@ secret_begin() { case $- in *x*) SECRET_TRACE=1 && set +x ;; *) SECRET_TRACE= ;;
 secret_end() { [ -z "$SECRET_TRACE" ] || set -x; }
 
 # CMDLINE: the image's embedded defaults first, then the kernel's, so the kernel's win (last one wins).
+# Words are split at spaces; double quotes (around a value, root="UUID=...", or a whole word) are
+# dropped as the kernel drops them, and a space between quotes is kept as udev's \x20 (which LABEL=
+# and PARTLABEL= decode), so every word stays one word.
 read_cmdline() {
   CMDLINE=
   for f in /etc/cmdline.d/*.conf; do
     [ -r "$f" ] || continue
     while IFS= read -r line || [ -n "$line" ]; do
       case "$line" in '#'*|'') continue ;; esac
-      CMDLINE="$CMDLINE $line"
+      _cmdline_unquote "$line"
+      CMDLINE="$CMDLINE $UNQUOTED"
     done <"$f"
   done
   read -r kcmd </proc/cmdline || true
-  CMDLINE="$CMDLINE $kcmd"
+  _cmdline_unquote "$kcmd"
+  CMDLINE="$CMDLINE $UNQUOTED"
+}
+
+# _cmdline_unquote TEXT: UNQUOTED = TEXT without its double quotes, a space inside them as \x20.
+_cmdline_unquote() {
+  UNQUOTED=$1
+  case "$1" in *\"*) ;; *) return 0 ;; esac
+  _uq_in=$1 UNQUOTED='' _uq_inside=''
+  while :; do
+    case "$_uq_in" in
+      *\"*) _uq_seg=${_uq_in%%\"*} _uq_in=${_uq_in#*\"} _uq_more=1 ;;
+      *) _uq_seg=$_uq_in _uq_more= ;;
+    esac
+    if [ -n "$_uq_inside" ]; then
+      while :; do
+        case "$_uq_seg" in
+          *' '*) UNQUOTED="$UNQUOTED${_uq_seg%%' '*}\\x20" _uq_seg=${_uq_seg#*' '} ;;
+          *) break ;;
+        esac
+      done
+    fi
+    UNQUOTED="$UNQUOTED$_uq_seg"
+    [ -n "$_uq_more" ] || return 0
+    if [ -n "$_uq_inside" ]; then _uq_inside=; else _uq_inside=1; fi
+  done
+}
+
+# unhex TEXT: UNHEXED = TEXT with udev's \xNN escapes (as in /dev/disk/by-label/ names) turned into
+# their bytes. Only two hex digits are read after each \x, and only into a byte: nothing is evaluated.
+unhex() {
+  UNHEXED='' _ux_in=$1
+  case "$_ux_in" in *\\x*) ;; *) UNHEXED=$_ux_in; return 0 ;; esac
+  while :; do
+    case "$_ux_in" in
+      *\\x*) ;;
+      *) UNHEXED="$UNHEXED$_ux_in"; return 0 ;;
+    esac
+    UNHEXED="$UNHEXED${_ux_in%%\\x*}" _ux_in=${_ux_in#*\\x}
+    case "$_ux_in" in
+      [0-9a-fA-F][0-9a-fA-F]*)
+        _ux_h=${_ux_in%"${_ux_in#??}"} _ux_in=${_ux_in#??}
+        _ux_n=$((0x$_ux_h))
+        if [ "$_ux_n" -eq 0 ]; then UNHEXED="$UNHEXED\\x00"
+        else
+          # octal digits only in the format: the byte, nothing else
+          _ux_o=$(printf '%03o' "$_ux_n")
+          # shellcheck disable=SC2059
+          _ux_b=$(printf "\\$_ux_o"; printf _x)
+          UNHEXED="$UNHEXED${_ux_b%_x}"
+        fi ;;
+      *) UNHEXED="$UNHEXED\\x" ;;
+    esac
+  done
 }
 
 # argval KEY: sets ARGVAL to the value of the last KEY=VALUE (or "1" for a bare KEY); status 1 when
