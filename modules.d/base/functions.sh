@@ -202,7 +202,7 @@ load_forced_drivers() {
   done
   for _m in $FORCE_DRIVERS $(getargs rd.driver.pre); do
     # status 2: it failed to load, and modprobe_checked said why
-    modprobe_checked -b "$_m" || [ $? -eq 2 ] || warn "cannot load forced driver $_m: no module of that name in this image"
+    modprobe_checked -b -- "$_m" || [ $? -eq 2 ] || warn "cannot load forced driver $_m: no module of that name in this image"
   done
   set +f
 }
@@ -266,7 +266,7 @@ coldplug() {
       COLDPLUG_N=$((COLDPLUG_N + 1))
       set -f
       # shellcheck disable=SC2086 # one word per modalias, globbing off; MODPROBE_Q is empty or -q
-      modprobe $MODPROBE_Q -a -b $_new 2>"/tmp/coldplug.$COLDPLUG_N.err" &
+      modprobe $MODPROBE_Q -a -b -- $_new 2>"/tmp/coldplug.$COLDPLUG_N.err" &
       COLDPLUG_PIDS="$COLDPLUG_PIDS $!:$COLDPLUG_N"
       set +f
     fi
@@ -278,7 +278,7 @@ coldplug() {
     set -f
     _cp_post=$(getargs rd.driver.post) && coldplug_wait
     for _m in $_cp_post; do
-      modprobe_checked -b "$_m" || [ $? -eq 2 ] || warn "cannot load rd.driver.post $_m: no module of that name in this image"
+      modprobe_checked -b -- "$_m" || [ $? -eq 2 ] || warn "cannot load rd.driver.post $_m: no module of that name in this image"
     done
     set +f
   fi
