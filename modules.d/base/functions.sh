@@ -6,18 +6,80 @@
 info() { echo "$*" >&2; }
 warn() { echo "mkinitramfs-ts: warning: $*" >&2; }
 
+# secret_begin / secret_end: around every command that sees a secret (a passphrase), so that rd.debug's
+# trace (set -x) never prints it; secret_end turns tracing back on only if it was on.
+secret_begin() { case $- in *x*) SECRET_TRACE=1 && set +x ;; *) SECRET_TRACE= ;; esac; }
+secret_end() { [ -z "$SECRET_TRACE" ] || set -x; }
+
 # CMDLINE: the image's embedded defaults first, then the kernel's, so the kernel's win (last one wins).
+# Words are split at spaces; double quotes (around a value, root="UUID=...", or a whole word) are
+# dropped as the kernel drops them, and a space between quotes is kept as udev's \x20 (which LABEL=
+# and PARTLABEL= decode), so every word stays one word.
 read_cmdline() {
   CMDLINE=
   for f in /etc/cmdline.d/*.conf; do
     [ -r "$f" ] || continue
     while IFS= read -r line || [ -n "$line" ]; do
       case "$line" in '#'*|'') continue ;; esac
-      CMDLINE="$CMDLINE $line"
+      _cmdline_unquote "$line"
+      CMDLINE="$CMDLINE $UNQUOTED"
     done <"$f"
   done
   read -r kcmd </proc/cmdline || true
-  CMDLINE="$CMDLINE $kcmd"
+  _cmdline_unquote "$kcmd"
+  CMDLINE="$CMDLINE $UNQUOTED"
+}
+
+# _cmdline_unquote TEXT: UNQUOTED = TEXT without its double quotes, a space inside them as \x20.
+_cmdline_unquote() {
+  UNQUOTED=$1
+  case "$1" in *\"*) ;; *) return 0 ;; esac
+  _uq_in=$1 UNQUOTED='' _uq_inside=''
+  while :; do
+    case "$_uq_in" in
+      *\"*) _uq_seg=${_uq_in%%\"*} _uq_in=${_uq_in#*\"} _uq_more=1 ;;
+      *) _uq_seg=$_uq_in _uq_more= ;;
+    esac
+    if [ -n "$_uq_inside" ]; then
+      while :; do
+        case "$_uq_seg" in
+          *' '*) UNQUOTED="$UNQUOTED${_uq_seg%%' '*}\\x20" _uq_seg=${_uq_seg#*' '} ;;
+          *) break ;;
+        esac
+      done
+    fi
+    UNQUOTED="$UNQUOTED$_uq_seg"
+    [ -n "$_uq_more" ] || return 0
+    if [ -n "$_uq_inside" ]; then _uq_inside=; else _uq_inside=1; fi
+  done
+}
+
+# unhex TEXT: UNHEXED = TEXT with udev's \xNN escapes (as in /dev/disk/by-label/ names) turned into
+# their bytes. Only two hex digits are read after each \x, and only into a byte: nothing is evaluated.
+unhex() {
+  UNHEXED='' _ux_in=$1
+  case "$_ux_in" in *\\x*) ;; *) UNHEXED=$_ux_in; return 0 ;; esac
+  while :; do
+    case "$_ux_in" in
+      *\\x*) ;;
+      *) UNHEXED="$UNHEXED$_ux_in"; return 0 ;;
+    esac
+    UNHEXED="$UNHEXED${_ux_in%%\\x*}" _ux_in=${_ux_in#*\\x}
+    case "$_ux_in" in
+      [0-9a-fA-F][0-9a-fA-F]*)
+        _ux_h=${_ux_in%"${_ux_in#??}"} _ux_in=${_ux_in#??}
+        _ux_n=$((0x$_ux_h))
+        if [ "$_ux_n" -eq 0 ]; then UNHEXED="$UNHEXED\\x00"
+        else
+          # octal digits only in the format: the byte, nothing else
+          _ux_o=$(printf '%03o' "$_ux_n")
+          # shellcheck disable=SC2059
+          _ux_b=$(printf "\\$_ux_o"; printf _x)
+          UNHEXED="$UNHEXED${_ux_b%_x}"
+        fi ;;
+      *) UNHEXED="$UNHEXED\\x" ;;
+    esac
+  done
 }
 
 # argval KEY: sets ARGVAL to the value of the last KEY=VALUE (or "1" for a bare KEY); status 1 when
@@ -76,13 +138,40 @@ is_mounted() {
 
 uptime_s() { IFS=. read -r _u _ </proc/uptime; echo "$_u"; }
 
+# seconds_of VALUE MAX: SECS = VALUE as a whole number of seconds, 0 to MAX; status 1 (SECS
+# empty) when it is not one. Decimal digits only; leading zeros are allowed and mean nothing (08 is 8,
+# never octal), so SECS is always safe in $((...)).
+seconds_of() {
+  SECS=
+  case "$1" in ''|*[!0-9]*) return 1 ;; esac
+  _so=$1
+  while :; do case "$_so" in 0?*) _so=${_so#0} ;; *) break ;; esac; done
+  [ "${#_so}" -le 9 ] && [ "$_so" -le "$2" ] || return 1
+  SECS=$_so
+}
+
+# root_timeout: reads rd.timeout (else rootdelay, else rd.retry) once and sets, for /init and every hook:
+#   ROOT_TIMEOUT_S  seconds to wait for the root device; 0 = for ever (the timeout hooks never run)
+#   MEMBER_WAIT_S   seconds to wait for the missing members of an md array before starting it
+#                   degraded: half of ROOT_TIMEOUT_S (rounded up), or half the image's default when
+#                   ROOT_TIMEOUT_S is 0 (a degraded array must still start, so the root can appear)
+# A value that is not a number of seconds from 0 to 86400 is said and ignored: the image's default
+# (ROOT_TIMEOUT from image.conf, else 60) applies.
 root_timeout() {
+  [ -z "$ROOT_TIMEOUT_S" ] || return 0
+  seconds_of "${ROOT_TIMEOUT:-60}" 86400 && [ "$SECS" -gt 0 ] || SECS=60
+  _rt_default=$SECS
+  ROOT_TIMEOUT_S=$_rt_default
   for _k in rd.timeout rootdelay rd.retry; do
     argval $_k || continue
-    _t=$ARGVAL
-    case "$_t" in ''|*[!0-9]*) warn "ignoring $_k=$_t: not a number of seconds" ;; *) echo "$_t"; return ;; esac
+    if seconds_of "$ARGVAL" 86400; then ROOT_TIMEOUT_S=$SECS; break; fi
+    warn "ignoring $_k=$ARGVAL: not a number of seconds from 0 to 86400; waiting ${_rt_default}s"
   done
-  echo "${ROOT_TIMEOUT:-60}"
+  if [ "$ROOT_TIMEOUT_S" -gt 0 ]; then
+    MEMBER_WAIT_S=$(((ROOT_TIMEOUT_S + 1) / 2))
+  else
+    MEMBER_WAIT_S=$(((_rt_default + 1) / 2))
+  fi
 }
 
 run_hooks() {
@@ -113,7 +202,7 @@ load_forced_drivers() {
   done
   for _m in $FORCE_DRIVERS $(getargs rd.driver.pre); do
     # status 2: it failed to load, and modprobe_checked said why
-    modprobe_checked -b "$_m" || [ $? -eq 2 ] || warn "cannot load forced driver $_m: no module of that name in this image"
+    modprobe_checked -b -- "$_m" || [ $? -eq 2 ] || warn "cannot load forced driver $_m: no module of that name in this image"
   done
   set +f
 }
@@ -177,7 +266,7 @@ coldplug() {
       COLDPLUG_N=$((COLDPLUG_N + 1))
       set -f
       # shellcheck disable=SC2086 # one word per modalias, globbing off; MODPROBE_Q is empty or -q
-      modprobe $MODPROBE_Q -a -b $_new 2>"/tmp/coldplug.$COLDPLUG_N.err" &
+      modprobe $MODPROBE_Q -a -b -- $_new 2>"/tmp/coldplug.$COLDPLUG_N.err" &
       COLDPLUG_PIDS="$COLDPLUG_PIDS $!:$COLDPLUG_N"
       set +f
     fi
@@ -189,7 +278,7 @@ coldplug() {
     set -f
     _cp_post=$(getargs rd.driver.post) && coldplug_wait
     for _m in $_cp_post; do
-      modprobe_checked -b "$_m" || [ $? -eq 2 ] || warn "cannot load rd.driver.post $_m: no module of that name in this image"
+      modprobe_checked -b -- "$_m" || [ $? -eq 2 ] || warn "cannot load rd.driver.post $_m: no module of that name in this image"
     done
     set +f
   fi
@@ -266,21 +355,93 @@ read_partitions() {
 }
 
 # blkid_refresh: probe every block device with ONE blkid run, but only when the kernel's device list
-# changed since the last probe (/init calls it each round). blkid_tag answers from that snapshot.
+# changed since the last probe (/init calls it each round). blkid_value answers from that snapshot.
 BLKID_CACHE=/run/initramfs/blkid.snapshot
 blkid_refresh() {
   read_partitions
   [ -n "$BLKID_DONE" ] && [ "$PARTITIONS" = "$BLKID_PARTS" ] && return 0
   BLKID_DONE=1 BLKID_PARTS=$PARTITIONS
-  # newline first and last: every line of it is "\n/dev/NAME: TAGS\n" (no disk yet: no blkid run)
+  BLKID_OUT=
+  [ -z "$BLOCK_NAMES" ] || _blkid_records
+  # a newline first and two last: every record is "\nDEVNAME=/dev/NAME\nTAG=VALUE...\n\n"
   BLKID_SNAPSHOT="
-"
-  [ -z "$BLOCK_NAMES" ] || BLKID_SNAPSHOT="
-$(blkid -c /dev/null 2>/dev/null)
+$BLKID_OUT
+
 "
   BLKID_DEVS=
   for _br_b in $BLOCK_NAMES; do BLKID_DEVS="$BLKID_DEVS /dev/$_br_b "; done
   printf '%s' "$BLKID_SNAPSHOT" >"$BLKID_CACHE" 2>/dev/null
+}
+
+# _blkid_records [DEV...]: BLKID_OUT = what blkid says of each DEV (of each of BLOCK_NAMES when none) as
+# records: "DEVNAME=/dev/X", then a TAG=VALUE a line, a blank line between records. util-linux's blkid
+# writes that itself (-o export), escaping every byte of a value that could end a line or a value, so a
+# label cannot forge a line. busybox's blkid knows no options and prints labels raw (a newline or a quote
+# in a label could make another device's line): each of its devices is asked alone, and its one line
+# is read from the right, where its UUID and TYPE (never a quote in them) follow the label.
+_blkid_records() {
+  if [ -z "$BLKID_KIND" ]; then
+    case "$(blkid -V 2>&1)" in *util-linux*) BLKID_KIND=util-linux ;; *) BLKID_KIND=busybox ;; esac
+  fi
+  if [ $# -eq 0 ]; then
+    for _bb in $BLOCK_NAMES; do set -- "$@" "/dev/$_bb"; done
+  fi
+  if [ "$BLKID_KIND" = util-linux ]; then
+    BLKID_OUT=$(blkid -c /dev/null -o export "$@" 2>/dev/null)
+    return 0
+  fi
+  BLKID_OUT=
+  for _bb; do
+    _bb_l=$(blkid "$_bb" 2>/dev/null) || continue
+    case "$_bb_l" in "$_bb: "*) _bb_l=${_bb_l#"$_bb:"} ;; *) continue ;; esac
+    _bb_r=
+    for _bb_t in TYPE UUID; do
+      case "$_bb_l" in *" $_bb_t=\""*'"') ;; *) continue ;; esac
+      _bb_v=${_bb_l##*" $_bb_t=\""} _bb_v=${_bb_v%\"}
+      case "$_bb_v" in *[\"\\]*|*"
+"*) continue ;; esac
+      _bb_r="
+$_bb_t=$_bb_v$_bb_r"
+      _bb_l=${_bb_l%" $_bb_t=\""*}
+    done
+    case "$_bb_l" in
+      ' LABEL="'*'"')
+        _bb_v=${_bb_l#' LABEL="'} _bb_v=${_bb_v%\"}
+        _blkid_escape "$_bb_v"
+        _bb_r="
+LABEL=$BLKID_ESC$_bb_r" ;;
+    esac
+    [ -z "$_bb_r" ] || BLKID_OUT="${BLKID_OUT}DEVNAME=$_bb$_bb_r
+
+"
+  done
+}
+
+# _blkid_escape VALUE: BLKID_ESC = VALUE the way blkid -o export writes it: a backslash before a
+# backslash, a quote or a space, "^J" for a newline (so a record line never ends inside a value).
+_blkid_escape() {
+  _be_in=$1 BLKID_ESC=
+  while [ -n "$_be_in" ]; do
+    _be_c=${_be_in%"${_be_in#?}"} _be_in=${_be_in#?}
+    case "$_be_c" in
+      \\|\"|' ') BLKID_ESC="$BLKID_ESC\\$_be_c" ;;
+      "
+") BLKID_ESC="$BLKID_ESC^J" ;;
+      *) BLKID_ESC="$BLKID_ESC$_be_c" ;;
+    esac
+  done
+}
+
+# _blkid_unescape VALUE: BLKID_VALUE = VALUE without blkid -o export's backslashes (\X is X).
+_blkid_unescape() {
+  _bu_in=$1 BLKID_VALUE=
+  case "$_bu_in" in *\\*) ;; *) BLKID_VALUE=$_bu_in; return 0 ;; esac
+  while [ -n "$_bu_in" ]; do
+    case "$_bu_in" in
+      \\?*) _bu_in=${_bu_in#?} ;;
+    esac
+    BLKID_VALUE="$BLKID_VALUE${_bu_in%"${_bu_in#?}"}" _bu_in=${_bu_in#?}
+  done
 }
 
 # blkid_value DEV TAG: sets BLKID_VALUE to TAG (UUID, LABEL, TYPE, PARTUUID...) of DEV; status 1 when
@@ -293,29 +454,41 @@ blkid_value() {
   case "$BLKID_DEVS" in
     *" $1 "*)
       _line=
-      _blkid_line "$1" || {
+      _blkid_line "$1" "$BLKID_SNAPSHOT" || {
         # blkid names device-mapper devices /dev/mapper/NAME, not /dev/dm-N
-        case "$1" in /dev/dm-*) read -r _dm 2>/dev/null <"/sys/class/block/${1#/dev/}/dm/name" && _blkid_line "/dev/mapper/$_dm" ;; esac
+        case "$1" in /dev/dm-*) read -r _dm 2>/dev/null <"/sys/class/block/${1#/dev/}/dm/name" && _blkid_line "/dev/mapper/$_dm" "$BLKID_SNAPSHOT" ;; esac
       } ;;
     *)
-      _line=$(blkid -c /dev/null "$1" 2>/dev/null)
-      _line=${_line#*: } ;;
+      _blkid_records "$1"
+      _line=
+      _blkid_line "$1" "
+$BLKID_OUT
+
+" || _line=${BLKID_OUT#*"
+"} ;;
   esac
-  _line=" $_line"
-  _pat=" $2=\""
-  case "$_line" in *"$_pat"*) ;; *) return 1 ;; esac
-  # from its last occurrence up to the closing quote
-  _line=${_line##*"$_pat"}
-  BLKID_VALUE=${_line%%\"*}
+  _line="
+$_line
+"
+  case "$_line" in *"
+$2="*) ;; *) return 1 ;; esac
+  _line=${_line#*"
+$2="}
+  _line=${_line%%"
+"*}
+  _blkid_unescape "$_line"
 }
 
-# _blkid_line DEV: _line = the tags of DEV in the snapshot; status 1 when it has no line there.
+# _blkid_line DEV RECORDS: _line = the TAG=VALUE lines of DEV in RECORDS; status 1 when it has none.
 _blkid_line() {
-  case "$BLKID_SNAPSHOT" in *"
-$1: "*) ;; *) return 1 ;; esac
-  _line=${BLKID_SNAPSHOT#*"
-$1: "}
+  case "$2" in *"
+DEVNAME=$1
+"*) ;; *) return 1 ;; esac
+  _line=${2#*"
+DEVNAME=$1
+"}
   _line=${_line%%"
+
 "*}
 }
 

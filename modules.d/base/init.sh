@@ -43,7 +43,7 @@ stage_break pre-trigger
 # round until a hook (rootfs-block) has found the root device or the time is up. Drivers load in the
 # background meanwhile: rounds follow each other quickly while the kernel is adding devices, and a
 # quiet round costs a few reads of /proc and /sys.
-timeout_s=$(root_timeout)
+root_timeout
 IFS=. read -r start _ </proc/uptime
 ROOT_DEV=
 while :; do
@@ -53,7 +53,7 @@ while :; do
   [ -n "$ROOT_DEV" ] && break
   IFS=. read -r now _ </proc/uptime
   # rd.timeout=0 waits for ever, as with dracut
-  if [ "$timeout_s" -gt 0 ] && [ $((now - start)) -ge "$timeout_s" ]; then
+  if [ "$ROOT_TIMEOUT_S" -gt 0 ] && [ $((now - start)) -ge "$ROOT_TIMEOUT_S" ]; then
     coldplug_wait
     run_hooks timeout
     # one more round: a timeout hook may have brought up the device (a degraded array)
@@ -61,7 +61,7 @@ while :; do
     blkid_refresh
     run_hooks initqueue
     [ -n "$ROOT_DEV" ] && break
-    emergency "no device matched root=$(getarg root) after ${timeout_s}s" root-timeout
+    emergency "no device matched root=$(getarg root) after ${ROOT_TIMEOUT_S}s" root-timeout
     IFS=. read -r start _ </proc/uptime
     continue
   fi

@@ -39,14 +39,14 @@ load_module() {
   set -f
   if [ -n "$_pre" ]; then
     # shellcheck disable=SC2086 # module names, globbing off
-    modprobe_checked -b -a $_pre "$1" || modprobe_checked -b "$1"
+    modprobe_checked -b -a -- $_pre "$1" || modprobe_checked -b -- "$1"
   else
-    modprobe_checked -b "$1"
+    modprobe_checked -b -- "$1"
   fi
   _lm_st=$?
   set +f
   [ "$_lm_st" -eq 0 ] || return "$_lm_st"
-  for _lm_m in $_post; do modprobe_checked -b "$_lm_m"; done
+  for _lm_m in $_post; do modprobe_checked -b -- "$_lm_m"; done
   return 0
 }
 

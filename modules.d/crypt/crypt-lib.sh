@@ -136,15 +136,20 @@ crypt_ask_open() {
   for _ao_try in 1 2 3; do
     stty -echo 2>/dev/null
     printf 'Enter passphrase for %s (%s): ' "$_ao_dev" "$_ao_name"
+    # the commands that see the passphrase are never traced (rd.debug)
+    secret_begin
     IFS= read -r _ao_pass
     _ao_rc=$?
+    secret_end
     stty echo 2>/dev/null
     echo
     [ "$_ao_rc" -eq 0 ] || break
-    if printf '%s' "$_ao_pass" | cryptsetup open --type luks --key-file - "$@" "$_ao_dev" "$_ao_name"; then
-      _ao_pass=
-      return 0
-    fi
+    secret_begin
+    _ao_ok=
+    printf '%s' "$_ao_pass" | cryptsetup open --type luks --key-file - "$@" "$_ao_dev" "$_ao_name" && _ao_ok=1
+    _ao_pass=
+    secret_end
+    [ -n "$_ao_ok" ] && return 0
     [ "$_ao_try" -lt 3 ] && echo "Try again."
   done
   _ao_pass=

@@ -1,5 +1,6 @@
 # initqueue hook: assemble md arrays as their members appear (rd.md=0 disables). An array still
-# missing members half the root timeout after its first member showed up is started degraded.
+# missing members MEMBER_WAIT_S after its first member showed up (half the root timeout; with
+# rd.timeout=0, half the image's default) is started degraded.
 if [ -z "$ROOT_DEV" ] && getargbool 1 rd.md; then
   read_partitions
   if [ "$PARTITIONS" != "$MD_SEEN" ]; then
@@ -12,7 +13,8 @@ if [ -z "$ROOT_DEV" ] && getargbool 1 rd.md; then
   fi
   # MD_FIRST_SEEN is set once a member was handed to mdadm (md-lib.sh is loaded then)
   if [ -n "$MD_FIRST_SEEN" ] && [ -z "$MD_DEGRADED_TRIED" ] && md_inactive; then
-    if [ $(($(uptime_s) - MD_FIRST_SEEN)) -ge $(($(root_timeout) / 2)) ]; then
+    root_timeout
+    if [ $(($(uptime_s) - MD_FIRST_SEEN)) -ge "$MEMBER_WAIT_S" ]; then
       MD_DEGRADED_TRIED=1
       md_start_degraded
     fi

@@ -12,9 +12,15 @@ if [ -z "$ROOT_DEV" ]; then
     *)
       if find_device "$_root"; then
         ROOT_DEV=$FOUND_DEVICE
+        ROOT_FSTYPE=
         if argval rootfstype; then
-          ROOT_FSTYPE=$ARGVAL
-        else
+          # a file system type is a plain name: never an option of mount or modprobe
+          case "$ARGVAL" in
+            ''|-*|*[!A-Za-z0-9._+-]*) warn "ignoring rootfstype=$ARGVAL: not a file system type; using the one blkid reports" ;;
+            *) ROOT_FSTYPE=$ARGVAL ;;
+          esac
+        fi
+        if [ -z "$ROOT_FSTYPE" ]; then
           blkid_value "$ROOT_DEV" TYPE
           ROOT_FSTYPE=$BLKID_VALUE
         fi

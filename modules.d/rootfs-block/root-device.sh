@@ -72,7 +72,8 @@ find_device() {
   case "$_spec" in
     UUID=*|LABEL=*)
       _tag=${_spec%%=*} _want=${_spec#*=}
-      [ "$_tag" = UUID ] && _want=$(lower "$_want")
+      # udev's by-label names (and a quoted space on the command line) write unsafe bytes as \xNN
+      if [ "$_tag" = UUID ]; then _want=$(lower "$_want"); else unhex "$_want"; _want=$UNHEXED; fi
       read_partitions
       for _b in $BLOCK_NAMES; do
         blkid_value "/dev/$_b" "$_tag" || continue
@@ -91,7 +92,8 @@ find_device() {
         [ "$(lower "$_have")" = "$_want" ] && { FOUND_DEVICE=/dev/$_b; return 0; }
       done ;;
     PARTLABEL=*)
-      _want=${_spec#PARTLABEL=}
+      unhex "${_spec#PARTLABEL=}"
+      _want=$UNHEXED
       for _b in $(block_devices); do
         [ "$(partlabel_of "$_b")" = "$_want" ] && { FOUND_DEVICE=/dev/$_b; return 0; }
       done ;;

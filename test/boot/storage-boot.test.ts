@@ -128,6 +128,27 @@ describe.concurrent('the generic image boots systemd from every storage stack', 
     expect(rootMount(r)).toMatch(/^\/dev\/dm-0 ext4 /);
   }, BOOT_TIMEOUT + 30_000);
 
+  it('rd.debug traces /init but never a typed passphrase (LUKS2, AHCI, a wrong one then the right one)', async () => {
+    const wrong = 'wrong-Passphrase-7391';
+    const r = await boot({
+      disks: [{ file: disks.luks, bus: 'ahci' }],
+      append: `root=UUID=${R.luks.fsUuid} rd.luks.uuid=luks-${R.luks.luksUuid} rd.debug`,
+      input: [
+        { when: PROMPT, send: `${wrong}\n` },
+        { when: PROMPT, send: `${R.passphrase}\n` },
+      ],
+    });
+    // tracing really was on: around the prompts, and after the last one
+    expect(r.log).toMatch(/^\+ stty -echo\r?$/m);
+    const afterLast = r.log.slice(r.log.lastIndexOf('Enter passphrase for'));
+    expect(afterLast).toMatch(/^\+ stty echo\r?$/m);
+    expect(afterLast).toMatch(/^\+ run_hooks pre-mount\r?$/m);
+    expect(r.log).toMatch(/No key available with this passphrase[^]*Try again\./);
+    expect(r.log).not.toContain(wrong);
+    expect(r.log).not.toContain(R.passphrase);
+    expect(rootMount(r)).toMatch(/^\/dev\/dm-0 ext4 /);
+  }, BOOT_TIMEOUT + 30_000);
+
   it('root on LUKS2 (virtio-blk) with a key file in the image: rd.luks.key=, rd.luks.name=', async () => {
     const r = await boot({
       disks: [{ file: disks.luks, bus: 'virtio-blk' }],

@@ -15,6 +15,7 @@ mkdir -p /run/initramfs
 exec </dev/console >/dev/console 2>&1
 
 . /lib/mkinitramfs-ts/functions.sh
+. /lib/mkinitramfs-ts/module-loads.sh
 . "$HERE/recipe.env"
 . "$HERE/disks.env"
 read_cmdline

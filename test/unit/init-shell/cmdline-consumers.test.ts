@@ -12,13 +12,13 @@ beforeEach(() => {
 // Recording stand-ins, as shell functions: the image's busybox sh runs its own applets (mount,
 // modprobe) in preference to same-named files in PATH, but a function always wins. Each argument on
 // its own line, one call per block.
-const STUBS = ['mount', 'modprobe'].map((t) => `${t}() { for a; do echo "$a"; done >>/tmp/${t}.log; echo -- >>/tmp/${t}.log; }`).join('\n') + '\n';
+const STUBS = ['mount', 'modprobe'].map((t) => `${t}() { for a; do echo "$a"; done >>/tmp/${t}.log; echo @@ >>/tmp/${t}.log; }`).join('\n') + '\n';
 afterEach(() => fr.cleanup());
 
 const log = (name: string): string[][] =>
   fr
     .out(`cat /tmp/${name}.log 2>/dev/null || true`)
-    .split('--\n')
+    .split('@@\n')
     .filter(Boolean)
     .map((c) => c.split('\n').filter(Boolean));
 
@@ -67,7 +67,7 @@ describe('forced and blacklisted drivers', () => {
   // -q: busybox's modprobe (this root's) still says why a module failed to load with it (module-loads.sh)
   it('rd.driver.pre and FORCE_DRIVERS are loaded in order, one modprobe -q -b each', () => {
     forced('rd.driver.pre=virtio_pci,virtio_blk rd.driver.pre=ext4', 'FORCE_DRIVERS="nvme ahci"');
-    expect(log('modprobe')).toEqual([['-q', '-b', 'nvme'], ['-q', '-b', 'ahci'], ['-q', '-b', 'virtio_pci'], ['-q', '-b', 'virtio_blk'], ['-q', '-b', 'ext4']]);
+    expect(log('modprobe')).toEqual([['-q', '-b', '--', 'nvme'], ['-q', '-b', '--', 'ahci'], ['-q', '-b', '--', 'virtio_pci'], ['-q', '-b', '--', 'virtio_blk'], ['-q', '-b', '--', 'ext4']]);
   });
 
   it('rd.driver.blacklist and modprobe.blacklist become blacklist lines', () => {
@@ -77,7 +77,7 @@ describe('forced and blacklisted drivers', () => {
 
   it('rd.driver.pre=* reaches modprobe as "*"', () => {
     forced('rd.driver.pre=*');
-    expect(log('modprobe')).toEqual([['-q', '-b', '*']]);
+    expect(log('modprobe')).toEqual([['-q', '-b', '--', '*']]);
   });
 
   // Regression (a bug this test found, now fixed): load_forced_drivers loops over $(getargs rd.driver.blacklist) and
@@ -95,7 +95,7 @@ describe('forced and blacklisted drivers', () => {
     fr.file('/sys/devices/pci0000:00/0000:00:01.0/modalias', 'pci:v00001AF4d00001001sv00001AF4sd00000002bc01sc00i00\n').dir('/run/initramfs');
     fr.out(`${STUBS}CMDLINE=" rd.driver.post=*"\ncoldplug`);
     const calls = log('modprobe');
-    expect(calls.at(-1)).toEqual(['-q', '-b', '*']);
+    expect(calls.at(-1)).toEqual(['-q', '-b', '--', '*']);
     expect(calls).toHaveLength(2);
   });
 });

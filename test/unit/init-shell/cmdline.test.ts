@@ -107,7 +107,7 @@ describe('getargbool', () => {
 
 describe('root_timeout', () => {
   const timeout = (cmdline: string, env: Record<string, string> = {}) => {
-    const r = withCmdline(cmdline, 'root_timeout', env);
+    const r = withCmdline(cmdline, 'root_timeout; echo "$ROOT_TIMEOUT_S"', env);
     return { out: r.stdout.trim(), err: r.stderr };
   };
 
@@ -162,7 +162,7 @@ describe('hostile command lines: nothing is executed or glob-expanded', () => {
     'k.glob': '*',
     'k.glob2': '/*',
     'k.glob3': '[a-z]*',
-    'k.quote': `'"\\`,
+    'k.quote': `'\\`, // double quotes are the kernel's quoting: see below
     'k.redir': '>/tmp/pwned-redir',
   };
   const kernel = `${Object.entries(payloads).map(([k, v]) => `${k}=${v}`).join(' ')} $(touch /tmp/pwned-split) root=$(touch${'${IFS}'}/tmp/pwned-root)`;
@@ -188,7 +188,7 @@ describe('hostile command lines: nothing is executed or glob-expanded', () => {
       'interactive_shell() { :; }',
       ...Object.keys(payloads).flatMap((k) => [`getargs ${k} >/dev/null`, `getargbool 0 ${k}`, `_x=$(getargs ${k})`]),
       'stage_break cmdline',
-      `rd_timeout_probe=$(CMDLINE="$CMDLINE rd.timeout=$(getarg k.subst)" root_timeout 2>/dev/null)`,
+      `rd_timeout_probe=$(CMDLINE="$CMDLINE rd.timeout=$(getarg k.subst)" root_timeout 2>/dev/null; echo "$ROOT_TIMEOUT_S")`,
       'find_root_device "$(getarg root)"',
       'find_root_device "$(getarg k.tick)"',
       'find_root_device "$(getarg k.glob)"',
@@ -202,5 +202,27 @@ describe('hostile command lines: nothing is executed or glob-expanded', () => {
   it('getargs keeps a glob value literal when its caller disables globbing', () => {
     const r = withCmdline(kernel, 'set -f; for v in $(getargs k.glob2); do echo "$v"; done; set +f');
     expect(r.stdout).toBe('/*\n');
+  });
+});
+
+describe('the kernel’s quoting and udev’s \\xNN escapes', () => {
+  it('drops double quotes around a value or a whole word; a quoted space stays in its word as \\x20', () => {
+    expect(arg('root="UUID=3e6b-1" quiet', 'root')).toEqual({ status: 0, value: 'UUID=3e6b-1\n' });
+    expect(arg('"root=UUID=3e6b-2" quiet', 'root')).toEqual({ status: 0, value: 'UUID=3e6b-2\n' });
+    expect(arg('root="LABEL=my root disk" rw', 'root')).toEqual({ status: 0, value: 'LABEL=my\\x20root\\x20disk\n' });
+    expect(arg('root="LABEL=my root disk" rw', 'rw')).toEqual({ status: 0, value: '1\n' });
+    expect(arg('a="$(touch /tmp/pwned)" b', 'a')).toEqual({ status: 0, value: '$(touch\\x20/tmp/pwned)\n' });
+    expect(fr.exists('/tmp/pwned')).toBe(false);
+  });
+
+  it('unhex turns \\xNN into its byte and nothing else', () => {
+    const un = (s: string) => fr.out(`unhex ${q(s)}; printf '[%s]' "$UNHEXED"`);
+    expect(un('my\\x20root')).toBe('[my root]');
+    expect(un('a\\x22b\\x27c\\x5cd\\x24(e)')).toBe(`[a"b'c\\d$(e)]`);
+    expect(un('\\x2a\\x3B')).toBe('[*;]');
+    expect(un('no\\xzz\\x0\\x')).toBe('[no\\xzz\\x0\\x]');
+    expect(un('nul\\x00')).toBe('[nul\\x00]');
+    expect(un('%s\\x25n')).toBe('[%s%n]');
+    expect(fr.exists('/tmp/pwned')).toBe(false);
   });
 });

@@ -32,7 +32,7 @@ const LIBS: Record<string, string> = {
 export type Shell = 'busybox' | 'dash';
 
 /** What a busybox-less image's /init uses of the userspace feature's programs. */
-const USERSPACE_TOOLS = ['dash', 'kmod', 'cat', 'sed', 'grep', 'tail', 'head', 'sort', 'find', 'dmesg', 'uname', 'mkdir', 'rm', 'sleep', 'mknod', 'tr', 'cut'];
+const USERSPACE_TOOLS = ['dash', 'kmod', 'blkid', 'cat', 'sed', 'grep', 'tail', 'head', 'sort', 'find', 'dmesg', 'uname', 'mkdir', 'rm', 'sleep', 'mknod', 'tr', 'cut'];
 
 export class FakeRoot {
   private constructor(
@@ -129,14 +129,16 @@ export class FakeRoot {
 
   /** Run `script` with the root's shell inside the fake root; functions.sh, module-loads.sh and
    *  root-device.sh are sourced first. `proc`: the machine's procfs on /proc (in a mount namespace of
-   *  the run's own), for code that reads /proc/PID; /proc/cmdline and /proc/partitions are then the machine's. */
-  sh(script: string, env: Record<string, string> = {}, opts: { proc?: boolean } = {}): ShellResult {
+   *  the run's own), for code that reads /proc/PID; /proc/cmdline and /proc/partitions are then the machine's.
+   *  `input`: what the script reads on stdin (a typed passphrase). */
+  sh(script: string, env: Record<string, string> = {}, opts: { proc?: boolean; input?: string } = {}): ShellResult {
     const prelude = '. /lib/mkinitramfs-ts/functions.sh\n. /lib/mkinitramfs-ts/module-loads.sh\n. /lib/mkinitramfs-ts/root-device.sh\n';
     const shell = this.shell === 'busybox' ? ['/usr/bin/busybox', 'sh'] : ['/usr/bin/dash'];
     const chroot = ['chroot', this.root, ...shell, '-c', prelude + script];
     const argv = opts.proc ? ['unshare', '-m', 'sh', '-c', 'mount -t proc proc "$1/proc" && shift && exec "$@"', 'sh', this.root, ...chroot] : chroot;
     const r = spawnSync(argv[0] as string, argv.slice(1), {
       encoding: 'utf8',
+      input: opts.input ?? '',
       env: { PATH: '/usr/sbin:/usr/bin', ...env },
       timeout: 20_000,
     });

@@ -6,7 +6,7 @@ import { copyFileSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeRoot } from './fake-root.js';
+import { FakeRoot, q } from './fake-root.js';
 
 let fr: FakeRoot;
 const disks: string[] = [];
@@ -68,9 +68,18 @@ function addDisk(name: string, major: number, parts: { n: number; label?: string
 
 /** blkid that knows nothing (as for a device without a file system). */
 const blkidKnowsNothing = () => fr.tool('/usr/sbin/blkid', 'exit 2');
-/** blkid answering for DEV with a fixed line per device. */
-const blkidSays = (lines: Record<string, string>) =>
-  fr.tool('/usr/sbin/blkid', `for d; do :; done\ncase "$d" in\n${Object.entries(lines).map(([d, l]) => `${d}) echo '${d}: ${l}' ;;`).join('\n')}\n*) exit 2 ;;\nesac`);
+/** util-linux blkid answering `-o export` for each DEV named (every one when none) from its tags. */
+const blkidSays = (lines: Record<string, string>) => {
+  const record = (dev: string, tags: string): string =>
+    [`DEVNAME=${dev}`, ...[...tags.matchAll(/(\w+)="([^"]*)"/g)].map((m) => `${m[1]}=${(m[2] as string).replace(/([\\" ])/g, '\\$1')}`)].join('\n');
+  const cases = Object.entries(lines).map(([d, l]) => `${d}) printf '%s\\n\\n' '${record(d, l)}' ;;`).join('\n');
+  fr.tool('/usr/sbin/blkid', [
+    'case "$1" in -V) echo "blkid from util-linux 2.38.1"; exit 0 ;; esac',
+    'devs=; for a; do case "$a" in /dev/null|-*|export) ;; *) devs="$devs $a" ;; esac; done',
+    `[ -n "$devs" ] || devs="${Object.keys(lines).join(' ')}"`,
+    'st=2; for d in $devs; do case "$d" in', cases, '*) continue ;; esac; st=0; done; exit $st',
+  ].join('\n'));
+};
 
 describe('hexbytes, le_hex, guid_from_gpt', () => {
   it('le_hex reverses the byte order of a hex string', () => {
@@ -173,6 +182,22 @@ describe('find_root_device', () => {
     expect(find('LABEL=ROOTFS')).toEqual({ status: 1, dev: '' });
     expect(find(`UUID=${P2}`)).toEqual({ status: 1, dev: '' });
     expect(fr.out('blkid_tag /dev/vdz1 TYPE; blkid_tag /dev/vdz1 UUID; blkid_tag /dev/vdz2 PARTUUID')).toBe('vfat\nABCD-1234\na1b2c3d4-e5f6-4718-293a-4b5c6d7e8f90\n');
+  });
+
+  it('LABEL= and PARTLABEL= with spaces: udev’s \\x20 escapes, by-label paths, and a quoted root=', () => {
+    blkidSays({ '/dev/vdz1': 'LABEL="my root" UUID="ABCD-1234" TYPE="vfat"' });
+    fr.file('/sys/devices/virtual/block/vdz/vdz2/uevent', 'MAJOR=254\nMINOR=2\nDEVNAME=vdz2\nDEVTYPE=partition\nPARTN=2\nPARTNAME=linux root\n');
+    expect(find('LABEL=my\\x20root')).toEqual({ status: 0, dev: '/dev/vdz1' });
+    expect(find('/dev/disk/by-label/my\\x20root')).toEqual({ status: 0, dev: '/dev/vdz1' });
+    expect(find('LABEL=my root')).toEqual({ status: 0, dev: '/dev/vdz1' });
+    expect(find('LABEL=my\\x20roo')).toEqual({ status: 1, dev: '' });
+    expect(find('PARTLABEL=linux\\x20root')).toEqual({ status: 0, dev: '/dev/vdz2' });
+    expect(find('/dev/disk/by-partlabel/linux\\x20root')).toEqual({ status: 0, dev: '/dev/vdz2' });
+    // the whole path of /init: quotes on the kernel command line, then the find-root hook
+    const hook = (cmdline: string) => fr.out(`CMDLINE=; printf '%s\\n' ${q(cmdline)} >/proc/cmdline; read_cmdline; argval root; find_root_device "$ARGVAL"`);
+    expect(hook('root="LABEL=my root" ro')).toBe('/dev/vdz1\n');
+    expect(hook('"root=PARTLABEL=linux root" ro')).toBe('/dev/vdz2\n');
+    expect(hook('root="UUID=abcd-1234"')).toBe('/dev/vdz1\n');
   });
 
   it('PARTLABEL= from the kernel’s uevent', () => {
