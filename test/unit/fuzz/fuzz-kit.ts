@@ -146,3 +146,40 @@ export function report(target: string, runs: number, t0: number): void {
   const ms = performance.now() - t0;
   console.log(`[fuzz] ${target}: ${runs} executions in ${(ms / 1000).toFixed(2)} s`);
 }
+
+export interface Region {
+  start: number;
+  length: number;
+}
+
+/**
+ * The mutations with their positions moved into the given regions (each mutation into the region
+ * picked by its own position), so that a large file's headers get most of the hits.
+ */
+export function focus(mutations: readonly Mutation[], regions: readonly Region[]): Mutation[] {
+  const live = regions.filter((r) => r.length > 0);
+  if (live.length === 0) return [...mutations];
+  const into = (n: number): number => {
+    const r = live[n % live.length] as Region;
+    return r.start + (Math.floor(n / live.length) % r.length);
+  };
+  return mutations.map((m) => {
+    if (m.kind === 'splice') return { ...m, from: into(m.from), to: into(m.to) };
+    return { ...m, at: into(m.at) };
+  });
+}
+
+/** Where an ELF file's headers and tables lie (for focus()); read with the real reader. */
+export function elfRegions(elf: {
+  header: { phoff: number; phnum: number; phentsize: number; shoff: number; shnum: number; shentsize: number };
+  segments: ReadonlyArray<{ type: number; offset: number; filesz: number }>;
+}): Region[] {
+  const h = elf.header;
+  const out: Region[] = [
+    { start: 0, length: 64 },
+    { start: h.phoff, length: h.phnum * h.phentsize },
+    { start: h.shoff, length: h.shnum * h.shentsize },
+  ];
+  for (const s of elf.segments) if (s.type === 2 || s.type === 3) out.push({ start: s.offset, length: s.filesz });
+  return out;
+}
