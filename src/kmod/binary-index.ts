@@ -99,12 +99,27 @@ export class BinaryIndex implements AliasLookup {
     for (const p of patterns) if (p.glob.matches(rest)) for (const v of p.values) out.push({ module: v.value, seq: v.priority });
   }
 
-  private _flatten(node: _Node, pattern: string, into: _Pattern[]): void {
-    for (let c = node.first; c <= node.last; c++) {
-      const child = this._child(node, c);
-      if (child !== undefined) this._flatten(child, pattern + String.fromCharCode(c) + child.prefix, into);
+  // Children first, then the node's own values, as depmod's trie is walked. Iterative, and each node
+  // at most once: a corrupt index whose child offsets loop back or share nodes would otherwise recurse
+  // until the stack overflows or grow exponentially.
+  private _flatten(root: _Node, pattern: string, into: _Pattern[]): void {
+    const seen = new Set<number>([root.ref & OFFSET_MASK]);
+    const stack: Array<{ node: _Node; pattern: string; c: number }> = [{ node: root, pattern, c: root.first }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1] as { node: _Node; pattern: string; c: number };
+      if (top.c > top.node.last) {
+        stack.pop();
+        if (top.node.values.length > 0) into.push({ glob: compileGlob(top.pattern), values: top.node.values });
+        continue;
+      }
+      const c = top.c++;
+      const child = this._child(top.node, c);
+      if (child === undefined) continue;
+      const offset = child.ref & OFFSET_MASK;
+      if (seen.has(offset)) this._corrupt(offset);
+      seen.add(offset);
+      stack.push({ node: child, pattern: top.pattern + String.fromCharCode(c) + child.prefix, c: child.first });
     }
-    if (node.values.length > 0) into.push({ glob: compileGlob(pattern), values: node.values });
   }
 
   private _child(node: _Node, c: number): _Node | undefined {
