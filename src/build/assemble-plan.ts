@@ -36,6 +36,8 @@ export interface AssembleInput {
   extraFiles?: { path: string; content: string; why: string }[];
   /** Environment of features' install scripts. */
   scriptEnv?: ScriptEnv;
+  /** Plan only (--dry-run): run no install script, and say so in a note of each feature that has one. */
+  dryRun?: boolean;
 }
 
 export async function assemblePlan(input: AssembleInput): Promise<Plan> {
@@ -49,7 +51,9 @@ export async function assemblePlan(input: AssembleInput): Promise<Plan> {
   const directives = new Map<SelectedFeature, { why: string; list: Directive[] }>();
   for (const sel of input.features) {
     const { feature, why } = sel;
-    if (feature.install_script && input.scriptEnv) {
+    if (feature.install_script && input.dryRun) {
+      plan.note({ subject: `feature ${feature.name}`, text: `install script ${feature.install_script} not run (--dry-run): what it adds is not in this plan`, reasons: [why] });
+    } else if (feature.install_script && input.scriptEnv) {
       const swhy = `feature ${feature.name} (${feature.install_script})`;
       const list = runInstallScript(feature, input.scriptEnv);
       for (const d of list) if (d.kind === 'module') requests.push({ name: d.name, optional: d.optional, why: swhy });
@@ -75,7 +79,7 @@ export async function assemblePlan(input: AssembleInput): Promise<Plan> {
     const fwhy = `feature ${feature.name}`;
     for (const f of feature.files) {
       if (f.source !== undefined) {
-        plan.add({ type: 'file', path: f.path, mode: f.mode ?? 0o644, content: _featureFile(feature, f.source), reasons: [{ why: fwhy }] });
+        plan.add({ type: 'file', path: f.path, mode: f.mode ?? 0o644, content: _featureFile(host, feature, f.source), reasons: [{ why: fwhy }] });
       } else if (f.from_sysroot !== undefined) {
         if (!host.exists(f.from_sysroot)) {
           if (f.optional) continue;
@@ -86,7 +90,7 @@ export async function assemblePlan(input: AssembleInput): Promise<Plan> {
     }
     for (const h of feature.hooks) {
       const path = `/lib/mkinitramfs-ts/hooks/${h.stage}/${String(h.order).padStart(2, '0')}-${feature.name}-${h.script}`;
-      plan.add({ type: 'file', path, mode: 0o644, content: _featureFile(feature, h.script), reasons: [{ why: `${fwhy}, ${h.stage} hook` }] });
+      plan.add({ type: 'file', path, mode: 0o644, content: _featureFile(host, feature, h.script), reasons: [{ why: `${fwhy}, ${h.stage} hook` }] });
     }
     const bins = findBinaries(host, feature.binaries, `feature ${feature.name}`);
     if (bins.size) addSysrootFiles(host, plan, [...bins.values()], fwhy);
@@ -175,10 +179,17 @@ function imageConf(input: AssembleInput): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** A file a manifest names in its own folder; missing is the manifest's error, not an internal one. */
-function _featureFile(feature: FeatureManifest, name: string): Buffer {
+/**
+ * A file a manifest names in its own folder; missing is the manifest's error, not an internal one. A
+ * sysroot feature's file is read through the Host: its symlinks resolve inside the sysroot, so a link
+ * to /etc/shadow reads the sysroot's, never this machine's.
+ */
+function _featureFile(host: Host, feature: FeatureManifest, name: string): Buffer {
   try {
-    return readFileSync(join(feature.dir, name));
+    if (feature.sysrootDir === undefined) return readFileSync(join(feature.dir, name));
+    const inRoot = `${feature.sysrootDir}/${name}`;
+    if (!host.stat(inRoot)?.isFile()) throw new Error('not a regular file'); // a link to the sysroot's /dev/zero
+    return host.readFile(inRoot);
   } catch {
     throw new ConfigError(`${feature.file}: names ${name}, which is not in ${feature.dir}`, feature.file);
   }

@@ -32,7 +32,7 @@ export async function planImage(opts: BuildOptions): Promise<PlannedImage> {
   const host = new FsHost({ root: opts.sysroot, sysfs: opts.sysfs, procfs: opts.procfs });
   const modules = openModuleSource(host, opts.kver, opts.kmoddir);
   const hostOnly = opts.hostonly ? hostOnlyInputs(host, modules) : undefined;
-  const scriptEnv = { sysroot: opts.sysroot, kver: opts.kver, hostonly: opts.hostonly };
+  const scriptEnv = { sysroot: opts.sysroot, kver: opts.kver, hostonly: opts.hostonly, trustSysroot: opts.trustSysrootScripts === true };
   const available = loadFeatures(host);
   for (const f of hostOnly?.features ?? [])
     if (!available.has(f))
@@ -60,6 +60,7 @@ export async function planImage(opts: BuildOptions): Promise<PlannedImage> {
     rootTimeout: opts.rootTimeout,
     extraFiles: hostOnly?.files,
     scriptEnv,
+    dryRun: opts.dryRun === true,
   });
   if (opts.earlyMicrocode) {
     plan.early = microcodeEntries(host);

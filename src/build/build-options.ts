@@ -21,6 +21,10 @@ export interface BuildOptions {
   mtime: number;
   output: string;
   force: boolean;
+  /** Plan only: no install script of a feature runs (a plan note says so). */
+  dryRun?: boolean;
+  /** Run the scripts of the sysroot's own features on this host instead of chrooted into the sysroot. */
+  trustSysrootScripts?: boolean;
 }
 
 export function defaultMtime(env: NodeJS.ProcessEnv = process.env): number {

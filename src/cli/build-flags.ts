@@ -37,6 +37,7 @@ export function withBuildFlags(cmd: Command) {
     .option('--no-early-microcode', 'no early-microcode cpio, whatever the configuration says')
     .option('--kernel-cmdline <args>', 'embed default kernel command-line arguments (the boot command line wins)')
     .option('--root-timeout <seconds>', 'how long /init waits for the root device (default 60)')
+    .option('--trust-sysroot-scripts', "run the check/install scripts of the sysroot's own features on this host (default: chrooted into the sysroot as nobody)")
     .option('-v, --verbose', 'print every phase with its time')
     .option('-q, --quiet', 'print only warnings and errors')
     .addOption(new Option('--reproducible', 'fixed mtimes from SOURCE_DATE_EPOCH (always on)').hideHelp(false));
@@ -66,6 +67,9 @@ export interface BuildFlagValues {
   verbose?: boolean;
   quiet?: boolean;
   force?: boolean;
+  /** build --dry-run: plan only, no feature install script runs. */
+  dryRun?: boolean;
+  trustSysrootScripts?: boolean;
 }
 
 export interface BuildFlagIo {
@@ -114,6 +118,8 @@ export function toBuildOptions(f: BuildFlagValues, image?: string, kverArg?: str
     mtime: defaultMtime(),
     output: f.output ?? image ?? join(sysroot, 'boot', `initrd.img-${kver}`),
     force: f.force === true,
+    dryRun: f.dryRun === true,
+    trustSysrootScripts: f.trustSysrootScripts === true,
   };
 }
 

@@ -7,15 +7,19 @@
 //   symlink PATH TARGET     a link in the image
 //   dir PATH                a directory in the image
 // Lines starting with # and blank lines are ignored; anything else is an error naming the script.
+// A script from another sysroot's tree runs inside that sysroot (see script-sandbox.ts).
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import type { FeatureManifest } from './manifest.js';
+import { sandboxCommand, scriptPlace } from './script-sandbox.js';
 
 export interface ScriptEnv {
   sysroot: string;
   kver: string;
   hostonly: boolean;
+  /** Run scripts of the sysroot's own features on this host, as root (--trust-sysroot-scripts). */
+  trustSysroot?: boolean;
 }
 
 export type Directive =
@@ -25,16 +29,20 @@ export type Directive =
 
 function _run(feature: FeatureManifest, script: string, env: ScriptEnv): { status: number; stdout: string; stderr: string } {
   const file = join(feature.dir, script);
-  const r = spawnSync('/bin/sh', [file], {
-    cwd: feature.dir,
+  const place = scriptPlace(feature.sysrootDir !== undefined, env.sysroot, env.trustSysroot === true);
+  // inside the sysroot the script sees it as / and its folder at its in-root path
+  const inside = place.where === 'sysroot' ? { root: place.root, dir: feature.sysrootDir as string } : undefined;
+  const run = inside ? sandboxCommand(inside.root, inside.dir, `${inside.dir}/${script}`, file) : { command: '/bin/sh', args: [file] };
+  const r = spawnSync(run.command, run.args, {
+    cwd: inside ? '/' : feature.dir,
     encoding: 'utf8',
     env: {
-      PATH: process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin',
-      MKINITRAMFS_TS_SYSROOT: env.sysroot,
+      PATH: inside ? '/usr/sbin:/usr/bin:/sbin:/bin' : (process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin'),
+      MKINITRAMFS_TS_SYSROOT: inside ? '/' : env.sysroot,
       MKINITRAMFS_TS_KVER: env.kver,
       MKINITRAMFS_TS_HOSTONLY: env.hostonly ? '1' : '0',
       MKINITRAMFS_TS_FEATURE: feature.name,
-      MKINITRAMFS_TS_FEATURE_DIR: feature.dir,
+      MKINITRAMFS_TS_FEATURE_DIR: inside ? inside.dir : feature.dir,
     },
     timeout: 60_000,
   });

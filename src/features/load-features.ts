@@ -19,7 +19,8 @@ export function loadFeatures(host: Host, builtinDir = BUILTIN_MODULES_D): Map<st
     for (const name of host.readdir(d)) {
       if (out.has(name) || !NAME.test(name) || !host.stat(`${d}/${name}/module.toml`)?.isFile()) continue;
       const file = host.diskPath(`${d}/${name}/module.toml`);
-      out.set(name, parseManifest(host.readText(`${d}/${name}/module.toml`), name, host.diskPath(`${d}/${name}`), file));
+      const manifest = parseManifest(host.readText(`${d}/${name}/module.toml`), name, host.diskPath(`${d}/${name}`), file);
+      out.set(name, { ...manifest, sysrootDir: host.realpath(`${d}/${name}`) });
     }
   }
   if (existsSync(builtinDir)) {

@@ -35,6 +35,11 @@ export interface FeatureManifest {
   dir: string;
   /** The manifest file, for messages. */
   file: string;
+  /**
+   * The folder's in-root path when the feature comes from the sysroot's tree (not shipped with
+   * mkinitramfs-ts): its files are read through the Host, its scripts run inside the sysroot.
+   */
+  sysrootDir?: string;
   description: string;
   /** always: every image; default: unless omitted; optional: only with --add (or when detected). */
   include: 'always' | 'default' | 'optional';

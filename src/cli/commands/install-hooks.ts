@@ -1,8 +1,9 @@
 import type { Command } from '@commander-js/extra-typings';
-import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { OutputError, UsageError, fsError } from '../../errors.js';
 import { CLI_ENTRY, PACKAGE_ROOT } from '../../package-root.js';
+import { writableByOthers } from '../writable-by-others.js';
 
 const HOOKS_DIR = join(PACKAGE_ROOT, 'hooks');
 const ENTRY = CLI_ENTRY;
@@ -20,7 +21,7 @@ export function registerInstallHooks(program: Command): void {
     .option('--debian-hooks', 'install /etc/kernel/postinst.d and postrm.d hooks (default: when /etc/debian_version exists)')
     .option('--no-debian-hooks', 'do not install the Debian hooks')
     .option('--command <cmd>', 'how the hooks run mkinitramfs-ts (default: this node and this copy; "mkinitramfs-ts" with --sysroot)')
-    .option('-f, --force', 'replace files of the same name that are not ours')
+    .option('-f, --force', 'replace files of the same name that are not ours; install even when a path the hooks run is writable by a non-root user (warns)')
     .action(async (opts) => {
       if (!existsSync(opts.sysroot)) throw new UsageError(`--sysroot ${opts.sysroot}: no such directory`);
       const debian = opts.debianHooks ?? existsSync(join(opts.sysroot, 'etc/debian_version'));
@@ -30,6 +31,9 @@ export function registerInstallHooks(program: Command): void {
         return;
       }
       const command = opts.command ?? (opts.sysroot === '/' ? thisCommand() : 'mkinitramfs-ts');
+      // the hooks run as root on this machine: nobody else may be able to change what they run
+      if (opts.sysroot === '/')
+        for (const w of requireRootOnly(hookRunPaths(command, opts.command === undefined), opts.force === true)) process.stderr.write(`mkinitramfs-ts: warning: ${w}\n`);
       for (const line of installHooks(opts.sysroot, hooks, { command, force: opts.force === true })) process.stderr.write(`mkinitramfs-ts: ${line}\n`);
       process.stderr.write(`mkinitramfs-ts: the hooks run: ${command}\n`);
     });
@@ -56,6 +60,35 @@ export function hookFiles(pluginDir: string, debian: boolean): HookFile[] {
 export function thisCommand(): string {
   const words = [process.execPath, realpathSync(ENTRY)];
   return words.every((w) => /^[\w./+@-]+$/.test(w)) ? words.join(' ') : 'mkinitramfs-ts';
+}
+
+/** The absolute paths in the hooks' command and, when it runs this copy, the package files it loads. */
+export function hookRunPaths(command: string, ours: boolean, packageRoot = PACKAGE_ROOT): string[] {
+  const words = command.split(/\s+/).filter((w) => w.startsWith('/'));
+  if (!ours) return words;
+  const files = ['package.json', 'bin/mkinitramfs-ts.cjs', 'bin/load-cli.cjs', 'dist/mkinitramfs-ts.cjs', 'dist/mkinitramfs-ts.cjs.cache'].map((f) => join(packageRoot, f));
+  return [...words, ...files, ..._tree(join(packageRoot, 'modules.d'))];
+}
+
+/**
+ * Refuse (UsageError) when a non-root user can write one of `paths` or a directory above it: they would
+ * get root at the next kernel install. With `force`, the problems come back as warnings instead.
+ */
+export function requireRootOnly(paths: string[], force: boolean): string[] {
+  const warnings: string[] = [];
+  const seen = new Set<string>();
+  for (const path of paths) {
+    const found = writableByOthers(path);
+    if (found === undefined || seen.has(found.path)) continue; // one line per writable place
+    seen.add(found.path);
+    const what = `${found.path} is ${found.why}${found.path === path ? '' : ` (it holds ${path})`}, and the kernel hooks run ${path} as root`;
+    if (!force)
+      throw new UsageError(
+        `${what}: whoever can write it gets root at the next kernel install; install node and mkinitramfs-ts root-owned (e.g. npm install -g as root), or pass --force to install anyway`,
+      );
+    warnings.push(`${what}: installed anyway (--force)`);
+  }
+  return warnings;
 }
 
 export function installHooks(sysroot: string, hooks: HookFile[], opts: { command: string; force: boolean; hooksDir?: string }): string[] {
@@ -112,6 +145,17 @@ export function uninstallHooks(sysroot: string, hooks: HookFile[]): string[] {
     rmSync(`${dest}.mkinitramfs-ts.tmp`, { force: true });
   }
   return report;
+}
+
+/** A folder and everything in it (a missing folder: nothing). */
+function _tree(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return [dir, ...names.sort().flatMap((n) => (lstatSync(join(dir, n)).isDirectory() ? _tree(join(dir, n)) : [join(dir, n)]))];
 }
 
 function _readIfExists(path: string): string | undefined {

@@ -1,6 +1,7 @@
 // Throw-away feature folders and sysroots for the features tests: { 'etc/x/module.toml': '...' } trees
 // under a fresh temp dir (symlinks as { symlink }, executables as { exec }), removed by cleanupTrees().
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseManifest, type FeatureManifest } from '../../../src/features/manifest.js';
@@ -40,4 +41,26 @@ export function feature(name: string, toml: string, dir = `/nowhere/${name}`): F
 
 export function featureMap(...features: FeatureManifest[]): Map<string, FeatureManifest> {
   return new Map(features.map((f) => [f.name, f]));
+}
+
+/**
+ * A sysroot that can run scripts chrooted: this host's /bin/sh and the libraries `ldd` names for it, a
+ * world-writable sticky /tmp, plus `spec`.
+ */
+export function shellSysroot(spec: Record<string, Node> = {}): string {
+  const root = tree(spec);
+  chmodSync(root, 0o755); // a root file system; nobody must be able to enter it
+  const sh = realpathSync('/bin/sh');
+  const libs = execFileSync('ldd', [sh], { encoding: 'utf8' })
+    .split('\n')
+    .map((l) => /(?:=>\s*)?(\/\S+)\s+\(0x/.exec(l)?.[1])
+    .filter((p): p is string => p !== undefined);
+  for (const p of [...libs, '/bin/sh']) {
+    mkdirSync(dirname(join(root, p)), { recursive: true });
+    copyFileSync(realpathSync(p), join(root, p));
+    chmodSync(join(root, p), 0o755);
+  }
+  mkdirSync(join(root, 'tmp'), { recursive: true });
+  chmodSync(join(root, 'tmp'), 0o1777);
+  return root;
 }
