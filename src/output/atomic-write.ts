@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { MkError, OutputError } from '../errors.js';
+import { removeOnSignal } from './signal-cleanup.js';
 
 export interface WriteImageOptions {
   /** Replace an existing target. */
@@ -35,7 +36,9 @@ export async function writeImageAtomically(target: string, parts: readonly Buffe
   if (!dirStat?.isDirectory()) throw await _after(check, new OutputError(`${dir}: no such directory: create it or choose another output path`, dir));
   const shared = _sharedFolder(dir, dirStat);
   if (shared) throw await _after(check, shared);
+  removeStaleTemps(dest);
   const temp = join(dir, `.${basename(dest)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const release = removeOnSignal(temp);
   let file: fs.promises.FileHandle | undefined;
   try {
     // asynchronous writes: a check's child process (a decompressor) is served while they run
@@ -56,8 +59,45 @@ export async function writeImageAtomically(target: string, parts: readonly Buffe
     _quietly(() => fs.unlinkSync(temp));
     await check;
     throw _outputError(err, dest);
+  } finally {
+    release();
   }
   _syncDir(dir);
+}
+
+/**
+ * Removes temp images a stopped build left beside `dest` (`.NAME.PID.HEX.tmp`): only those older
+ * than this process whose process is gone, so a build still writing keeps its own.
+ */
+export function removeStaleTemps(dest: string, startedMs = Date.now() - process.uptime() * 1000): string[] {
+  const dir = dirname(dest);
+  const pattern = new RegExp(`^\\.${_escapeRegExp(basename(dest))}\\.(\\d+)\\.[0-9a-f]{8}\\.tmp$`);
+  const removed: string[] = [];
+  for (const name of fs.readdirSync(dir)) {
+    const pid = Number(pattern.exec(name)?.[1] ?? NaN);
+    if (!Number.isSafeInteger(pid) || pid === process.pid || processAlive(pid)) continue;
+    const path = join(dir, name);
+    const st = fs.lstatSync(path, { throwIfNoEntry: false });
+    if (!st?.isFile() || st.mtimeMs >= startedMs) continue;
+    _quietly(() => fs.unlinkSync(path));
+    removed.push(path);
+  }
+  return removed;
+}
+
+/** Whether a process with this id exists (one owned by another user counts). */
+export function processAlive(pid: number): boolean {
+  if (pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function _escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** `err`, once the check under way has settled (its own failure, if any, wins: it came first). */

