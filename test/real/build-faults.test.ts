@@ -78,3 +78,51 @@ describe('a build stopped by a signal', () => {
     expect(readdirSync(dir).sort()).toEqual(['.initrd.img.' + process.pid + '.cafebabe.tmp', '.other.img.' + dead + '.0badf00d.tmp', 'initrd.img'].sort());
   }, LIMIT);
 });
+
+describe('SIGKILL at each step of a build (strace injection)', () => {
+  const STEPS: [string, string, string[]][] = [
+    ['write (the temp file fchmod)', 'fchmod:signal=SIGKILL:when=1', []],
+    ['fsync of the temp file', 'fsync:signal=SIGKILL:when=1', []],
+    ['rename over the target', 'rename,renameat,renameat2:signal=SIGKILL:when=1', []],
+  ];
+  for (const [step, inject, extra] of STEPS)
+    it(`${step}: the old image stays byte-identical, the next build leaves nothing behind`, () => {
+      const { dir, image, hash } = withOldImage(step.split(' ')[0] as string);
+      const r = buildInjected(image, inject, { extra });
+      expect(r.status, r.stderr).not.toBe(0);
+      expect(sha(image)).toBe(hash);
+      expectOk(build(image));
+      expect(readdirSync(dir)).toEqual(['initrd.img']);
+      expect(sha(image)).not.toBe(hash);
+    }, LIMIT);
+});
+
+describe('read-only and full output folders', () => {
+  const mounts: string[] = [];
+  afterAll(() => {
+    for (const m of mounts.reverse()) spawnSync('umount', [m]);
+  });
+  function tmpfs(name: string, options: string): string {
+    const { dir } = withOldImage(name);
+    rmSync(join(dir, 'initrd.img'));
+    expectOk(run(['mount', '-t', 'tmpfs', '-o', `${options},mode=0755`, 'tmpfs', dir]));
+    mounts.push(dir);
+    writeFileSync(join(dir, 'initrd.img'), 'old image\n'.repeat(100));
+    return dir;
+  }
+  for (const [name, options, remount, message] of [
+    ['full', 'size=1m', false, 'no space left on device'],
+    ['read-only', 'size=1m', true, 'cannot write there (EROFS)'],
+  ] as const)
+    it(`${name}: one-line OutputError (exit ${ExitCode.output}), old image intact, no temp left`, () => {
+      const dir = tmpfs(name, options);
+      const hash = sha(join(dir, 'initrd.img'));
+      if (remount) expectOk(run(['mount', '-o', 'remount,ro', dir]));
+      const r = build(join(dir, 'initrd.img'));
+      expect(r.status, r.stderr).toBe(ExitCode.output);
+      expect(r.stderr).toContain(message);
+      expect(r.stderr.trim().split('\n').filter((l) => !l.includes('warning:'))).toHaveLength(1);
+      expect(sha(join(dir, 'initrd.img'))).toBe(hash);
+      expect(readdirSync(dir)).toEqual(['initrd.img']);
+    }, LIMIT);
+});
