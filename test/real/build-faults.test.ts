@@ -126,3 +126,40 @@ describe('read-only and full output folders', () => {
       expect(readdirSync(dir)).toEqual(['initrd.img']);
     }, LIMIT);
 });
+
+describe('two builds of one image at once', () => {
+  it('are serialised by the lock: both exit 0, the image is complete and verifies, no lock or temp left', async () => {
+    const { dir, image } = withOldImage('concurrent');
+    const { spawn } = await import('node:child_process');
+    const started = Date.now();
+    const one = (): Promise<number | null> =>
+      new Promise((done) => spawn(process.execPath, [CLI, ...buildArgs(image)], { stdio: 'ignore' }).on('exit', (code) => done(code)));
+    expect(await Promise.all([one(), one()])).toEqual([0, 0]);
+    console.log(`two concurrent builds: ${Date.now() - started} ms`);
+    expect(readdirSync(dir)).toEqual(['initrd.img']);
+    const verify = run([process.execPath, CLI, 'verify', image]);
+    expect(verify.status, verify.stderr).toBe(0);
+  }, LIMIT);
+
+  it('a build waits while a live process holds the lock, and takes over the lock of a dead one', async () => {
+    const { dir, image, hash } = withOldImage('held');
+    const lock = join(dir, '.initrd.img.lock');
+    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    writeFileSync(lock, `${process.pid} ${boot} ${Date.now()}\n`);
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [CLI, ...buildArgs(image).filter((a) => a !== '--quiet')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(sha(image)).toBe(hash); // still waiting
+    expect(stderr).toContain(`waiting for pid ${process.pid}, which is building ${image}`);
+    rmSync(lock);
+    expect(await exited).toBe(0);
+    expect(sha(image)).not.toBe(hash);
+    const dead = spawnSync('true').pid as number;
+    writeFileSync(lock, `${dead} ${boot} 0\n`);
+    expectOk(build(image));
+    expect(readdirSync(dir)).toEqual(['initrd.img']);
+  }, LIMIT);
+});
