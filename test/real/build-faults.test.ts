@@ -4,7 +4,7 @@
 // one complete) and that nothing of ours stays beside it. Needs root (mounts) and strace.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -162,4 +162,28 @@ describe('two builds of one image at once', () => {
     expectOk(build(image));
     expect(readdirSync(dir)).toEqual(['initrd.img']);
   }, LIMIT);
+});
+
+describe('an unreadable module or library mid-build', () => {
+  // The bad file is bind-mounted over the sysroot's own in a private mount namespace (unshare -m):
+  // the shared fixture is never changed, not even for a moment, for any other process.
+  const sysroot = (): string => buildSysroot();
+  const moduleFile = (): string => join(sysroot(), 'lib/modules', kver(), 'kernel/fs/ext4/ext4.ko');
+  const libc = (): string => realpathSync(join(sysroot(), 'lib/x86_64-linux-gnu/libc.so.6'));
+  const bad = mkdtempSync(join(scratch, 'bad-'));
+  const CASES: [string, () => string, () => string, number][] = [
+    ['a module that is a FIFO', () => (spawnSync('mkfifo', [join(bad, 'fifo')]), join(bad, 'fifo')), moduleFile, ExitCode.badModulesDb],
+    ['a truncated module', () => (writeFileSync(join(bad, 'trunc.ko'), readFileSync(moduleFile()).subarray(0, 5000)), join(bad, 'trunc.ko')), moduleFile, ExitCode.badModule],
+    ['a truncated libc', () => (writeFileSync(join(bad, 'trunc.so'), readFileSync(libc()).subarray(0, 5000)), join(bad, 'trunc.so')), libc, ExitCode.badElf],
+  ];
+  for (const [what, makeBad, over, code] of CASES)
+    it(`${what}: typed error (exit ${code}) on one line, old image intact, nothing left`, () => {
+      const { dir, image, hash } = withOldImage(what.replace(/ /g, '-'));
+      const script = `mount --make-rprivate / && mount --bind "$1" "$2" && shift 2 && exec "$@"`;
+      const r = run(['timeout', '60', 'unshare', '-m', 'sh', '-c', script, 'sh', makeBad(), over(), process.execPath, CLI, ...buildArgs(image)]);
+      expect(r.status, r.stderr).toBe(code);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(sha(image)).toBe(hash);
+      expect(readdirSync(dir)).toEqual(['initrd.img']);
+    }, LIMIT);
 });
