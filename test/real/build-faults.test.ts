@@ -79,8 +79,19 @@ describe('a build stopped by a signal', () => {
   }, LIMIT);
 });
 
+/** How often a build opens `path` (strace counts): the last open is the packer's. */
+function _opens(path: string): number {
+  if (path === '') return 0;
+  const log = join(scratch, `opens-${process.hrtime.bigint()}`);
+  const { image } = withOldImage('count');
+  run(['strace', '-f', '-qq', '-o', log, '-e', 'trace=openat', '-P', path, process.execPath, CLI, ...buildArgs(image)]);
+  return readFileSync(log, 'utf8').split('\n').filter((l) => l.includes('openat(')).length;
+}
+
 describe('SIGKILL at each step of a build (strace injection)', () => {
   const STEPS: [string, string, string[]][] = [
+    ['plan (opening a module, first time)', 'openat:signal=SIGKILL:when=1', []],
+    ['pack (opening a module, last time)', 'openat:signal=SIGKILL:when=LAST', []],
     ['write (the temp file fchmod)', 'fchmod:signal=SIGKILL:when=1', []],
     ['fsync of the temp file', 'fsync:signal=SIGKILL:when=1', []],
     ['rename over the target', 'rename,renameat,renameat2:signal=SIGKILL:when=1', []],
@@ -88,7 +99,8 @@ describe('SIGKILL at each step of a build (strace injection)', () => {
   for (const [step, inject, extra] of STEPS)
     it(`${step}: the old image stays byte-identical, the next build leaves nothing behind`, () => {
       const { dir, image, hash } = withOldImage(step.split(' ')[0] as string);
-      const r = buildInjected(image, inject, { extra });
+      const paths = inject.startsWith('openat') ? [join(buildSysroot(), 'lib/modules', kver(), 'kernel/fs/ext4/ext4.ko')] : [];
+      const r = buildInjected(image, inject.replace('LAST', String(_opens(paths[0] ?? ''))), { extra, paths });
       expect(r.status, r.stderr).not.toBe(0);
       expect(sha(image)).toBe(hash);
       expectOk(build(image));
