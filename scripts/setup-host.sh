@@ -12,7 +12,7 @@ set -euo pipefail
 DEMO_PACKAGES="qemu-system-x86 kmod mmdebstrap e2fsprogs zstd xz-utils util-linux"
 # the tests also build GPT, xfs, btrfs and FAT disks, compare against dracut, initramfs-tools and
 # binutils, decompress every format, shellcheck the shell, and render the man page
-TEST_PACKAGES="$DEMO_PACKAGES fdisk xfsprogs btrfs-progs dosfstools cpio lz4 bzip2 binutils dracut-core
+TEST_PACKAGES="$DEMO_PACKAGES strace fdisk xfsprogs btrfs-progs dosfstools cpio lz4 bzip2 binutils dracut-core
   initramfs-tools-core systemd shellcheck man-db groff-base"
 
 case "${1:-}" in

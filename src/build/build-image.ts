@@ -1,5 +1,6 @@
 // The build pipeline: read the sysroot (and host), plan the image, then pack, compress and write it
 // atomically. planImage() writes nothing, so --dry-run and explain share it.
+import { resolve } from 'node:path';
 import { defaultCompression } from '../compress/compress.js';
 import { formatCompressSpec, parseCompressSpec } from '../compress/compress-spec.js';
 import { readImage } from '../cpio/newc-reader.js';
@@ -13,6 +14,7 @@ import { FsHost } from '../host/fs-host.js';
 import type { Host } from '../host/host.js';
 import { type Problem, verifyImage } from '../inspect/verify/verify-image.js';
 import { writeImageAtomically } from '../output/atomic-write.js';
+import { acquireBuildLock } from '../output/build-lock.js';
 import { microcodeEntries } from '../pack/microcode.js';
 import { compressArchives, compressArchivesChecked, oneBuffer, packArchives, type PackedArchives, type PackedImage } from '../pack/pack-image.js';
 import type { Plan } from '../plan/plan.js';
@@ -85,9 +87,21 @@ export interface WriteHooks {
    * packed archives, and that the compressed data decompresses to exactly them.
    */
   verify?: boolean;
+  /** Told when another build of the same image holds its lock and this one waits. */
+  waiting?: (message: string) => void;
 }
 
 export async function writeImage(planned: PlannedImage, opts: BuildOptions, hooks: WriteHooks = {}): Promise<WriteResult> {
+  // one build of an image at a time: a second one waits, then replaces the first one's result
+  const release = await acquireBuildLock(resolve(opts.output), hooks.waiting ? { onWait: hooks.waiting } : {});
+  try {
+    return await _writeImage(planned, opts, hooks);
+  } finally {
+    release();
+  }
+}
+
+async function _writeImage(planned: PlannedImage, opts: BuildOptions, hooks: WriteHooks): Promise<WriteResult> {
   const t0 = Date.now();
   const phase = hooks.phase ?? (() => () => undefined);
   const spec = opts.compress ? parseCompressSpec(opts.compress) : defaultCompression();

@@ -1,10 +1,12 @@
 // Writes an image so that the target is at every moment either the old image or the complete new
 // one: a private temp file beside it, fsync, optional verification, rename, fsync of the directory.
-// A failure at any step removes the temp file and leaves the old image untouched.
+// A failure at any step removes the temp file and leaves the old image untouched. A symlink at the
+// target is replaced, never followed; a folder other users may write to (without sticky bit) is refused.
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { MkError, OutputError } from '../errors.js';
+import { removeOnSignal } from './signal-cleanup.js';
 
 export interface WriteImageOptions {
   /** Replace an existing target. */
@@ -28,11 +30,15 @@ export async function writeImageAtomically(target: string, parts: readonly Buffe
     (err: unknown) => err ?? new Error('check failed'),
   );
   const dest = _destination(resolve(target));
-  if (!opts.force && fs.existsSync(dest)) throw await _after(check, _exists(target));
+  if (!opts.force && _present(dest)) throw await _after(check, _exists(target));
   const dir = dirname(dest);
-  if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory())
-    throw await _after(check, new OutputError(`${dir}: no such directory: create it or choose another output path`, dir));
+  const dirStat = fs.statSync(dir, { throwIfNoEntry: false });
+  if (!dirStat?.isDirectory()) throw await _after(check, new OutputError(`${dir}: no such directory: create it or choose another output path`, dir));
+  const shared = _sharedFolder(dir, dirStat);
+  if (shared) throw await _after(check, shared);
+  removeStaleTemps(dest);
   const temp = join(dir, `.${basename(dest)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const release = removeOnSignal(temp);
   let file: fs.promises.FileHandle | undefined;
   try {
     // asynchronous writes: a check's child process (a decompressor) is served while they run
@@ -46,15 +52,52 @@ export async function writeImageAtomically(target: string, parts: readonly Buffe
     if (failed !== undefined) throw failed;
     await opts.verify?.(temp);
     // Checked again: the target may have appeared while the image was being written.
-    if (!opts.force && fs.existsSync(dest)) throw _exists(target);
+    if (!opts.force && _present(dest)) throw _exists(target);
     fs.renameSync(temp, dest);
   } catch (err) {
     if (file !== undefined) await file.close().catch(() => undefined);
     _quietly(() => fs.unlinkSync(temp));
     await check;
     throw _outputError(err, dest);
+  } finally {
+    release();
   }
   _syncDir(dir);
+}
+
+/**
+ * Removes temp images a stopped build left beside `dest` (`.NAME.PID.HEX.tmp`): only those older
+ * than this process whose process is gone, so a build still writing keeps its own.
+ */
+export function removeStaleTemps(dest: string, startedMs = Date.now() - process.uptime() * 1000): string[] {
+  const dir = dirname(dest);
+  const pattern = new RegExp(`^\\.${_escapeRegExp(basename(dest))}\\.(\\d+)\\.[0-9a-f]{8}\\.tmp$`);
+  const removed: string[] = [];
+  for (const name of fs.readdirSync(dir)) {
+    const pid = Number(pattern.exec(name)?.[1] ?? NaN);
+    if (!Number.isSafeInteger(pid) || pid === process.pid || processAlive(pid)) continue;
+    const path = join(dir, name);
+    const st = fs.lstatSync(path, { throwIfNoEntry: false });
+    if (!st?.isFile() || st.mtimeMs >= startedMs) continue;
+    _quietly(() => fs.unlinkSync(path));
+    removed.push(path);
+  }
+  return removed;
+}
+
+/** Whether a process with this id exists (one owned by another user counts). */
+export function processAlive(pid: number): boolean {
+  if (pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function _escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** `err`, once the check under way has settled (its own failure, if any, wins: it came first). */
@@ -63,18 +106,29 @@ async function _after(check: Promise<unknown> | undefined, err: MkError): Promis
   return failed ?? err;
 }
 
-/** A symlinked target (/boot/initrd.img -> initrd.img-KVER) is written through, keeping the link. */
+/**
+ * The name itself is replaced: a symlink at the target is swapped for the new image, never followed,
+ * so a link planted in a shared folder cannot redirect root's write to another file.
+ */
 function _destination(target: string): string {
   const st = fs.lstatSync(target, { throwIfNoEntry: false });
-  if (st?.isSymbolicLink()) {
-    try {
-      return fs.realpathSync(target);
-    } catch {
-      return target; // a dangling link is replaced like a missing file
-    }
-  }
   if (st?.isDirectory()) throw new OutputError(`${target} is a directory: give the image's file name`, target);
   return target;
+}
+
+/**
+ * A folder other users may write to (without the sticky bit) lets them swap names under us between
+ * the checks and the rename: refuse it.
+ */
+function _sharedFolder(dir: string, st: fs.Stats): OutputError | undefined {
+  if ((st.mode & 0o022) === 0 || (st.mode & 0o1000) !== 0) return undefined; // 0o1000: sticky
+  const who = st.mode & 0o002 ? 'all users' : 'its group';
+  return new OutputError(`${dir}: folder is writable by ${who}: write the image to a folder only its owner can write to (or chmod go-w / +t it)`, dir);
+}
+
+/** Whether the name is taken (a dangling symlink counts). */
+function _present(path: string): boolean {
+  return fs.lstatSync(path, { throwIfNoEntry: false }) !== undefined;
 }
 
 function _syncDir(dir: string): void {

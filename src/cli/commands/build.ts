@@ -29,6 +29,7 @@ export function registerBuild(program: Command): void {
         }
         const result = await writeImage(planned, opts, {
           verify: flags.verify,
+          waiting: (m) => out.info(m),
           phase: (name) => {
             const p = out.phase(name);
             return (detail) => p.done(detail);

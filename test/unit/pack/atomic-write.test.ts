@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync, lstatSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OutputError } from '../../../src/errors.js';
@@ -83,13 +83,37 @@ describe('writeImageAtomically', () => {
     await expect(writeImageAtomically(dir, parts, { force: true })).rejects.toThrow(`${dir} is a directory`);
   });
 
-  it('writes through a symlinked target and keeps the link', async () => {
+  it('replaces a symlinked target itself and never writes to the file it points at', async () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'initrd.img-6.1'), 'old');
-    symlinkSync('initrd.img-6.1', join(dir, 'initrd.img'));
+    const elsewhere = tempDir();
+    writeFileSync(join(elsewhere, 'victim'), 'precious');
+    symlinkSync(join(elsewhere, 'victim'), join(dir, 'initrd.img'));
     await writeImageAtomically(join(dir, 'initrd.img'), parts, { force: true });
-    expect(lstatSync(join(dir, 'initrd.img')).isSymbolicLink()).toBe(true);
-    expect(readFileSync(join(dir, 'initrd.img-6.1'), 'utf8')).toBe('early-main');
-    expect(readdirSync(dir).sort()).toEqual(['initrd.img', 'initrd.img-6.1']);
+    expect(readFileSync(join(elsewhere, 'victim'), 'utf8')).toBe('precious');
+    expect(readdirSync(elsewhere)).toEqual(['victim']);
+    expect(lstatSync(join(dir, 'initrd.img')).isFile()).toBe(true);
+    expect(readFileSync(join(dir, 'initrd.img'), 'utf8')).toBe('early-main');
+    expect(readdirSync(dir)).toEqual(['initrd.img']);
+    // a dangling link is a taken name too: not replaced without --force
+    symlinkSync(join(elsewhere, 'nothing'), join(dir, 'dangling'));
+    await expect(writeImageAtomically(join(dir, 'dangling'), parts, { force: false })).rejects.toThrow(`${join(dir, 'dangling')} exists`);
+  });
+
+  it('refuses a folder other users may write to, unless it has the sticky bit', async () => {
+    for (const [mode, who] of [
+      [0o777, 'all users'],
+      [0o775, 'its group'],
+    ] as const) {
+      const dir = tempDir();
+      chmodSync(dir, mode);
+      await expect(writeImageAtomically(join(dir, 'initrd.img'), parts, { force: true })).rejects.toThrow(
+        `${dir}: folder is writable by ${who}: write the image to a folder only its owner can write to`,
+      );
+      expect(readdirSync(dir)).toEqual([]);
+    }
+    const sticky = tempDir();
+    chmodSync(sticky, 0o1777);
+    await writeImageAtomically(join(sticky, 'initrd.img'), parts, { force: true });
+    expect(readFileSync(join(sticky, 'initrd.img'), 'utf8')).toBe('early-main');
   });
 });
