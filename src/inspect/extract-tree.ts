@@ -12,6 +12,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { fsError, OutputError, UsageError } from '../errors.js';
+import { checkPathLimits } from './check-path-limits.js';
 import type { ImageTree } from './image-tree.js';
 import type { UnpackNote } from './kernel-unpack.js';
 import type { FileContent, TreeNode } from './tree-node.js';
@@ -32,11 +33,12 @@ export function extractTree(tree: ImageTree, dir: string, opts: ExtractOptions =
   const root = resolve(dir);
   const preserve = opts.preserve === true;
   if (preserve) requirePreserveAllowed();
+  const paths = tree.paths().filter((p) => p !== '/');
+  checkPathLimits(paths, root);
   _prepareEmptyDir(root);
   const skipped: UnpackNote[] = [];
   const written: Array<[string, TreeNode]> = [];
   const firstNameOf = new Map<FileContent, string>();
-  const paths = tree.paths().filter((p) => p !== '/');
   const diskPath = (p: string): string => _inside(root, p);
   const attempt = (p: string, make: () => void): void => {
     try {

@@ -19,3 +19,22 @@ describe('a 3000-deep directory chain', () => {
     expect(performance.now() - started).toBeLessThan(3000); // before: ~14 s
   });
 });
+
+describe('extract and the path limits', () => {
+  it('refuses a path over PATH_MAX or a name over NAME_MAX before writing anything', async () => {
+    const { existsSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { runCli } = await import('./run-cli.js');
+    const { tempDir, writeTemp } = await import('./image-builder.js');
+    const dirs = Array.from({ length: 2100 }, (_, i) => ({ name: Array(i + 1).fill('d').join('/'), mode: S_IFDIR | 0o755 }));
+    const long = writeTemp(rawArchive([{ name: 'a', mode: S_IFDIR | 0o755 }, { name: `a/${'n'.repeat(256)}`, mode: S_IFREG | 0o644 }]));
+    for (const [img, message] of [[writeTemp(rawArchive(dirs)), 'over PATH_MAX (4096)'], [long, 'exceeds NAME_MAX (255)']] as const) {
+      const out = join(tempDir(), 'x');
+      const { code, err } = await runCli('extract', img, out);
+      expect(code).toBe(12);
+      expect(err).toContain(message);
+      expect(err.trim().split('\n')).toHaveLength(1);
+      expect(existsSync(out)).toBe(false);
+    }
+  });
+});
