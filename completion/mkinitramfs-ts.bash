@@ -20,7 +20,8 @@ _mkinitramfs_ts_flags() {
         ldd) echo '--sysroot --json -h --help' ;;
         ls | diff) echo '--json -h --help' ;;
         verify) echo '--kver --json -h --help' ;;
-        cat | extract) echo '-h --help' ;;
+        cat) echo '-h --help' ;;
+        extract) echo '--preserve -h --help' ;;
     esac
 }
 

@@ -1,6 +1,7 @@
 // The CLI entry: the only place that maps errors to exit codes. Commands live one per file in
 // ./commands and import their heavy modules lazily, so `--help` starts fast.
 import { Command, CommanderError } from '@commander-js/extra-typings';
+import { escapeControl } from '../escape-control.js';
 import { ExitCode, MkError } from '../errors.js';
 import { registerCommands } from './commands/index.js';
 import { VERSION } from './version.js';
@@ -27,7 +28,7 @@ export function reportError(err: unknown): number {
     return ExitCode.usage;
   }
   if (err instanceof MkError) {
-    process.stderr.write(`mkinitramfs-ts: ${err.message}\n`);
+    process.stderr.write(`mkinitramfs-ts: ${escapeControl(err.message)}\n`);
     return err.exitCode;
   }
   const e = err as Error;

@@ -1,7 +1,7 @@
 // Reads a whole initramfs image the way the kernel unpacks it: a run of uncompressed cpio archives,
 // compressed segments (each holding cpio archives) and NUL padding between them, e.g. the early
 // microcode cpio followed by the zstd-compressed main archive.
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { decompressSegment } from '../compress/decompress.js';
 import { type SegmentCompression, detectCompression } from '../compress/detect-compression.js';
 import { BadImageError, fsError } from '../errors.js';
@@ -23,13 +23,42 @@ export interface ImageSegment {
 const ASCII_ZERO = 0x30; // every newc header starts with "0707"
 
 export async function readImageFile(path: string): Promise<ImageSegment[]> {
-  let image: Buffer;
+  const image = _readRegularFile(path);
+  const segments = await readImage(image, path);
+  if (segments.length === 0)
+    throw new BadImageError(`${path}: ${image.length === 0 ? 'empty' : 'only NUL bytes'}: not an initramfs image`, path);
+  return segments;
+}
+
+/**
+ * The bytes of `path`, refused before any is read unless it is a regular file: /dev/zero would never
+ * end and a FIFO would hang (it is opened non-blocking, so the open itself cannot wait for a writer).
+ */
+function _readRegularFile(path: string): Buffer {
+  let fd: number;
   try {
-    image = readFileSync(path);
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
     throw fsError(err, path);
   }
-  return readImage(image, path);
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new BadImageError(`${path}: not a regular file (${_kindOf(st)}): not an initramfs image; give the image file`, path);
+    return readFileSync(fd);
+  } catch (err) {
+    if (err instanceof BadImageError) throw err;
+    throw fsError(err, path);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function _kindOf(st: { isDirectory(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isFIFO(): boolean }): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isFIFO()) return 'a FIFO';
+  return 'a socket';
 }
 
 /** `name` is how errors refer to the image (usually its path). */

@@ -5,17 +5,21 @@
 //   - the directory must be new or empty, every name is created exclusively (O_EXCL, mkdir, symlink
 //     and link fail on an existing name), so no name is ever opened through something already there;
 //   - symlinks are created last, after every file and directory, so nothing is written through them.
+// By default the tree is made safe for the caller: no device nodes, FIFOs or sockets (they are listed
+// as skipped), no setuid/setgid/sticky bits, every name owned by the caller. `preserve` (root only, like
+// `tar --same-owner -p`) restores owners, modes and nodes as the archive says.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { join, resolve, sep } from 'node:path';
-import { fsError, OutputError } from '../errors.js';
+import { fsError, OutputError, UsageError } from '../errors.js';
+import { checkPathLimits } from './check-path-limits.js';
 import type { ImageTree } from './image-tree.js';
 import type { UnpackNote } from './kernel-unpack.js';
 import type { FileContent, TreeNode } from './tree-node.js';
 
 export interface ExtractOptions {
-  /** Create device nodes and set owners (default: when running as root). */
-  asRoot?: boolean;
+  /** Restore owners, setuid/setgid/sticky bits, device nodes and FIFOs as stored: root only. */
+  preserve?: boolean;
 }
 
 export interface ExtractResult {
@@ -27,12 +31,14 @@ export interface ExtractResult {
 
 export function extractTree(tree: ImageTree, dir: string, opts: ExtractOptions = {}): ExtractResult {
   const root = resolve(dir);
+  const preserve = opts.preserve === true;
+  if (preserve) requirePreserveAllowed();
+  const paths = tree.paths().filter((p) => p !== '/');
+  checkPathLimits(paths, root);
   _prepareEmptyDir(root);
-  const asRoot = opts.asRoot ?? process.getuid?.() === 0;
   const skipped: UnpackNote[] = [];
   const written: Array<[string, TreeNode]> = [];
   const firstNameOf = new Map<FileContent, string>();
-  const paths = tree.paths().filter((p) => p !== '/');
   const diskPath = (p: string): string => _inside(root, p);
   const attempt = (p: string, make: () => void): void => {
     try {
@@ -62,8 +68,8 @@ export function extractTree(tree: ImageTree, dir: string, opts: ExtractOptions =
     } else if (node.type === 'socket') {
       skipped.push({ path: p, message: 'a socket: only a running program can create one', lost: true });
       continue;
-    } else if (node.type !== 'fifo' && !asRoot) {
-      skipped.push({ path: p, message: `${node.type} ${node.rdevmajor},${node.rdevminor} not created: only root can make device nodes`, lost: true });
+    } else if (!preserve) {
+      skipped.push({ path: p, message: `${_nodeName(node)} not created (extract --preserve, as root, creates it)`, lost: true });
       continue;
     } else attempt(p, () => _mknod(target, node));
     written.push([p, node]);
@@ -76,8 +82,14 @@ export function extractTree(tree: ImageTree, dir: string, opts: ExtractOptions =
   }
   // Owners, modes and times last: a read-only directory must not stop its children being written,
   // and chown clears setuid bits, so chmod comes after it.
-  for (const [p, node] of written.reverse()) attempt(p, () => _setAttributes(diskPath(p), node, asRoot));
+  for (const [p, node] of written.reverse()) attempt(p, () => _setAttributes(diskPath(p), node, preserve));
   return { written: written.length, skipped };
+}
+
+/** `--preserve` gives files to other users and makes device nodes: only root may ask for that. */
+export function requirePreserveAllowed(): void {
+  if (process.getuid?.() !== 0)
+    throw new UsageError('extract --preserve restores owners and device nodes: run it as root, or leave --preserve out');
 }
 
 function _prepareEmptyDir(root: string): void {
@@ -107,14 +119,20 @@ function _mknod(target: string, node: TreeNode): void {
   execFileSync('mknod', ['-m', '600', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
-function _setAttributes(target: string, node: TreeNode, asRoot: boolean): void {
+function _nodeName(node: TreeNode): string {
+  if (node.type === 'fifo') return 'FIFO';
+  return `${node.type === 'chardev' ? 'character' : 'block'} device ${node.rdevmajor},${node.rdevminor}`;
+}
+
+/** Without `preserve` the caller keeps ownership and the setuid, setgid and sticky bits are dropped. */
+function _setAttributes(target: string, node: TreeNode, preserve: boolean): void {
   const time = new Date(node.mtime * 1000);
   if (node.type === 'symlink') {
-    if (asRoot) fs.lchownSync(target, node.uid, node.gid);
+    if (preserve) fs.lchownSync(target, node.uid, node.gid);
     fs.lutimesSync(target, time, time);
     return;
   }
-  if (asRoot) fs.chownSync(target, node.uid, node.gid);
-  fs.chmodSync(target, node.mode & 0o7777);
+  if (preserve) fs.chownSync(target, node.uid, node.gid);
+  fs.chmodSync(target, node.mode & (preserve ? 0o7777 : 0o777));
   fs.utimesSync(target, time, time);
 }

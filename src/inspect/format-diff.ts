@@ -1,5 +1,6 @@
 // The text form of `diff`: one line per path (- removed, + added, ~ changed), then the module names
 // only one image holds, then counts and sizes.
+import { escapeControl } from '../escape-control.js';
 import type { ImageDiff } from './diff-images.js';
 
 /** The text form of a diff. */
@@ -16,7 +17,7 @@ export function formatDiff(diff: ImageDiff, aName: string, bName: string): strin
   lines.push(`paths: ${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed`);
   lines.push(`image size: ${a.fileSize} -> ${b.fileSize} bytes (${_signed(fileDelta)})`);
   lines.push(`unpacked size: ${a.unpacked} -> ${b.unpacked} bytes (${_signed(unpackedDelta)})`);
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(escapeControl).join('\n')}\n`;
 }
 
 function _signed(n: number): string {

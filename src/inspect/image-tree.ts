@@ -97,6 +97,8 @@ export class ImageTree {
   }
 
   private _walk(path: string, followLast: boolean): Walked | undefined {
+    const direct = this._direct(path, followLast);
+    if (direct !== undefined) return direct;
     let pending = _components(path);
     let done = '';
     let links = 0;
@@ -123,6 +125,20 @@ export class ImageTree {
     }
     const final = done === '' ? '/' : done;
     return { path: final, node: this._nodes.get(final), throughLink };
+  }
+
+  /**
+   * The answer without walking, when `path` (no "..") is a key: every key is canonical, since a
+   * directory that still has children is never replaced, so no parent of it is a symlink. Walking
+   * component by component rebuilt each prefix, which made unpacking a deep chain cubic.
+   */
+  private _direct(path: string, followLast: boolean): Walked | undefined {
+    const components = _components(path);
+    if (components.includes('..')) return undefined;
+    const key = `/${components.join('/')}`;
+    const node = this._nodes.get(key);
+    if (node === undefined || key === '/' || (followLast && node.type === 'symlink')) return undefined;
+    return { path: key, node, throughLink: false };
   }
 }
 

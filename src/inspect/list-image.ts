@@ -1,6 +1,7 @@
 // `ls`: every entry of every segment as stored, in archive order, grouped per segment with the
 // segment's compression and where it lies in the file.
 import type { CpioEntry, ImageSegment } from '../cpio/newc-reader.js';
+import { escapeControl } from '../escape-control.js';
 import { modeString } from './mode-string.js';
 
 export interface ListedEntry {
@@ -54,7 +55,7 @@ export function formatListing(listed: readonly ListedSegment[]): string {
       let line = `${e.modeString} ${String(e.uid).padStart(4)} ${String(e.gid).padStart(4)} ${_sizeColumn(e).padStart(width)} ${e.path}`;
       if (e.target !== undefined) line += ` -> ${e.target}`;
       if (e.hardlinkOf !== undefined) line += ` (hard link to ${e.hardlinkOf})`;
-      lines.push(line);
+      lines.push(escapeControl(line));
     }
   }
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';

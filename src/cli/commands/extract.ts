@@ -6,13 +6,16 @@ export function registerExtract(program: Command): void {
     .description('unpack an initramfs image into a new or empty directory; no name can escape it')
     .argument('<image>', 'the image file')
     .argument('<dir>', 'the directory to create (or an empty one)')
-    .action(async (image, dir) => {
+    .option('--preserve', 'restore owners, setuid/setgid bits, device nodes and FIFOs as the image says (root only)')
+    .action(async (image, dir, flags) => {
       const { loadImage } = await import('../../inspect/load-image.js');
-      const { extractTree } = await import('../../inspect/extract-tree.js');
+      const { escapeControl } = await import('../../escape-control.js');
+      const { extractTree, requirePreserveAllowed } = await import('../../inspect/extract-tree.js');
+      if (flags.preserve === true) requirePreserveAllowed(); // before reading anything
       const loaded = await loadImage(image);
-      const result = extractTree(loaded.tree, dir);
+      const result = extractTree(loaded.tree, dir, { preserve: flags.preserve === true });
       for (const note of [...loaded.notes, ...result.skipped])
-        process.stderr.write(`mkinitramfs-ts: note: ${note.path}: ${note.message}\n`);
+        process.stderr.write(`mkinitramfs-ts: note: ${escapeControl(`${note.path}: ${note.message}`)}\n`);
       process.stderr.write(`mkinitramfs-ts: extracted ${result.written} names into ${dir}\n`);
     });
 }

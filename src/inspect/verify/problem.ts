@@ -1,4 +1,5 @@
 // One reason an image would not boot, found without booting it.
+import { escapeControl } from '../../escape-control.js';
 export interface Problem {
   /** The path in the image it concerns ("/init", "/usr/bin/mount"), when there is one. */
   path?: string;
@@ -12,5 +13,5 @@ export function problem(message: string, path?: string): Problem {
 
 /** "/usr/bin/x: message", or the message alone. */
 export function formatProblem(p: Problem): string {
-  return p.path === undefined ? p.message : `${p.path}: ${p.message}`;
+  return escapeControl(p.path === undefined ? p.message : `${p.path}: ${p.message}`);
 }

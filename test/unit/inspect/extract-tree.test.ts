@@ -1,14 +1,17 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readImage } from '../../../src/cpio/newc-reader.js';
-import { S_IFREG } from '../../../src/cpio/newc-format.js';
-import { OutputError } from '../../../src/errors.js';
+import { S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFREG } from '../../../src/cpio/newc-format.js';
+import { ExitCode, OutputError } from '../../../src/errors.js';
 import { extractTree } from '../../../src/inspect/extract-tree.js';
 import { unpackSegments } from '../../../src/inspect/kernel-unpack.js';
 import { archive, chardev, dir, fifo, file, image, link, rawArchive, tempDir, writeTemp } from './image-builder.js';
 import { runCli } from './run-cli.js';
+
+const CLI = fileURLToPath(new URL('../../../bin/mkinitramfs-ts', import.meta.url));
 
 async function treeOf(bytes: Buffer) {
   return unpackSegments(await readImage(bytes, 't.img')).tree;
@@ -43,7 +46,7 @@ describe('extractTree', () => {
       }),
     );
     const out = join(tempDir(), 'x');
-    const result = extractTree(tree, out, { asRoot: true });
+    const result = extractTree(tree, out, { preserve: true });
     expect(result).toEqual({ written: 9, skipped: [] });
     expect(listing(out)).toEqual(['bin', 'bin/ash', 'bin/busybox', 'bin/sh', 'dev', 'dev/initctl', 'dev/null', 'ro', 'ro/inside']);
     expect(statSync(join(out, 'bin')).mode & 0o7777).toBe(0o750);
@@ -58,12 +61,54 @@ describe('extractTree', () => {
     expect(statSync(join(out, 'bin/busybox')).mtimeMs).toBe(1_700_000_000_000);
   });
 
-  it('skips device nodes with a note when not root', async () => {
-    const tree = await treeOf(await image({ records: [dir('dev'), chardev('dev/console', 5, 1)] }));
+  it('is safe by default, even as root: no nodes, no setuid/setgid/sticky bits, owned by the caller', async () => {
+    const hostile = rawArchive([
+      { name: 'dev', mode: S_IFDIR | 0o755 },
+      { name: 'dev/mem', mode: S_IFCHR | 0o666, rdevmajor: 1, rdevminor: 1 },
+      { name: 'dev/sda', mode: S_IFBLK | 0o666, rdevmajor: 8, rdevminor: 0 },
+      { name: 'dev/initctl', mode: S_IFIFO | 0o644 },
+      { name: 'bin', mode: S_IFDIR | 0o755 },
+      { name: 'bin/rootsh', mode: S_IFREG | 0o4755, data: Buffer.from('ELF') },
+      { name: 'bin/groupsh', mode: S_IFREG | 0o2755, data: Buffer.from('ELF'), uid: 1234, gid: 1234 },
+      { name: 'tmp', mode: S_IFDIR | 0o1777, uid: 1234, gid: 1234 },
+    ]);
     const out = join(tempDir(), 'x');
-    const result = extractTree(tree, out, { asRoot: false });
-    expect(result.skipped).toEqual([{ path: '/dev/console', message: expect.stringContaining('only root'), lost: true }]);
-    expect(listing(out)).toEqual(['dev']);
+    const { code, err } = await runCli('extract', writeTemp(hostile), out);
+    expect(code).toBe(0);
+    expect(listing(out)).toEqual(['bin', 'bin/groupsh', 'bin/rootsh', 'dev', 'tmp']);
+    for (const skipped of ['/dev/mem: character device 1,1', '/dev/sda: block device 8,0', '/dev/initctl: FIFO'])
+      expect(err).toContain(`note: ${skipped} not created`);
+    const me = [process.getuid?.(), process.getgid?.()];
+    for (const [p, mode] of [['bin/rootsh', 0o755], ['bin/groupsh', 0o755], ['tmp', 0o777]] as const) {
+      const st = lstatSync(join(out, p));
+      expect([p, st.mode & 0o7777, st.uid, st.gid]).toEqual([p, mode, ...me]);
+    }
+  });
+
+  it('--preserve restores what the archive says, and only root may ask for it', async () => {
+    const bytes = rawArchive([
+      { name: 'dev', mode: S_IFDIR | 0o755 },
+      { name: 'dev/mem', mode: S_IFCHR | 0o640, rdevmajor: 1, rdevminor: 1 },
+      { name: 'su', mode: S_IFREG | 0o4755, data: Buffer.from('ELF'), uid: 1234, gid: 42 },
+    ]);
+    const path = writeTemp(bytes);
+    const out = join(tempDir(), 'x');
+    if (process.getuid?.() === 0) {
+      expect((await runCli('extract', '--preserve', path, out)).code).toBe(0);
+      const su = lstatSync(join(out, 'su'));
+      expect([su.mode & 0o7777, su.uid, su.gid]).toEqual([0o4755, 1234, 42]);
+      expect(lstatSync(join(out, 'dev/mem')).isCharacterDevice()).toBe(true);
+    }
+    // As an ordinary user (the built CLI under setpriv when this runs as root, in-process otherwise).
+    const asUser = join(tempDir(), 'user');
+    const result =
+      process.getuid?.() === 0
+        ? spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', CLI, 'extract', '--preserve', path, asUser], { encoding: 'utf8' })
+        : await runCli('extract', '--preserve', path, asUser).then((r) => ({ status: r.code, stderr: r.err }));
+    expect(result.stderr).toContain('--preserve');
+    expect(result.stderr).toContain('as root');
+    expect(result.status).toBe(ExitCode.usage);
+    expect(existsSync(asUser)).toBe(false);
   });
 
   it('never writes outside the directory, whatever the archive says', async () => {

@@ -48,14 +48,17 @@ export function archive(records: readonly Rec[]): Buffer {
 }
 
 /** A newc archive written by hand, byte for byte, so that it may hold names our writer refuses. */
-export function rawArchive(records: ReadonlyArray<{ name: string; mode: number; data?: Buffer }>): Buffer {
+export function rawArchive(
+  records: ReadonlyArray<{ name: string; mode: number; data?: Buffer; uid?: number; gid?: number; rdevmajor?: number; rdevminor?: number }>,
+): Buffer {
   const parts: Buffer[] = [];
   const pad = (n: number): Buffer => Buffer.alloc((4 - (n % 4)) % 4);
   const all = [...records, { name: 'TRAILER!!!', mode: 0, data: Buffer.alloc(0) }];
   all.forEach((r, i) => {
     const data = r.data ?? Buffer.alloc(0);
     const name = Buffer.from(`${r.name}\0`);
-    const fields = [i + 1, r.mode, 0, 0, 1, MTIME, data.length, 0, 0, 0, 0, name.length, 0];
+    const rec = r as typeof r & { uid?: number; gid?: number; rdevmajor?: number; rdevminor?: number };
+    const fields = [i + 1, r.mode, rec.uid ?? 0, rec.gid ?? 0, 1, MTIME, data.length, 0, 0, rec.rdevmajor ?? 0, rec.rdevminor ?? 0, name.length, 0];
     const header = Buffer.from(`070701${fields.map((f) => f.toString(16).toUpperCase().padStart(8, '0')).join('')}`, 'latin1');
     parts.push(header, name, pad(header.length + name.length), data, pad(data.length));
   });
