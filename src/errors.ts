@@ -108,9 +108,16 @@ export function fsError(err: unknown, file: string, what = 'read'): MkError {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT' || code === 'ENOTDIR') return new NotFoundError(`${file}: no such file or directory`, file);
   if (code === 'EACCES' || code === 'EPERM')
-    return new UnreadableError(`${file}: permission denied (run as root or fix its permissions)`, file);
+    return new UnreadableError(`${file}: permission denied ${_accessHint()}`, file);
   if (code === 'ENOSPC') return new OutputError(`${file}: no space left on device (free some space and retry)`, file);
   if (err instanceof MkError) return err;
   const msg = err instanceof Error ? err.message : String(err);
   return new UnreadableError(`${file}: cannot ${what}: ${msg}`, file);
+}
+
+/** Root is refused only by a security module or a network mount, where "run as root" would not help. */
+function _accessHint(): string {
+  return process.geteuid?.() === 0
+    ? 'even to root (an AppArmor/SELinux policy, or a root-squashing network mount?): allow root to read it'
+    : '(run as root or fix its permissions)';
 }

@@ -28,7 +28,7 @@ export async function compress(data: Buffer | readonly Buffer[], spec: CompressS
     case 'xz':
     case 'lz4': {
       const tool = requireTool(spec.format, `install ${spec.format} or use --compress gzip`);
-      return runTool(tool, compressorArgs(spec), chunks);
+      return runTool(tool, compressorArgs(spec), chunks).catch(_stopped);
     }
   }
 }
@@ -70,7 +70,7 @@ export async function compressChecked(data: Buffer | readonly Buffer[], spec: Co
     case 'lz4': {
       const tool = requireTool(spec.format, `install ${spec.format} or use --compress gzip`);
       const undo = decompressorOf(spec.format);
-      const run = await runToolChecked(tool, compressorArgs(spec), undo.args, chunks);
+      const run = await runToolChecked(tool, compressorArgs(spec), undo.args, chunks).catch(_stopped);
       const roundTrip = run.roundTrip.then(() => {
         let end: number;
         try {
@@ -85,6 +85,12 @@ export async function compressChecked(data: Buffer | readonly Buffer[], spec: Co
       return { data: run.output, roundTrip };
     }
   }
+}
+
+/** The compressor failed (exit status, signal): the build stops before anything is written. */
+function _stopped(err: unknown): never {
+  if (!(err instanceof CompressorError)) throw err;
+  throw new CompressorError(`${err.message}; nothing was written (run again, or choose another --compress)`);
 }
 
 /** The command-line arguments for a system compressor writing stdin to stdout. */

@@ -186,7 +186,8 @@ function _run(
       if (spawnError) return reject(failure(`${command}: cannot run: ${spawnError.message}`));
       if (code === 0) return resolve(Buffer.concat(out));
       const stderr = Buffer.concat(err).toString('utf8').trim().split('\n')[0] ?? '';
-      const status = signal ? `killed by ${signal}` : `exit status ${code}`;
+      // a SIGKILL nobody asked for is most often the kernel's OOM killer
+      const status = signal ? `killed by ${signal}${signal === 'SIGKILL' ? ': out of memory? see dmesg' : ''}` : `exit status ${code}`;
       reject(failure(`${command} failed (${status})${stderr ? `: ${stderr}` : ''}`));
     });
     if (child.stdin && chunks) void _feed(child.stdin, chunks);

@@ -1,7 +1,8 @@
 // The kernel-module database of one kernel in a sysroot: open it once, then resolve requests to the
 // module files an image needs (kmod's semantics), resolve hardware modaliases, read .modinfo, and
 // find firmware. Every read of the sysroot goes through the Host.
-import { KernelDirError, ModulesDbError } from '../errors.js';
+import { BadModuleError, KernelDirError, ModulesDbError } from '../errors.js';
+import { fileTypeName } from '../host/file-type.js';
 import type { Host } from '../host/host.js';
 import { BinaryIndex } from './binary-index.js';
 import { loadModprobeConfig } from './config-files.js';
@@ -129,15 +130,22 @@ export class KmodDb {
     return bytes === undefined ? readModinfo(this.host, path) : modinfoFromBytes(bytes, path);
   }
 
+  /**
+   * The file modules.dep names for `m` must be a regular file (a symlink to one is fine). Missing or a
+   * dangling symlink: the database and the files disagree (exit 6). Something else there, a directory
+   * or a FIFO: that file is no module (exit 5); reading a FIFO would block the build for ever.
+   */
   private _checkFile(m: ResolvedModule): void {
-    if (this.host.stat(m.path)?.isFile()) return;
+    const st = this.host.stat(m.path);
+    if (st?.isFile()) return;
     const entry = this.data.dep.byName.get(m.name);
     const depFile = `${this.kmoddir}/modules.dep`;
-    const where = entry ? `${depFile}:${entry.line}` : depFile;
-    throw new ModulesDbError(
-      `${where}: module ${m.name} is listed as ${m.path}, which does not exist; reinstall the kernel package or rerun depmod -b ${this.host.root} ${this.kver}`,
-      m.path,
-    );
+    const where = `${entry ? `${depFile}:${entry.line}` : depFile}: module ${m.name} is listed as ${m.path}`;
+    const fix = `reinstall the kernel package or rerun depmod -b ${this.host.root} ${this.kver}`;
+    if (st !== undefined) throw new BadModuleError(`${where}, which is ${fileTypeName(st)}, not a regular file; ${fix}`, m.path);
+    const link = this.host.lstat(m.path)?.isSymbolicLink() ? this.host.readlink(m.path) : undefined;
+    const what = link === undefined ? 'which does not exist' : `a symlink to ${link}, which does not exist`;
+    throw new ModulesDbError(`${where}, ${what}; ${fix}`, m.path);
   }
 }
 

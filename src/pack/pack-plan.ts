@@ -2,11 +2,12 @@
 // inode numbers by position, owner 0:0 and one mtime for everything. Hard-linked names share an
 // inode and the file's data is stored once, with the last of its names (where GNU cpio and the
 // kernel both expect it).
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { type Stats, closeSync, constants, openSync, readSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
 import { type FileData, NewcWriter, type NewcRecord } from '../cpio/newc-writer.js';
 import { FIELD_MAX, S_IFBLK, S_IFCHR, S_IFDIR, S_IFLNK, S_IFREG } from '../cpio/newc-format.js';
-import { NotBootableError, NotFoundError, UsageError, fsError } from '../errors.js';
+import { NotBootableError, NotFoundError, UnreadableError, UsageError, fsError } from '../errors.js';
+import { fileTypeName } from '../host/file-type.js';
 import type { FileEntry, Plan, PlanEntry } from '../plan/plan.js';
 
 export interface PackOptions {
@@ -116,18 +117,22 @@ function _sourceFile(source: string, path: string): FileData {
       return new NotFoundError(`${source}: vanished while building the image (it provides ${path}): run again`, source);
     return fsError(err, source);
   };
-  let size: number;
+  let st: Stats;
   try {
-    size = statSync(source).size;
+    st = statSync(source);
   } catch (err) {
     throw vanished(err);
   }
+  // opening a FIFO to read would wait for a writer for ever; a directory has no bytes to store
+  if (!st.isFile()) throw new UnreadableError(`${source}: is ${fileTypeName(st)}, not a regular file (it provides ${path}): put the file back or leave it out of the image`, source);
+  const size = st.size;
   return {
     size,
     readInto(target: Buffer): void {
       let fd: number | undefined;
       try {
-        fd = openSync(source, 'r');
+        // non-blocking: a FIFO put there since the stat reads as empty ("changed") instead of blocking
+        fd = openSync(source, constants.O_RDONLY | constants.O_NONBLOCK);
         let done = 0;
         while (done < size) {
           const n = readSync(fd, target, done, size - done, null);

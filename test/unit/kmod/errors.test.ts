@@ -1,4 +1,7 @@
 // Bad input: every failure is a typed error with its exit code and a one-line message naming the file.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ExitCode, MkError } from '../../../src/errors.js';
 import { FsHost } from '../../../src/host/fs-host.js';
@@ -59,6 +62,17 @@ describe('kmod errors', () => {
     const db = openKmodDb(new FsHost({ root: tree.root }), KVER);
     const err = caught(() => db.resolve(['gone']));
     expectError(err, ExitCode.badModulesDb, `/lib/modules/${KVER}/modules.dep:2`, `/lib/modules/${KVER}/kernel/gone.ko`, 'depmod');
+  });
+
+  it.each([
+    ['a directory', (p: string) => mkdirSync(p), ExitCode.badModule, 'which is a directory, not a regular file'],
+    ['a FIFO', (p: string) => execFileSync('mkfifo', [p]), ExitCode.badModule, 'which is a FIFO, not a regular file'],
+    ['a dangling symlink', (p: string) => symlinkSync('../gone/b.ko', p), ExitCode.badModulesDb, 'a symlink to ../gone/b.ko, which does not exist'],
+  ])('modules.dep naming %s → a typed error that says so, naming the file and the fix', (_what, make, code, says) => {
+    tree = makeTree({ [`${KDIR}/modules.dep`]: 'kernel/a.ko:\nkernel/b.ko: kernel/a.ko\n', [`${KDIR}/kernel/a.ko`]: good });
+    make(join(tree.root, KDIR, 'kernel/b.ko'));
+    const err = caught(() => openKmodDb(new FsHost({ root: tree!.root }), KVER).resolve(['b']));
+    expectError(err, code, `/lib/modules/${KVER}/modules.dep:2`, `/lib/modules/${KVER}/kernel/b.ko`, says, 'reinstall the kernel package');
   });
 
   it('an unknown module → BadModuleError naming the kernel and modules.dep', () => {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -81,6 +82,16 @@ describe('packPlan', () => {
     chmodSync(join(src, 'locked'), 0);
     if (process.getuid?.() !== 0) expect(() => pack(planOf([fromDisk('/l', join(src, 'locked'))]), { mtime: 0 })).toThrow(UnreadableError);
     rmSync(join(src, 'locked'));
+  });
+
+  it('refuses a source that became a FIFO or a directory, naming it, instead of waiting on the FIFO for ever', () => {
+    const src = tempDir();
+    const fifo = join(src, 'x.ko');
+    execFileSync('mkfifo', [fifo]);
+    expect(() => pack(planOf([fromDisk('/x.ko', fifo)]), { mtime: 0 })).toThrow(UnreadableError);
+    expect(() => pack(planOf([fromDisk('/x.ko', fifo)]), { mtime: 0 })).toThrow(`${fifo}: is a FIFO, not a regular file (it provides /x.ko)`);
+    mkdirSync(join(src, 'adir'));
+    expect(() => pack(planOf([fromDisk('/adir', join(src, 'adir'))]), { mtime: 0 })).toThrow('adir: is a directory, not a regular file');
   });
 
   it('refuses a source whose bytes are not the size it had when sized (it changed while building)', () => {
