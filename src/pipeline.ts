@@ -1,27 +1,27 @@
 // The build pipeline: read the sysroot (and host), plan the image, then pack, compress and write it
 // atomically. planImage() writes nothing, so --dry-run and explain share it.
 import { resolve } from 'node:path';
-import { defaultCompression } from '../compress/compress.js';
-import { formatCompressSpec, parseCompressSpec } from '../compress/compress-spec.js';
-import { readImage } from '../cpio/newc-reader.js';
-import { requireKernelSupport } from '../compress/kernel-support.js';
-import { NotBootableError } from '../errors.js';
-import { findExecutable } from '../elf/library-resolver.js';
-import { runCheckScript } from '../features/feature-scripts.js';
-import { loadFeatures } from '../features/load-features.js';
-import { selectFeatures, type SelectedFeature } from '../features/select-features.js';
-import { FsHost } from '../host/fs-host.js';
-import type { Host } from '../host/host.js';
-import { type Problem, verifyImage } from '../inspect/verify/verify-image.js';
-import { writeImageAtomically } from '../output/atomic-write.js';
-import { acquireBuildLock } from '../output/build-lock.js';
-import { microcodeEntries } from '../pack/microcode.js';
-import { compressArchives, compressArchivesChecked, oneBuffer, packArchives, type PackedArchives, type PackedImage } from '../pack/pack-image.js';
-import type { Plan } from '../plan/plan.js';
-import { assemblePlan } from './assemble-plan.js';
+import { defaultCompression } from './compress/compress.js';
+import { formatCompressSpec, parseCompressSpec } from './compress/compress-spec.js';
+import { readImage } from './cpio/newc-reader.js';
+import { requireKernelSupport } from './compress/kernel-support.js';
+import { NotBootableError } from './errors.js';
+import { findExecutable } from './elf/library-resolver.js';
+import { runCheckScript } from './features/feature-scripts.js';
+import { loadFeatures } from './features/load-features.js';
+import { selectFeatures, type SelectedFeature } from './features/select-features.js';
+import { FsHost } from './host/fs-host.js';
+import type { Host } from './host/host.js';
+import { type Problem, verifyImage } from './inspect/verify/verify-image.js';
+import { writeImageAtomically } from './output/atomic-write.js';
+import { acquireBuildLock } from './output/build-lock.js';
+import { microcodeEntries } from './assemble/microcode.js';
+import { compressArchives, compressArchivesChecked, oneBuffer, packArchives, type PackedArchives, type PackedImage } from './pack/pack-image.js';
+import type { Plan } from './assemble/plan.js';
+import { assemblePlan } from './assemble/assemble-plan.js';
 import type { BuildOptions } from './build-options.js';
-import { openModuleSource } from './kmod-module-source.js';
-import { hostOnlyInputs } from './host-only-inputs.js';
+import { openModuleSource } from './kmod/open-module-source.js';
+import { hostOnlyInputs } from './hostonly/host-only-inputs.js';
 
 export interface PlannedImage {
   plan: Plan;

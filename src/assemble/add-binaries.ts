@@ -2,7 +2,7 @@
 import { NotBootableError } from '../errors.js';
 import { findExecutable, resolveFiles } from '../elf/library-resolver.js';
 import type { Host } from '../host/host.js';
-import type { PlanBuilder } from '../plan/plan-builder.js';
+import type { PlanBuilder } from './plan-builder.js';
 import { canonicalImagePath, MERGED_USR } from './image-layout.js';
 import { readBusyboxApplets } from './busybox-applets.js';
 import { relocateSymlink } from './relocate.js';

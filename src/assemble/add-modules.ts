@@ -1,8 +1,8 @@
 // Kernel modules, their firmware, and the depmod files for exactly that subset, as plan entries; and,
 // for an image whose modprobe is kmod's, kmod's binary indexes of the same subset.
-import type { PlanBuilder } from '../plan/plan-builder.js';
-import { kmodBinaryIndexes } from './kmod-binary-index.js';
-import type { ModuleRequest, ModuleSource, ResolvedModuleFile } from './module-source.js';
+import type { PlanBuilder } from './plan-builder.js';
+import { kmodBinaryIndexes } from '../kmod/depmod-binary-index.js';
+import type { ModuleRequest, ModuleSource, ResolvedModuleFile } from '../kmod/module-source.js';
 import { NO_WAIT_CONF, noWaitOptions } from './no-wait-options.js';
 
 /** What addModules put in the image, for addKmodIndexes. */

@@ -8,12 +8,12 @@ import { parseShebang } from '../elf/shebang.js';
 import { runInstallScript, type Directive, type ScriptEnv } from '../features/feature-scripts.js';
 import type { SelectedFeature } from '../features/select-features.js';
 import type { Host } from '../host/host.js';
-import type { Plan } from '../plan/plan.js';
-import { PlanBuilder } from '../plan/plan-builder.js';
+import type { Plan } from './plan.js';
+import { PlanBuilder } from './plan-builder.js';
 import { addBusyboxApplets, addSysrootFiles, findBinaries } from './add-binaries.js';
 import { addKmodIndexes, addModules } from './add-modules.js';
 import { addSkeleton, canonicalImagePath } from './image-layout.js';
-import type { ModuleRequest, ModuleSource } from './module-source.js';
+import type { ModuleRequest, ModuleSource } from '../kmod/module-source.js';
 import { shellQuote } from './shell-quote.js';
 
 export interface AssembleInput {

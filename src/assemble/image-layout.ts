@@ -1,6 +1,6 @@
 // The image's fixed layout: merged /usr (so libraries and binaries from merged and split sysroots
 // land in one place), API mount points, and the two device nodes the kernel needs before devtmpfs.
-import type { PlanBuilder } from '../plan/plan-builder.js';
+import type { PlanBuilder } from './plan-builder.js';
 
 /** Top-level directories that are symlinks into /usr in every image. */
 export const MERGED_USR: Record<string, string> = { '/bin': 'usr/bin', '/sbin': 'usr/sbin', '/lib': 'usr/lib', '/lib64': 'usr/lib64' };

@@ -2,8 +2,8 @@
 // early loader looks for kernel/x86/microcode/<Vendor>.bin before anything is unpacked.
 import { posix } from 'node:path';
 import type { Host } from '../host/host.js';
-import type { PlanEntry } from '../plan/plan.js';
-import { type PackOptions, packEntries } from './pack-plan.js';
+import type { PlanEntry } from './plan.js';
+import { type PackOptions, packEntries } from '../pack/pack-plan.js';
 
 export const MICROCODE_DIR = '/kernel/x86/microcode';
 

@@ -2,8 +2,8 @@
 // devices, a changed root, and the drivers the image would lack to boot it.
 import type { HostFacts } from '../detect/host-facts.js';
 import { BadImageError } from '../errors.js';
-import type { ModuleSource } from '../build/module-source.js';
-import { hostOnlyInputsFromFacts } from '../build/host-only-inputs.js';
+import type { ModuleSource } from '../kmod/module-source.js';
+import { hostOnlyInputsFromFacts } from './host-only-inputs.js';
 
 export interface HostRecord {
   format: number;

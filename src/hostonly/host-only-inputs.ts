@@ -6,7 +6,7 @@
 import { detectHost } from '../detect/detect-host.js';
 import type { AncestorFact, BlockNode, HostFacts, MountedFs } from '../detect/host-facts.js';
 import type { Host } from '../host/host.js';
-import type { ModuleRequest, ModuleSource } from './module-source.js';
+import type { ModuleRequest, ModuleSource } from '../kmod/module-source.js';
 
 export interface HostOnlyInputs {
   facts: HostFacts;

@@ -1,6 +1,6 @@
 // What plan assembly needs from the kernel-module database (implemented over src/kmod by
 // kmod-module-source.ts). Keeps assembly independent of how modules are resolved.
-import type { PlanNote } from '../plan/plan.js';
+import type { PlanNote } from '../assemble/plan.js';
 
 export interface ModuleRequest {
   /** Module name, alias, or "=DIR" for every module under kernel/DIR. */

@@ -4,11 +4,11 @@
 import { posix } from 'node:path';
 import { BadModuleError } from '../errors.js';
 import type { Host } from '../host/host.js';
-import type { PlanNote } from '../plan/plan.js';
-import { openKmodDb, type KmodDb } from '../kmod/kmod-db.js';
-import { storedModulePath } from '../kmod/decompress.js';
-import { normalizeModname } from '../kmod/names.js';
-import { subsetDbOf } from '../kmod/subset-db.js';
+import type { PlanNote } from '../assemble/plan.js';
+import { openKmodDb, type KmodDb } from './kmod-db.js';
+import { storedModulePath } from './module-compression.js';
+import { normalizeModname } from './names.js';
+import { subsetDbOf } from './subset-db.js';
 import type { ModuleRequest, ModuleResolution, ModuleSource, ResolvedModuleFile, ResolvedFirmware } from './module-source.js';
 
 export function openModuleSource(host: Host, kver: string, kmoddir?: string): ModuleSource {

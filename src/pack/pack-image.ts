@@ -3,7 +3,7 @@
 // build can check the archives while the compressor (another process) works.
 import { compress, compressChecked } from '../compress/compress.js';
 import type { CompressSpec } from '../compress/compress-spec.js';
-import type { Plan } from '../plan/plan.js';
+import type { Plan } from '../assemble/plan.js';
 import { type PackOptions, packEntries, packPlan } from './pack-plan.js';
 
 /** The plan's archives, uncompressed. */

@@ -6,14 +6,14 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planImage, writeImage, type PlannedImage } from '../../../src/build/build-image.js';
-import type { BuildOptions } from '../../../src/build/build-options.js';
-import { canonicalImagePath } from '../../../src/build/image-layout.js';
-import { BadModuleError, NotBootableError, OutputError } from '../../../src/errors.js';
-import { BUILTIN_MODULES_D } from '../../../src/features/load-features.js';
-import { planToJson } from '../../../src/plan/format-plan.js';
-import type { PlanEntry } from '../../../src/plan/plan.js';
-import { buildSysroot, kver } from '../../support/fixtures.js';
+import { planImage, writeImage, type PlannedImage } from '../../src/pipeline.js';
+import type { BuildOptions } from '../../src/build-options.js';
+import { canonicalImagePath } from '../../src/assemble/image-layout.js';
+import { BadModuleError, NotBootableError, OutputError } from '../../src/errors.js';
+import { BUILTIN_MODULES_D } from '../../src/features/load-features.js';
+import { planToJson } from '../../src/assemble/format-plan.js';
+import type { PlanEntry } from '../../src/assemble/plan.js';
+import { buildSysroot, kver } from '../support/fixtures.js';
 
 const options = (over: Partial<BuildOptions> = {}): BuildOptions => ({
   sysroot: buildSysroot(),

@@ -1,5 +1,5 @@
 import type { Command } from '@commander-js/extra-typings';
-import type { BuildOptions } from '../../build/build-options.js';
+import type { BuildOptions } from '../../build-options.js';
 import { ExitCode, MkError } from '../../errors.js';
 import { withBuildFlags } from '../build-flags.js';
 
@@ -14,8 +14,8 @@ export function registerBuild(program: Command): void {
     .option('--fallback-generic', 'if a host-only build fails, warn and build a generic image instead (the kernel hooks use this)')
     .action(async (image, kver, flags) => {
       const { toBuildOptions } = await import('../build-flags.js');
-      const { planImage, writeImage } = await import('../../build/build-image.js');
-      const { formatNote, formatPlan, planToJson } = await import('../../plan/format-plan.js');
+      const { planImage, writeImage } = await import('../../pipeline.js');
+      const { formatNote, formatPlan, planToJson } = await import('../../assemble/format-plan.js');
       const { createOutput } = await import('../output.js');
       const out = createOutput(flags);
       const build = async (opts: BuildOptions): Promise<void> => {

@@ -16,9 +16,9 @@ export function registerCheckHost(program: Command): void {
       const { loadImage } = await import('../../inspect/load-image.js');
       const { fileBytes } = await import('../../inspect/cat-file.js');
       const { imageModules } = await import('../../inspect/image-modules.js');
-      const { openModuleSource } = await import('../../build/kmod-module-source.js');
-      const { checkHost, parseHostRecord } = await import('../../hostonly/check-host.js');
-      const { HOST_RECORD } = await import('../../build/host-only-inputs.js');
+      const { openModuleSource } = await import('../../kmod/open-module-source.js');
+      const { checkHost, parseHostRecord } = await import('../../hostonly/compare-host.js');
+      const { HOST_RECORD } = await import('../../hostonly/host-only-inputs.js');
       const { ExitCode, NotFoundError } = await import('../../errors.js');
       const path = image ?? `/boot/initrd.img-${release()}`;
       const img = await loadImage(path);

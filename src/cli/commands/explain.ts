@@ -7,9 +7,9 @@ export function registerExplain(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (what, flags) => {
       const { toBuildOptions } = await import('../build-flags.js');
-      const { planImage } = await import('../../build/build-image.js');
-      const { explainLines, explainPlan, findEntries, findNotes } = await import('../../plan/explain.js');
-      const { entryToJson, formatNote } = await import('../../plan/format-plan.js');
+      const { planImage } = await import('../../pipeline.js');
+      const { explainLines, explainPlan, findEntries, findNotes } = await import('../../assemble/explain-plan.js');
+      const { entryToJson, formatNote } = await import('../../assemble/format-plan.js');
       const { NotFoundError } = await import('../../errors.js');
       const { plan } = await planImage(toBuildOptions(flags));
       if (what.length === 0) {

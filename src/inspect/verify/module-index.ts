@@ -1,7 +1,7 @@
 // The kernel-module facts verify needs, read once: every module file with its .modinfo, and per module
 // directory what modules.builtin and modules.builtin.modinfo say the kernel has built in.
 import { MkError } from '../../errors.js';
-import { compressionOf, decompressModule } from '../../kmod/decompress.js';
+import { compressionOf, decompressModule } from '../../kmod/module-compression.js';
 import { modinfoFromBytes } from '../../kmod/modinfo-reader.js';
 import type { Modinfo } from '../../kmod/modinfo.js';
 import { parseBuiltinModinfo, parseModulesBuiltin } from '../../kmod/modules-builtin.js';

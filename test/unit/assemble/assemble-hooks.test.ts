@@ -5,13 +5,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { assemblePlan } from '../../../src/build/assemble-plan.js';
-import type { ModuleSource } from '../../../src/build/module-source.js';
+import { assemblePlan } from '../../../src/assemble/assemble-plan.js';
+import type { ModuleSource } from '../../../src/kmod/module-source.js';
 import { MkError } from '../../../src/errors.js';
 import type { SelectedFeature } from '../../../src/features/select-features.js';
 import { loadFeatures } from '../../../src/features/load-features.js';
 import { FsHost } from '../../../src/host/fs-host.js';
-import type { Plan } from '../../../src/plan/plan.js';
+import type { Plan } from '../../../src/assemble/plan.js';
 
 const made: string[] = [];
 afterEach(() => {

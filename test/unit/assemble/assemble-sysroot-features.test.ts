@@ -8,12 +8,12 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { assemblePlan } from '../../../src/build/assemble-plan.js';
-import type { ModuleSource } from '../../../src/build/module-source.js';
+import { assemblePlan } from '../../../src/assemble/assemble-plan.js';
+import type { ModuleSource } from '../../../src/kmod/module-source.js';
 import { ConfigError, NotBootableError } from '../../../src/errors.js';
 import { loadFeatures } from '../../../src/features/load-features.js';
 import { FsHost } from '../../../src/host/fs-host.js';
-import type { Plan, PlanEntry } from '../../../src/plan/plan.js';
+import type { Plan, PlanEntry } from '../../../src/assemble/plan.js';
 
 const made: string[] = [];
 afterEach(() => {

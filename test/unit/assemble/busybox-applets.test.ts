@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readBusyboxApplets } from '../../../src/build/busybox-applets.js';
+import { readBusyboxApplets } from '../../../src/assemble/busybox-applets.js';
 import { buildSysroot, busyboxRoot } from '../../support/fixtures.js';
 
 const listOf = (binary: string): string[] => execFileSync(binary, ['--list'], { encoding: 'utf8' }).split('\n').filter((l) => l !== '').sort();

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readImage } from '../../../src/cpio/newc-reader.js';
 import { FsHost } from '../../../src/host/fs-host.js';
-import { buildMicrocodeCpio, microcodeEntries } from '../../../src/pack/microcode.js';
+import { buildMicrocodeCpio, microcodeEntries } from '../../../src/assemble/microcode.js';
 import { packImage } from '../../../src/pack/pack-image.js';
-import { dir, file, planOf, tempDir } from './helpers.js';
+import { dir, file, planOf, tempDir } from '../pack/helpers.js';
 
 function sysroot(firmwareDir: string, files: Record<string, string>): string {
   const root = tempDir();

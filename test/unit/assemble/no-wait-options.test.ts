@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { noWaitOptions } from '../../../src/build/no-wait-options.js';
+import { noWaitOptions } from '../../../src/assemble/no-wait-options.js';
 
 describe('noWaitOptions', () => {
   it('gives async_probe=1 to file systems, libraries, crypto and md/dm modules, never to device drivers', () => {

@@ -2,10 +2,10 @@
 // naming both, parents are implied, the layout rule (mapPath) applies to every path, and the result is
 // sorted in byte order of paths.
 import { describe, expect, it } from 'vitest';
-import { canonicalImagePath } from '../../../src/build/image-layout.js';
+import { canonicalImagePath } from '../../../src/assemble/image-layout.js';
 import { NotBootableError } from '../../../src/errors.js';
-import type { PlanEntry } from '../../../src/plan/plan.js';
-import { normalizeImagePath, PlanBuilder, sortEntries } from '../../../src/plan/plan-builder.js';
+import type { PlanEntry } from '../../../src/assemble/plan.js';
+import { normalizeImagePath, PlanBuilder, sortEntries } from '../../../src/assemble/plan-builder.js';
 
 const why = (w: string, via?: string) => [{ why: w, ...(via ? { via } : {}) }];
 const file = (path: string, w: string, over: Partial<PlanEntry> = {}): PlanEntry =>

@@ -1,9 +1,9 @@
 // The plan's notes: merged by subject and text, sorted, printed by --dry-run (text and JSON) and by
 // explain (the whole plan, and a query that names a built-in or missing module).
 import { describe, expect, it } from 'vitest';
-import { explainPlan, findNotes } from '../../../src/plan/explain.js';
-import { formatNote, formatPlan, planToJson } from '../../../src/plan/format-plan.js';
-import { PlanBuilder } from '../../../src/plan/plan-builder.js';
+import { explainPlan, findNotes } from '../../../src/assemble/explain-plan.js';
+import { formatNote, formatPlan, planToJson } from '../../../src/assemble/format-plan.js';
+import { PlanBuilder } from '../../../src/assemble/plan-builder.js';
 
 const K = '6.1.0-57-cloud-amd64';
 

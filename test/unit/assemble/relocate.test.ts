@@ -5,8 +5,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { canonicalImagePath, MERGED_USR } from '../../../src/build/image-layout.js';
-import { relocateSymlink } from '../../../src/build/relocate.js';
+import { canonicalImagePath, MERGED_USR } from '../../../src/assemble/image-layout.js';
+import { relocateSymlink } from '../../../src/assemble/relocate.js';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -7,7 +7,7 @@ import { parseCompressSpec } from '../../../src/compress/compress-spec.js';
 import { decompressSegment } from '../../../src/compress/decompress.js';
 import { CompressorError, UsageError } from '../../../src/errors.js';
 import { packPlan } from '../../../src/pack/pack-plan.js';
-import { dir, file, planOf, run, tempDir } from './helpers.js';
+import { dir, file, planOf, run, tempDir } from '../pack/helpers.js';
 
 // A few hundred KiB of compressible but not trivial cpio data.
 const archive = Buffer.concat(

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hostOnlyInputsFromFacts } from '../../../src/build/host-only-inputs.js';
+import { hostOnlyInputsFromFacts } from '../../../src/hostonly/host-only-inputs.js';
 import { detectHost } from '../../../src/detect/detect-host.js';
 import type { HostFacts } from '../../../src/detect/host-facts.js';
 import { BadImageError } from '../../../src/errors.js';
-import { checkHost, parseHostRecord, type HostRecord } from '../../../src/hostonly/check-host.js';
+import { checkHost, parseHostRecord, type HostRecord } from '../../../src/hostonly/compare-host.js';
 import { SysfsTree } from '../../support/sysfs-tree.js';
 import { ext4Image } from '../detect/identity/superblock-bytes.js';
 import { baseMachine, PCI, usbKeyboard, virtioMachine } from '../detect/machines.js';

@@ -7,14 +7,14 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addKmodIndexes, addModules } from '../../../src/build/add-modules.js';
-import { kmodBinaryIndexes } from '../../../src/build/kmod-binary-index.js';
-import { openModuleSource } from '../../../src/build/kmod-module-source.js';
+import { addKmodIndexes, addModules } from '../../../src/assemble/add-modules.js';
+import { kmodBinaryIndexes } from '../../../src/kmod/depmod-binary-index.js';
+import { openModuleSource } from '../../../src/kmod/open-module-source.js';
 import { FsHost } from '../../../src/host/fs-host.js';
-import { PlanBuilder } from '../../../src/plan/plan-builder.js';
-import { canonicalImagePath } from '../../../src/build/image-layout.js';
-import { fakeKernel, KDIR, KVER } from '../kmod/fake-kernel.js';
-import type { TempTree } from '../kmod/tree.js';
+import { PlanBuilder } from '../../../src/assemble/plan-builder.js';
+import { canonicalImagePath } from '../../../src/assemble/image-layout.js';
+import { fakeKernel, KDIR, KVER } from './fake-kernel.js';
+import type { TempTree } from './tree.js';
 
 // module file → how it is compressed in this kernel
 const COMPRESS: Record<string, 'xz' | 'zst' | 'gz'> = {

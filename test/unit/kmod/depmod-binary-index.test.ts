@@ -6,8 +6,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BuildToolError, findDepmod, kmodBinaryIndexes } from '../../../src/build/kmod-binary-index.js';
-import type { ResolvedModuleFile } from '../../../src/build/module-source.js';
+import { BuildToolError, findDepmod, kmodBinaryIndexes } from '../../../src/kmod/depmod-binary-index.js';
+import type { ResolvedModuleFile } from '../../../src/kmod/module-source.js';
 import { makeKo } from '../../support/make-ko.js';
 import { modprobeConfigArgs } from '../../support/modprobe-config.js';
 

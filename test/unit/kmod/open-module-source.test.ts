@@ -2,13 +2,13 @@
 // in is a note, never an error, unless the request is required and the kernel neither has nor builds
 // it in.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openModuleSource } from '../../../src/build/kmod-module-source.js';
-import type { ModuleRequest, ModuleSource } from '../../../src/build/module-source.js';
+import { openModuleSource } from '../../../src/kmod/open-module-source.js';
+import type { ModuleRequest, ModuleSource } from '../../../src/kmod/module-source.js';
 import { BadModuleError } from '../../../src/errors.js';
 import { FsHost } from '../../../src/host/fs-host.js';
-import { fakeKernel } from '../kmod/fake-kernel.js';
-import { KVER } from '../kmod/tree.js';
-import type { TempTree } from '../kmod/tree.js';
+import { fakeKernel } from './fake-kernel.js';
+import { KVER } from './tree.js';
+import type { TempTree } from './tree.js';
 
 let tree: TempTree;
 let source: ModuleSource;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OutputError } from '../../../src/errors.js';
 import { writeImageAtomically } from '../../../src/output/atomic-write.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from '../pack/helpers.js';
 
 const parts = [Buffer.from('early-'), Buffer.from('main')];
 
