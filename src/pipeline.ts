@@ -1,5 +1,6 @@
-// The build pipeline: read the sysroot (and host), plan the image, then pack, compress and write it
-// atomically. planImage() writes nothing, so --dry-run and explain share it.
+// The build pipeline, in the order of src/'s rooms: detect (host-only) → kmod, elf → assemble a
+// complete, frozen Plan → pack → compress → output. planImage() writes nothing, so --dry-run and
+// explain share it; writeImage() only serialises the plan and reports its own warnings.
 import { resolve } from 'node:path';
 import { defaultCompression } from './compress/compress.js';
 import { formatCompressSpec, parseCompressSpec } from './compress/compress-spec.js';
@@ -15,7 +16,6 @@ import type { Host } from './host/host.js';
 import { type Problem, verifyImage } from './inspect/verify/verify-image.js';
 import { writeImageAtomically } from './output/atomic-write.js';
 import { acquireBuildLock } from './output/build-lock.js';
-import { microcodeEntries } from './assemble/microcode.js';
 import { compressArchives, compressArchivesChecked, oneBuffer, packArchives, type PackedArchives, type PackedImage } from './pack/pack-image.js';
 import type { Plan } from './assemble/plan.js';
 import { assemblePlan } from './assemble/assemble-plan.js';
@@ -63,11 +63,8 @@ export async function planImage(opts: BuildOptions): Promise<PlannedImage> {
     extraFiles: hostOnly?.files,
     scriptEnv,
     dryRun: opts.dryRun === true,
+    earlyMicrocode: opts.earlyMicrocode,
   });
-  if (opts.earlyMicrocode) {
-    plan.early = microcodeEntries(host);
-    if (plan.early.length === 0) plan.warnings.push(`--early-microcode: no intel-ucode or amd-ucode firmware in ${host.root}`);
-  }
   const moduleCount = plan.entries.filter((e) => e.type === 'file' && /\.ko(\.[a-z]+)?$/.test(e.path)).length;
   return { plan, host, features, moduleCount };
 }
@@ -77,6 +74,8 @@ export interface WriteResult {
   size: number;
   format: string;
   ms: number;
+  /** What the write found (a kernel config it could not check against); the plan's own are in plan.warnings. */
+  warnings: string[];
 }
 
 export interface WriteHooks {
@@ -106,7 +105,6 @@ async function _writeImage(planned: PlannedImage, opts: BuildOptions, hooks: Wri
   const phase = hooks.phase ?? (() => () => undefined);
   const spec = opts.compress ? parseCompressSpec(opts.compress) : defaultCompression();
   const support = requireKernelSupport(planned.host, opts.kver, spec.format);
-  if (support.warning) planned.plan.warnings.push(support.warning);
   const packing = phase('pack');
   const archives = packArchives(planned.plan, { mtime: opts.mtime });
   packing(`${planned.plan.entries.length} entries`);
@@ -131,6 +129,7 @@ async function _writeImage(planned: PlannedImage, opts: BuildOptions, hooks: Wri
     size: packed.parts.reduce((n, p) => n + p.length, 0),
     format: formatCompressSpec(spec),
     ms: Date.now() - t0,
+    warnings: support.warning ? [support.warning] : [],
   };
 }
 

@@ -13,6 +13,7 @@ import { PlanBuilder } from './plan-builder.js';
 import { addBusyboxApplets, addSysrootFiles, findBinaries } from './add-binaries.js';
 import { addKmodIndexes, addModules } from './add-modules.js';
 import { addSkeleton, canonicalImagePath } from './image-layout.js';
+import { addMicrocode } from './microcode.js';
 import type { ModuleRequest, ModuleSource } from '../kmod/module-source.js';
 import { shellQuote } from './shell-quote.js';
 
@@ -38,6 +39,8 @@ export interface AssembleInput {
   scriptEnv?: ScriptEnv;
   /** Plan only (--dry-run): run no install script, and say so in a note of each feature that has one. */
   dryRun?: boolean;
+  /** Plan the uncompressed early archive with the sysroot's CPU microcode. */
+  earlyMicrocode?: boolean;
 }
 
 export async function assemblePlan(input: AssembleInput): Promise<Plan> {
@@ -141,6 +144,7 @@ export async function assemblePlan(input: AssembleInput): Promise<Plan> {
   // busybox's modprobe reads the text files; kmod's (and so the kernel's request_module) only *.bin
   const modprobe = _finalTarget(plan, '/usr/sbin/modprobe');
   if (modprobe !== undefined && modprobe !== (busybox && canonicalImagePath(busybox))) addKmodIndexes(plan, added);
+  if (input.earlyMicrocode) addMicrocode(plan, host);
   return plan.build();
 }
 

@@ -3,7 +3,7 @@
 import { posix } from 'node:path';
 import type { Host } from '../host/host.js';
 import type { PlanEntry } from './plan.js';
-import { type PackOptions, packEntries } from '../pack/pack-plan.js';
+import type { PlanBuilder } from './plan-builder.js';
 
 export const MICROCODE_DIR = '/kernel/x86/microcode';
 
@@ -56,10 +56,11 @@ export function microcodeEntries(host: Host): PlanEntry[] {
   return [...dirs, ...blobs.sort((a, b) => _byteOrder(a.path, b.path))];
 }
 
-/** The uncompressed early archive, or undefined when the sysroot has no microcode. */
-export function buildMicrocodeCpio(host: Host, opts: PackOptions): Buffer | undefined {
+/** Plan the early archive (--early-microcode); a warning when the sysroot has no microcode. */
+export function addMicrocode(plan: PlanBuilder, host: Host): void {
   const entries = microcodeEntries(host);
-  return entries.length === 0 ? undefined : Buffer.concat(packEntries(entries, opts));
+  if (entries.length === 0) plan.warnings.push(`--early-microcode: no intel-ucode or amd-ucode firmware in ${host.root}`);
+  for (const e of entries) plan.add(e, true);
 }
 
 /** In-root paths of a vendor's microcode files, sorted by name; /lib and /usr/lib merged. */

@@ -68,14 +68,17 @@ export class PlanBuilder {
     }
   }
 
+  /** The finished plan, frozen: nothing after planning changes it. */
   build(): Plan {
-    return {
+    const entries = (list: Iterable<PlanEntry>): readonly PlanEntry[] =>
+      Object.freeze(sortEntries([...list].map((e) => Object.freeze({ ...e, reasons: Object.freeze(e.reasons.map((r) => Object.freeze({ ...r }))) }) as PlanEntry)));
+    return Object.freeze({
       kver: this.kver,
-      entries: sortEntries([...this._entries.values()]),
-      early: sortEntries([...this._early.values()]),
-      warnings: [...this.warnings],
-      notes: sortNotes([...this._notes.values()].map((n) => ({ ...n, reasons: [...n.reasons] }))),
-    };
+      entries: entries(this._entries.values()),
+      early: entries(this._early.values()),
+      warnings: Object.freeze([...this.warnings]),
+      notes: Object.freeze(sortNotes([...this._notes.values()].map((n) => Object.freeze({ ...n, reasons: Object.freeze([...n.reasons]) }) as PlanNote))),
+    });
   }
 }
 

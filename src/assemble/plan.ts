@@ -1,5 +1,5 @@
 // The Plan: every entry of the image with the reason it is there. Built completely (pure), sorted and
-// deduplicated, then serialised by the packer; `explain` and `--dry-run --json` print it.
+// deduplicated, frozen, then serialised by the packer; `explain` and `--dry-run --json` print it.
 
 export interface Reason {
   /** What put the entry there: "feature base", "module virtio_blk, dependency of virtio_scsi", ... */
@@ -64,12 +64,13 @@ export interface PlanNote {
   reasons: string[];
 }
 
+/** The finished plan: complete when planning ends, and frozen (PlanBuilder.build()). */
 export interface Plan {
-  kver: string;
-  entries: PlanEntry[];
+  readonly kver: string;
+  readonly entries: readonly PlanEntry[];
   /** Uncompressed early cpio (microcode), if any. */
-  early: PlanEntry[];
-  warnings: string[];
+  readonly early: readonly PlanEntry[];
+  readonly warnings: readonly string[];
   /** Sorted by subject, then text; one note per subject and text, its reasons merged. */
-  notes: PlanNote[];
+  readonly notes: readonly PlanNote[];
 }

@@ -236,14 +236,25 @@ describe('writeImage of the fixture plan', () => {
     expect(statSync(a).mode & 0o777).toBe(0o600);
   }, 300_000);
 
+  it('the plan is finished when planning ends (frozen); the write reports its own warnings and leaves the plan as it was', async () => {
+    const p = await planImage(options());
+    expect(Object.isFrozen(p.plan) && Object.isFrozen(p.plan.entries) && Object.isFrozen(p.plan.early) && Object.isFrozen(p.plan.warnings)).toBe(true);
+    expect(() => (p.plan.warnings as string[]).push('late')).toThrow(TypeError);
+    const warnings = [...p.plan.warnings];
+    // a kernel version whose config the sysroot lacks: the compression cannot be checked against it
+    const result = await writeImage(p, options({ output: join(dir, 'warned.img'), kver: '0.0.0-none' }), { verify: false });
+    expect(result.warnings).toEqual([expect.stringMatching(/^no config for kernel 0\.0\.0-none in .*: cannot check that it unpacks gzip$/)]);
+    expect(p.plan.warnings).toEqual(warnings);
+  }, 300_000);
+
   it('an image that fails verification (a library taken out) is not written: the old image stays, no temp file', async () => {
     const target = join(dir, 'broken.img');
     writeFileSync(target, 'old');
     for (const compress of ['zstd', 'gzip']) {
-      const broken = await planImage(options({ output: target, compress }));
-      const lib = broken.plan.entries.findIndex((e) => /\/libblkid\.so\.1\.[0-9.]+$/.test(e.path));
+      const planned = await planImage(options({ output: target, compress }));
+      const lib = planned.plan.entries.findIndex((e) => /\/libblkid\.so\.1\.[0-9.]+$/.test(e.path));
       expect(lib).toBeGreaterThanOrEqual(0);
-      broken.plan.entries.splice(lib, 1);
+      const broken = { ...planned, plan: { ...planned.plan, entries: planned.plan.entries.filter((_, i) => i !== lib) } };
       const writing = writeImage(broken, options({ output: target, compress, force: true }));
       await expect(writing).rejects.toThrow(NotBootableError);
       await expect(writing).rejects.toThrow(/the new image failed verification, the old one is kept: .*libblkid/);

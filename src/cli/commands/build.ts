@@ -35,7 +35,7 @@ export function registerBuild(program: Command): void {
             return (detail) => p.done(detail);
           },
         });
-        for (const w of planned.plan.warnings) out.warn(w);
+        for (const w of [...planned.plan.warnings, ...result.warnings]) out.warn(w);
         for (const n of planned.plan.notes) out.detail(`note: ${formatNote(n)}`);
         out.info(
           `wrote ${result.output} (${(result.size / 1048576).toFixed(1)} MiB, ${result.format}, ${opts.hostonly ? 'host-only' : 'generic'}, ` +

@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readImage } from '../../../src/cpio/newc-reader.js';
 import { FsHost } from '../../../src/host/fs-host.js';
-import { buildMicrocodeCpio, microcodeEntries } from '../../../src/assemble/microcode.js';
+import { addMicrocode, microcodeEntries } from '../../../src/assemble/microcode.js';
+import { PlanBuilder } from '../../../src/assemble/plan-builder.js';
 import { packImage } from '../../../src/pack/pack-image.js';
+import { packEntries } from '../../../src/pack/pack-plan.js';
 import { dir, file, planOf, tempDir } from '../pack/helpers.js';
 
 function sysroot(firmwareDir: string, files: Record<string, string>): string {
@@ -26,10 +28,13 @@ const UCODE = {
   'amd-ucode/microcode_amd.bin.asc': 'signature',
 };
 
+/** The uncompressed early archive of a sysroot's microcode. */
+const microcodeCpio = (host: FsHost): Buffer => Buffer.concat(packEntries(microcodeEntries(host), { mtime: 0 }));
+
 describe('early microcode', () => {
   it('is an uncompressed cpio holding each vendor blob, files concatenated in name order', async () => {
     const host = new FsHost({ root: sysroot('lib/firmware', UCODE) });
-    const cpio = buildMicrocodeCpio(host, { mtime: 0 });
+    const cpio = microcodeCpio(host);
     expect(cpio?.toString('latin1', 0, 6)).toBe('070701'); // the early loader scans plain cpio at offset 0
     const [segment] = await readImage(cpio ?? Buffer.alloc(0), 'early');
     expect(segment?.compression).toBe('none');
@@ -53,9 +58,26 @@ describe('early microcode', () => {
     expect(entries.some((e) => e.path.endsWith('AuthenticAMD.bin'))).toBe(false);
   });
 
-  it('is absent when the sysroot has no microcode', () => {
-    expect(buildMicrocodeCpio(new FsHost({ root: sysroot('lib/firmware', { 'intel-ucode/README': 'x' }) }), { mtime: 0 })).toBeUndefined();
-    expect(microcodeEntries(new FsHost({ root: tempDir() }))).toEqual([]);
+  it('is absent when the sysroot has no microcode: the plan says so in a warning', () => {
+    expect(microcodeEntries(new FsHost({ root: sysroot('lib/firmware', { 'intel-ucode/README': 'x' }) }))).toEqual([]);
+    const root = tempDir();
+    expect(microcodeEntries(new FsHost({ root }))).toEqual([]);
+    const plan = new PlanBuilder('6.1.0');
+    addMicrocode(plan, new FsHost({ root }));
+    const built = plan.build();
+    expect(built.early).toEqual([]);
+    expect(built.warnings).toEqual([`--early-microcode: no intel-ucode or amd-ucode firmware in ${root}`]);
+  });
+
+  it("is planned like any entry: in the finished plan's early list, which nothing changes afterwards", () => {
+    const host = new FsHost({ root: sysroot('lib/firmware', UCODE) });
+    const plan = new PlanBuilder('6.1.0');
+    addMicrocode(plan, host);
+    const built = plan.build();
+    expect(built.early).toEqual(microcodeEntries(host));
+    expect(built.entries).toEqual([]);
+    expect(built.warnings).toEqual([]);
+    expect(Object.isFrozen(built) && Object.isFrozen(built.early) && Object.isFrozen(built.warnings)).toBe(true);
   });
 
   it('comes first in the image, followed by the compressed main archive', async () => {
@@ -63,7 +85,7 @@ describe('early microcode', () => {
     const plan = planOf([dir('/bin'), file('/init', '#!/bin/sh\n', 0o755)], microcodeEntries(host));
     const image = await packImage(plan, { mtime: 0, compression: { format: 'zstd' } });
     expect(image.parts).toHaveLength(2);
-    expect(image.parts[0]?.equals(buildMicrocodeCpio(host, { mtime: 0 }) ?? Buffer.alloc(0))).toBe(true);
+    expect(image.parts[0]?.equals(microcodeCpio(host))).toBe(true);
     const segments = await readImage(Buffer.concat(image.parts), 'img');
     expect(segments.map((s) => [s.compression, s.offset, s.entries.at(-1)?.path])).toEqual([
       ['none', 0, 'kernel/x86/microcode/GenuineIntel.bin'],
