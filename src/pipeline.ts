@@ -2,7 +2,7 @@
 // complete, frozen Plan → pack → compress → output. planImage() writes nothing, so --dry-run and
 // explain share it; writeImage() only serialises the plan and reports its own warnings.
 import { resolve } from 'node:path';
-import { defaultCompression } from './compress/compress.js';
+import { checkRoundTrip, compress, defaultCompression } from './compress/compress.js';
 import { formatCompressSpec, parseCompressSpec } from './compress/compress-spec.js';
 import { readImage } from './cpio/newc-reader.js';
 import { requireKernelSupport } from './compress/kernel-support.js';
@@ -13,10 +13,10 @@ import { loadFeatures } from './features/load-features.js';
 import { selectFeatures, type SelectedFeature } from './features/select-features.js';
 import { FsHost } from './host/fs-host.js';
 import type { Host } from './host/host.js';
-import { type Problem, verifyImage } from './inspect/verify/verify-image.js';
+import { verifyImage } from './inspect/verify/verify-image.js';
 import { writeImageAtomically } from './output/atomic-write.js';
 import { acquireBuildLock } from './output/build-lock.js';
-import { compressArchives, compressArchivesChecked, oneBuffer, packArchives, type PackedArchives, type PackedImage } from './pack/pack-image.js';
+import { imageOf, packArchives, type PackedArchives, uncompressedImage } from './pack/pack-image.js';
 import type { Plan } from './assemble/plan.js';
 import { assemblePlan } from './assemble/assemble-plan.js';
 import type { BuildOptions } from './build-options.js';
@@ -109,38 +109,29 @@ async function _writeImage(planned: PlannedImage, opts: BuildOptions, hooks: Wri
   const archives = packArchives(planned.plan, { mtime: opts.mtime });
   packing(`${planned.plan.entries.length} entries`);
   const done = phase('compress');
-  // The compressor is another process: the archives are checked while it works. Neither a failed
-  // check nor a failed compression leaves anything behind; the old image stays.
+  // the checks (--no-verify skips them): a failed one leaves nothing behind, the old image stays;
+  // the compressor is another process, so the packed archives are verified while it works
   const verify = hooks.verify !== false;
-  const compressing: Promise<PackedImage & { roundTrip?: Promise<void> }> = verify ? compressArchivesChecked(archives, spec) : compressArchives(archives, spec);
-  compressing.catch(() => undefined); // awaited below; a failed check may come first
-  if (verify) _requireBootable(await verifyImage(await readImage(_uncompressed(archives), 'the new image'), { kver: opts.kver }));
-  const packed = await compressing;
-  done(`${(packed.mainSize / 1048576).toFixed(1)} MiB → ${(packed.compressedSize / 1048576).toFixed(1)} MiB ${formatCompressSpec(spec)}${verify ? ', verified' : ''}`);
+  const [compressed] = await Promise.all([compress(archives.main, spec), verify ? _requireBootable(archives, opts.kver) : undefined]);
+  if (verify) await checkRoundTrip(compressed, archives.main, spec);
+  const image = imageOf(archives, compressed);
+  done(`${(image.mainSize / 1048576).toFixed(1)} MiB → ${(image.compressedSize / 1048576).toFixed(1)} MiB ${formatCompressSpec(spec)}${verify ? ', verified' : ''}`);
   const written = phase('write');
-  await writeImageAtomically(opts.output, packed.parts, {
-    force: opts.force,
-    // the compressed archive is decompressed again while the file is written: it must be the checked one
-    ...(packed.roundTrip ? { check: packed.roundTrip } : {}),
-  });
+  await writeImageAtomically(opts.output, image.parts, { force: opts.force });
   written(opts.output);
   return {
     output: opts.output,
-    size: packed.parts.reduce((n, p) => n + p.length, 0),
+    size: image.parts.reduce((n, p) => n + p.length, 0),
     format: formatCompressSpec(spec),
     ms: Date.now() - t0,
     warnings: support.warning ? [support.warning] : [],
   };
 }
 
-/** The image must pass `verify` before it may replace a working one. */
-function _requireBootable(problems: readonly Problem[]): void {
+/** The image must pass `verify` (of the uncompressed archives, what the kernel unpacks) before it may replace a working one. */
+async function _requireBootable(archives: PackedArchives, kver: string): Promise<void> {
+  const problems = await verifyImage(await readImage(uncompressedImage(archives), 'the new image'), { kver });
   if (problems.length === 0) return;
   const list = problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('; ');
   throw new NotBootableError(`the new image failed verification, the old one is kept: ${list}`);
-}
-
-/** The image as it would be without compression: what the kernel unpacks, for the checks. */
-function _uncompressed(archives: PackedArchives): Buffer {
-  return oneBuffer(archives.early ? [archives.early, ...archives.main] : archives.main);
 }

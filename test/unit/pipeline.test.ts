@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planImage, writeImage, type PlannedImage } from '../../src/pipeline.js';
 import type { BuildOptions } from '../../src/build-options.js';
 import { canonicalImagePath } from '../../src/assemble/image-layout.js';
-import { BadModuleError, NotBootableError, OutputError } from '../../src/errors.js';
+import { BadModuleError, CompressorError, NotBootableError, OutputError } from '../../src/errors.js';
 import { BUILTIN_MODULES_D } from '../../src/features/load-features.js';
 import { planToJson } from '../../src/assemble/format-plan.js';
 import type { PlanEntry } from '../../src/assemble/plan.js';
@@ -245,6 +245,27 @@ describe('writeImage of the fixture plan', () => {
     const result = await writeImage(p, options({ output: join(dir, 'warned.img'), kver: '0.0.0-none' }), { verify: false });
     expect(result.warnings).toEqual([expect.stringMatching(/^no config for kernel 0\.0\.0-none in .*: cannot check that it unpacks gzip$/)]);
     expect(p.plan.warnings).toEqual(warnings);
+  }, 300_000);
+
+  it('a compressed archive that does not decompress to the packed one (a broken zstd on PATH) is not written: the old image stays', async () => {
+    const target = join(dir, 'round-trip.img');
+    writeFileSync(target, 'old');
+    const bin = mkdtempSync(join(tmpdir(), 'mkits-bin-'));
+    const real = execFileSync('sh', ['-c', 'command -v zstd'], { encoding: 'utf8' }).trim();
+    // compresses an empty input whatever it is given, and decompresses truly: a valid frame of other bytes
+    writeFileSync(join(bin, 'zstd'), `#!/bin/sh\ncase " $* " in *" -d "*) exec ${real} "$@";; esac\ncat >/dev/null; printf '' | ${real} -q -c\n`, { mode: 0o755 });
+    const saved = process.env['PATH'];
+    process.env['PATH'] = `${bin}:${saved ?? ''}`;
+    try {
+      const writing = writeImage(planned, options({ output: target, compress: 'zstd', force: true }));
+      await expect(writing).rejects.toThrow(CompressorError);
+      await expect(writing).rejects.toThrow("the new image's zstd data does not decompress to the archive that was packed");
+    } finally {
+      process.env['PATH'] = saved;
+      rmSync(bin, { recursive: true, force: true });
+    }
+    expect(readFileSync(target, 'utf8')).toBe('old');
+    expect(execFileSync('ls', ['-A', dir], { encoding: 'utf8' }).split('\n').filter((f) => f.includes('round-trip'))).toEqual(['round-trip.img']);
   }, 300_000);
 
   it('an image that fails verification (a library taken out) is not written: the old image stays, no temp file', async () => {
