@@ -1,8 +1,8 @@
 // modprobe option async_probe=1 for the image's modules that drive no device: file systems,
 // device-mapper and md, crypto, libraries. Once its init has run, loading a module otherwise waits
 // for every device probe still running anywhere (ahci's of empty SATA ports take ~0.3 s); for these
-// modules the option changes nothing else, as they have no devices to probe. Written at build time:
-// /init used to derive it from modules.dep with sed at every boot (30–50 ms under emulation).
+// modules the option changes nothing else, as they have no devices to probe. Written at build time,
+// so /init does no work for it.
 
 export const NO_WAIT_CONF = '/etc/modprobe.d/mkinitramfs-ts-no-wait.conf';
 

@@ -1,5 +1,5 @@
-// What plan assembly needs from the kernel-module database (implemented over src/kmod by
-// kmod-module-source.ts). Keeps assembly independent of how modules are resolved.
+// What plan assembly needs from the kernel-module database (implemented over kmod-db.ts by
+// open-module-source.ts). Keeps assembly independent of how modules are resolved.
 import type { PlanNote } from '../assemble/plan.js';
 
 export interface ModuleRequest {
