@@ -1,6 +1,5 @@
 // What plan assembly needs from the kernel-module database (implemented over kmod-db.ts by
 // open-module-source.ts). Keeps assembly independent of how modules are resolved.
-import type { PlanNote } from '../assemble/plan.js';
 
 export interface ModuleRequest {
   /** Module name, alias, or "=DIR" for every module under kernel/DIR. */
@@ -35,8 +34,18 @@ export interface ModuleResolution {
   firmware: ResolvedFirmware[];
   builtin: string[];
   warnings: string[];
-  /** Requests the kernel has built in, and optional ones it lacks (skipped). */
-  notes: PlanNote[];
+  /** Requests the kernel has built in, and optional ones it lacks (skipped); the plan's notes. */
+  notes: ModuleNote[];
+}
+
+/** Something asked for that the image needs not hold (the shape of the plan's PlanNote). */
+export interface ModuleNote {
+  /** The module or alias name, or a "=DIR" group. */
+  subject: string;
+  /** "built into kernel 6.1.0-57-cloud-amd64", "not in kernel …: skipped" */
+  text: string;
+  /** Why it was asked for, each request that asked. */
+  reasons: string[];
 }
 
 export interface ModuleSource {

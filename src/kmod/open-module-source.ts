@@ -4,12 +4,11 @@
 import { posix } from 'node:path';
 import { BadModuleError } from '../errors.js';
 import type { Host } from '../host/host.js';
-import type { PlanNote } from '../assemble/plan.js';
 import { openKmodDb, type KmodDb } from './kmod-db.js';
 import { storedModulePath } from './module-compression.js';
 import { normalizeModname } from './names.js';
 import { subsetDbOf } from './subset-db.js';
-import type { ModuleRequest, ModuleResolution, ModuleSource, ResolvedModuleFile, ResolvedFirmware } from './module-source.js';
+import type { ModuleNote, ModuleRequest, ModuleResolution, ModuleSource, ResolvedModuleFile, ResolvedFirmware } from './module-source.js';
 
 export function openModuleSource(host: Host, kver: string, kmoddir?: string): ModuleSource {
   const db = openKmodDb(host, kver, kmoddir ? { kmoddir } : {});
@@ -58,7 +57,7 @@ function _resolve(db: KmodDb, requests: ModuleRequest[], omit: string[]): Omit<M
   const omitted = new Set(omit.map(normalizeModname));
   const chosen = new Map<string, _Chosen>();
   const warnings: string[] = [];
-  const notes: PlanNote[] = [];
+  const notes: ModuleNote[] = [];
   const builtin = new Set<string>();
   const expanded: ModuleRequest[] = [];
   const inKernel = `kernel ${db.kver}`;
