@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { findKernelConfig, kernelSupports, missingOptions, requireKernelSupport } from '../../../src/compress/kernel-support.js';
 import { CompressorError } from '../../../src/errors.js';
 import { FsHost } from '../../../src/host/fs-host.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from '../pack/helpers.js';
 
 const CONFIG = ['CONFIG_BLK_DEV_INITRD=y', 'CONFIG_RD_GZIP=y', 'CONFIG_RD_ZSTD=y', '# CONFIG_RD_XZ is not set', 'CONFIG_RD_LZ4=m', ''].join('\n');
 
