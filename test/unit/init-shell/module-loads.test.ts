@@ -25,8 +25,8 @@ describe.each(['busybox', 'dash'] as const)('module loads under %s', (shell) => 
     fr.modules({
       'kernel/drivers/block/refused-disk.ko': makeKo({ modinfo: [['alias', 'pci:v00001AF4d00001001sv*sd*bc*sc*i*'], ['license', 'GPL']] }),
     });
-    fr.file('/sys/devices/pci0000:00/0000:00:02.0/modalias', `${DISK_MODALIAS}\n`);
-    fr.file('/sys/devices/pci0000:00/0000:00:03.0/modalias', `${NOBODY_MODALIAS}\n`);
+    fr.busDevice('pci', '/sys/devices/pci0000:00/0000:00:02.0', DISK_MODALIAS);
+    fr.busDevice('pci', '/sys/devices/pci0000:00/0000:00:03.0', NOBODY_MODALIAS);
   });
   afterEach(() => fr.cleanup());
 
