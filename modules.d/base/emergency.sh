@@ -19,6 +19,7 @@ write_report() {
     echo "mkinitramfs-ts boot report"
     echo "reason: $1"
     echo "kernel: $(uname -r)   image: ${IMAGE_KVER:-?} (${IMAGE_MODE:-generic})"
+    echo "features: ${IMAGE_FEATURES:-?}"
     echo "command line:$CMDLINE"
     echo
     echo "block devices seen:"

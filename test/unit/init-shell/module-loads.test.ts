@@ -95,6 +95,11 @@ describe.each(['busybox', 'dash'] as const)('module loads under %s', (shell) => 
     expect(report).not.toContain(DISK_MODALIAS);
   });
 
+  it('the report names the image’s features (image.conf’s IMAGE_FEATURES)', () => {
+    fr.out('IMAGE_FEATURES="base crypt lvm"; . /lib/mkinitramfs-ts/emergency.sh; write_report "test"');
+    expect(fr.out('sed -n 4p /run/initramfs/rdsosreport.txt')).toBe('features: base crypt lvm\n');
+  });
+
   it('with no failed load the report says "(none)"', () => {
     fr.file('/sys/devices/pci0000:00/0000:00:02.0/modalias', `${NOBODY_MODALIAS}\n`);
     const summary = fr.out('coldplug; coldplug_wait; . /lib/mkinitramfs-ts/emergency.sh; write_report "test"; report_summary');
