@@ -5,7 +5,7 @@ export function registerExtract(program: Command): void {
     .command('extract')
     .description('unpack an initramfs image into a new or empty directory; no name can escape it')
     .argument('<image>', 'the image file')
-    .argument('<dir>', 'the directory to create (or an empty one)')
+    .argument('<dir>', 'the directory to create (or an empty one of yours that nobody else can write)')
     .option('--preserve', 'restore owners, setuid/setgid bits, device nodes and FIFOs as the image says (root only)')
     .action(async (image, dir, flags) => {
       const { loadImage } = await import('../../inspect/load-image.js');
