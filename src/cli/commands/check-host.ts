@@ -1,5 +1,6 @@
 import { release } from 'node:os';
 import type { Command } from '@commander-js/extra-typings';
+import { MAX_DECOMPRESSED_FLAG, MAX_DECOMPRESSED_HELP, parseMaxDecompressed } from '../max-decompressed-flag.js';
 
 export function registerCheckHost(program: Command): void {
   program
@@ -10,6 +11,7 @@ export function registerCheckHost(program: Command): void {
     .option('--sysfs <dir>', 'read a captured sysfs tree instead of this host\'s /sys', '/sys')
     .option('--procfs <dir>', 'read a captured procfs tree instead of this host\'s /proc', '/proc')
     .option('--json', 'print JSON')
+    .option(MAX_DECOMPRESSED_FLAG, MAX_DECOMPRESSED_HELP)
     .action(async (image, flags) => {
       const { FsHost } = await import('../../host/fs-host.js');
       const { detectHost } = await import('../../detect/detect-host.js');
@@ -21,7 +23,7 @@ export function registerCheckHost(program: Command): void {
       const { HOST_RECORD } = await import('../../build/host-only-inputs.js');
       const { ExitCode, NotFoundError } = await import('../../errors.js');
       const path = image ?? `/boot/initrd.img-${release()}`;
-      const img = await loadImage(path);
+      const img = await loadImage(path, { maxDecompressed: parseMaxDecompressed(flags.maxDecompressed) });
       let text: string;
       try {
         text = fileBytes(img, HOST_RECORD).toString('utf8');
