@@ -1,4 +1,6 @@
 import type { Command } from '@commander-js/extra-typings';
+import { loadImage } from '../../inspect/load-image.js';
+import { fileBytes } from '../../inspect/cat-file.js';
 
 export function registerCat(program: Command): void {
   program
@@ -7,8 +9,6 @@ export function registerCat(program: Command): void {
     .argument('<image>', 'the image file')
     .argument('<path>', 'the path inside the image ("/init", "etc/os-release")')
     .action(async (image, path) => {
-      const { loadImage } = await import('../../inspect/load-image.js');
-      const { fileBytes } = await import('../../inspect/cat-file.js');
       process.stdout.write(fileBytes(await loadImage(image), path));
     });
 }

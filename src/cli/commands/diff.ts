@@ -1,4 +1,7 @@
 import type { Command } from '@commander-js/extra-typings';
+import { loadImage } from '../../inspect/load-image.js';
+import { diffImages } from '../../inspect/diff-images.js';
+import { formatDiff } from '../../inspect/format-diff.js';
 
 export function registerDiff(program: Command): void {
   program
@@ -8,9 +11,6 @@ export function registerDiff(program: Command): void {
     .argument('<b>', 'the second image')
     .option('--json', 'print JSON')
     .action(async (a, b, flags) => {
-      const { loadImage } = await import('../../inspect/load-image.js');
-      const { diffImages } = await import('../../inspect/diff-images.js');
-      const { formatDiff } = await import('../../inspect/format-diff.js');
       const diff = diffImages(await loadImage(a), await loadImage(b));
       process.stdout.write(flags.json ? `${JSON.stringify({ a, b, ...diff }, null, 2)}\n` : formatDiff(diff, a, b));
     });

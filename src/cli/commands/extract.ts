@@ -1,4 +1,7 @@
 import type { Command } from '@commander-js/extra-typings';
+import { loadImage } from '../../inspect/load-image.js';
+import { escapeControl } from '../../escape-control.js';
+import { extractTree, requirePreserveAllowed } from '../../inspect/extract-tree.js';
 
 export function registerExtract(program: Command): void {
   program
@@ -8,9 +11,6 @@ export function registerExtract(program: Command): void {
     .argument('<dir>', 'the directory to create (or an empty one)')
     .option('--preserve', 'restore owners, setuid/setgid bits, device nodes and FIFOs as the image says (root only)')
     .action(async (image, dir, flags) => {
-      const { loadImage } = await import('../../inspect/load-image.js');
-      const { escapeControl } = await import('../../escape-control.js');
-      const { extractTree, requirePreserveAllowed } = await import('../../inspect/extract-tree.js');
       if (flags.preserve === true) requirePreserveAllowed(); // before reading anything
       const loaded = await loadImage(image);
       const result = extractTree(loaded.tree, dir, { preserve: flags.preserve === true });

@@ -1,4 +1,6 @@
 import type { Command } from '@commander-js/extra-typings';
+import { readImageFile } from '../../cpio/newc-reader.js';
+import { formatListing, listSegments } from '../../inspect/list-image.js';
 
 export function registerLs(program: Command): void {
   program
@@ -7,8 +9,6 @@ export function registerLs(program: Command): void {
     .argument('<image>', 'the image file')
     .option('--json', 'print JSON')
     .action(async (image, flags) => {
-      const { readImageFile } = await import('../../cpio/newc-reader.js');
-      const { formatListing, listSegments } = await import('../../inspect/list-image.js');
       const listed = listSegments(await readImageFile(image));
       process.stdout.write(flags.json ? `${JSON.stringify({ image, segments: listed }, null, 2)}\n` : formatListing(listed));
     });

@@ -1,5 +1,8 @@
 import type { Command } from '@commander-js/extra-typings';
-import type { Problem } from '../../inspect/verify/problem.js';
+import { BadImageError, NotBootableError } from '../../errors.js';
+import { loadImage } from '../../inspect/load-image.js';
+import { verifyLoadedImage } from '../../inspect/verify/verify-image.js';
+import { formatProblem, problem, type Problem } from '../../inspect/verify/problem.js';
 
 export function registerVerify(program: Command): void {
   program
@@ -9,10 +12,6 @@ export function registerVerify(program: Command): void {
     .option('--kver <kver>', 'the kernel version the image is for')
     .option('--json', 'print JSON')
     .action(async (image, flags) => {
-      const { BadImageError, NotBootableError } = await import('../../errors.js');
-      const { loadImage } = await import('../../inspect/load-image.js');
-      const { verifyLoadedImage } = await import('../../inspect/verify/verify-image.js');
-      const { formatProblem, problem } = await import('../../inspect/verify/problem.js');
       let problems: Problem[];
       let decodes = true;
       try {
