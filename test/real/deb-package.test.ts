@@ -67,17 +67,16 @@ describe('the Debian package', () => {
     for (const path of [
       '/usr/lib/mkinitramfs-ts/dist/mkinitramfs-ts.cjs',
       '/usr/lib/mkinitramfs-ts/bin/mkinitramfs-ts.cjs',
-      '/usr/lib/mkinitramfs-ts/bin/load-cli.cjs',
       '/usr/lib/mkinitramfs-ts/modules.d/base/init.sh',
       '/usr/lib/mkinitramfs-ts/package.json',
-      '/usr/bin/mkinitramfs-ts -> ../lib/mkinitramfs-ts/bin/mkinitramfs-ts',
+      '/usr/bin/mkinitramfs-ts -> ../lib/mkinitramfs-ts/bin/mkinitramfs-ts.cjs',
       '/usr/share/man/man8/mkinitramfs-ts.8.gz',
       '/usr/share/bash-completion/completions/mkinitramfs-ts',
       '/usr/share/doc/mkinitramfs-ts/copyright',
     ])
       expect(files).toContain(`.${path}`);
     expect(files).not.toMatch(/\.cache$|node_modules/m);
-    for (const exe of ['usr/lib/mkinitramfs-ts/bin/mkinitramfs-ts', 'etc/kernel/postinst.d/mkinitramfs-ts', 'etc/kernel/postrm.d/mkinitramfs-ts', 'usr/lib/kernel/install.d/50-mkinitramfs-ts.install'])
+    for (const exe of ['usr/lib/mkinitramfs-ts/bin/mkinitramfs-ts.cjs', 'etc/kernel/postinst.d/mkinitramfs-ts', 'etc/kernel/postrm.d/mkinitramfs-ts', 'usr/lib/kernel/install.d/50-mkinitramfs-ts.install'])
       expect(statSync(join(root, exe)).mode & 0o777, exe).toBe(0o755);
     expect(gunzipSync(readFileSync(join(root, 'usr/share/man/man8/mkinitramfs-ts.8.gz'))).equals(readFileSync(join(REPO, 'man/mkinitramfs-ts.8')))).toBe(true);
     // every feature module, as in the checkout
@@ -115,7 +114,7 @@ describe('the Debian package', () => {
   });
 
   it('the unpacked program runs without node_modules: a dry-run build that reads the packaged configuration file', () => {
-    const command = join(root, 'usr/lib/mkinitramfs-ts/bin/mkinitramfs-ts');
+    const command = join(root, 'usr/lib/mkinitramfs-ts/bin/mkinitramfs-ts.cjs');
     const args = ['build', '-N', '--sysroot', buildSysroot(), '--kver', kver(), '--conf', join(root, 'etc/mkinitramfs-ts.conf'), '--dry-run', '-q'];
     const r = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
     expect(r.status, r.stderr).toBe(0);

@@ -1,5 +1,5 @@
 // `update --all`, the Debian postinst.d/postrm.d hooks and the configuration files, with real builds of
-// the fixture kernel through bin/mkinitramfs-ts.js.
+// the fixture kernel through bin/mkinitramfs-ts.cjs.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

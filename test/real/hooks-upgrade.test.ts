@@ -109,7 +109,7 @@ describe('postinst.d when builds fail (fixture sysroot)', REAL_BUILDS, () => {
 
   it('the program removed (hooks left behind): a note, nothing built, success', () => {
     const boot = bootDir();
-    const gone = `${process.execPath} ${join(bootDir(), 'bin/mkinitramfs-ts.js')}`;
+    const gone = `${process.execPath} ${join(bootDir(), 'bin/mkinitramfs-ts.cjs')}`;
     const r = postinst(sys.kver, boot, { MKINITRAMFS_TS: gone, MKINITRAMFS_TS_ARGS: `--sysroot ${sys.root}` });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain(`mkinitramfs-ts: note: '${gone}' is not installed: no initramfs built for ${sys.kver}`);
@@ -130,7 +130,7 @@ describe('postinst.d inside a chroot (sysroot / there, but not the host\'s root)
     try {
       r = spawnSync('chroot', [sys.root, '/opt/mkits/hooks/postinst.d/mkinitramfs-ts', sys.kver, `/boot/vmlinuz-${sys.kver}`], {
         encoding: 'utf8',
-        env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', MKINITRAMFS_TS: '/usr/local/bin/node /opt/mkits/bin/mkinitramfs-ts.js', DEB_MAINT_PARAMS: "'configure' ''" },
+        env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', MKINITRAMFS_TS: '/usr/local/bin/node /opt/mkits/bin/mkinitramfs-ts.cjs', DEB_MAINT_PARAMS: "'configure' ''" },
       });
     } finally {
       execFileSync('umount', [join(sys.root, 'proc')]);

@@ -66,7 +66,7 @@ export function thisCommand(): string {
 export function hookRunPaths(command: string, ours: boolean, packageRoot = PACKAGE_ROOT): string[] {
   const words = command.split(/\s+/).filter((w) => w.startsWith('/'));
   if (!ours) return words;
-  const files = ['package.json', 'bin/mkinitramfs-ts.cjs', 'bin/load-cli.cjs', 'dist/mkinitramfs-ts.cjs', 'dist/mkinitramfs-ts.cjs.cache'].map((f) => join(packageRoot, f));
+  const files = ['package.json', 'bin/mkinitramfs-ts.cjs', 'dist/mkinitramfs-ts.cjs'].map((f) => join(packageRoot, f));
   return [...words, ...files, ..._tree(join(packageRoot, 'modules.d'))];
 }
 

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { FIXTURES, debianRoot, kernelRoot, kver } from '../../support/fixtures.js';
 
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-export const ENTRY = join(REPO, 'bin/mkinitramfs-ts.js');
+export const ENTRY = join(REPO, 'bin/mkinitramfs-ts.cjs');
 /** How hooks run this checkout (MKINITRAMFS_TS). */
 export const COMMAND = `${process.execPath} ${ENTRY}`;
 

@@ -41,7 +41,7 @@ describe('runPool', () => {
   });
 });
 
-/** A stand-in for bin/mkinitramfs-ts.js: fails for kernels named *bad*, else writes the --output file. */
+/** A stand-in for bin/mkinitramfs-ts.cjs: fails for kernels named *bad*, else writes the --output file. */
 function fakeEntry(dir: string): string {
   const entry = join(dir, 'fake-entry.mjs');
   writeFileSync(
