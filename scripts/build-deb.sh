@@ -3,8 +3,8 @@
 #   /usr/lib/mkinitramfs-ts/           the program: bin/mkinitramfs-ts.cjs (the entry), dist/ (the
 #                                      one-file bundle), modules.d/, a package.json naming the version
 #   /usr/bin/mkinitramfs-ts            -> ../lib/mkinitramfs-ts/bin/mkinitramfs-ts.cjs
-#   /etc/kernel/postinst.d/, postrm.d/ the Debian kernel hooks from hooks/, running /usr/bin/mkinitramfs-ts
-#   /usr/lib/kernel/install.d/50-mkinitramfs-ts.install   the kernel-install plugin from hooks/
+#   /etc/kernel/postinst.d/, postrm.d/ the Debian kernel hooks from kernel-hooks/, running /usr/bin/mkinitramfs-ts
+#   /usr/lib/kernel/install.d/50-mkinitramfs-ts.install   the kernel-install plugin from kernel-hooks/
 #   /etc/mkinitramfs-ts.conf           every key, commented out (scripts/deb/mkinitramfs-ts.conf)
 #   man page, bash completion, copyright, changelog
 # Control fields: scripts/deb/control.in. Reproducible: files are copied with fixed modes, every mtime
@@ -48,7 +48,7 @@ done < <(git ls-files --cached --others --exclude-standard modules.d 2>/dev/null
 mkdir -p "$ROOT/usr/bin"
 ln -s ../lib/mkinitramfs-ts/bin/mkinitramfs-ts.cjs "$ROOT/usr/bin/mkinitramfs-ts"
 
-# The hooks as they are in hooks/, with the command they run by default set to the packaged one.
+# The hooks as they are in kernel-hooks/, with the command they run by default set to the packaged one.
 hook() {
   local src=$1 dest=$2
   if grep -q '^MKINITRAMFS_TS_DEFAULT=' "$src"; then
@@ -59,9 +59,9 @@ hook() {
     put 0755 "$src" "$dest"
   fi
 }
-hook hooks/postinst.d/mkinitramfs-ts /etc/kernel/postinst.d/mkinitramfs-ts
-hook hooks/postrm.d/mkinitramfs-ts /etc/kernel/postrm.d/mkinitramfs-ts
-hook hooks/50-mkinitramfs-ts.install /usr/lib/kernel/install.d/50-mkinitramfs-ts.install
+hook kernel-hooks/postinst.d/mkinitramfs-ts /etc/kernel/postinst.d/mkinitramfs-ts
+hook kernel-hooks/postrm.d/mkinitramfs-ts /etc/kernel/postrm.d/mkinitramfs-ts
+hook kernel-hooks/50-mkinitramfs-ts.install /usr/lib/kernel/install.d/50-mkinitramfs-ts.install
 put 0644 scripts/deb/mkinitramfs-ts.conf /etc/mkinitramfs-ts.conf
 
 DOC=/usr/share/doc/mkinitramfs-ts

@@ -1,4 +1,4 @@
-// Where mkinitramfs-ts is installed: the folder with its package.json, modules.d/ and hooks/. Found by
+// Where mkinitramfs-ts is installed: the folder with its package.json, modules.d/ and kernel-hooks/. Found by
 // walking up from this file, so the answer is the same from the tsc output (dist/**), the bundle
 // (dist/mkinitramfs-ts.cjs) and the TypeScript sources under test.
 import { existsSync } from 'node:fs';

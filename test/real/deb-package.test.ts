@@ -1,6 +1,6 @@
 // `npm run deb` (scripts/build-deb.sh): the .deb holds what a Debian system needs, in the right places,
 // with the control fields a kernel package's `linux-initramfs-tool` dependency and apt need; it is
-// reproducible; its hooks are hooks/ with only the default command changed; its configuration file
+// reproducible; its hooks are kernel-hooks/ with only the default command changed; its configuration file
 // documents every key and is valid as it ships; and the program as unpacked from it — without
 // node_modules — runs a build that reads that configuration file.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONFIG_KEYS } from '../../src/config/config-schema.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { buildSysroot, kver } from '../support/fixtures.js';
-import { REPO } from '../unit/hooks/real-sysroot.js';
+import { REPO } from '../support/real-sysroot.js';
 
 const VERSION = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
 const DEB = join(REPO, `dist/mkinitramfs-ts_${VERSION}_all.deb`);
@@ -84,7 +84,7 @@ describe('the Debian package', () => {
     expect(features(join(root, 'usr/lib/mkinitramfs-ts/modules.d'))).toEqual(features(join(REPO, 'modules.d')));
   });
 
-  it('ships the hooks of hooks/ with /usr/bin/mkinitramfs-ts as the command they run by default, nothing else changed', () => {
+  it('ships the hooks of kernel-hooks/ with /usr/bin/mkinitramfs-ts as the command they run by default, nothing else changed', () => {
     const hooks: [string, string][] = [
       ['postinst.d/mkinitramfs-ts', 'etc/kernel/postinst.d/mkinitramfs-ts'],
       ['postrm.d/mkinitramfs-ts', 'etc/kernel/postrm.d/mkinitramfs-ts'],
@@ -92,7 +92,7 @@ describe('the Debian package', () => {
     ];
     let runners = 0;
     for (const [source, installed] of hooks) {
-      const original = readFileSync(join(REPO, 'hooks', source), 'utf8');
+      const original = readFileSync(join(REPO, 'kernel-hooks', source), 'utf8');
       const shipped = readFileSync(join(root, installed), 'utf8');
       const placeholder = "MKINITRAMFS_TS_DEFAULT='mkinitramfs-ts'";
       if (original.includes(placeholder)) runners++;

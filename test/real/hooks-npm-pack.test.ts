@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO, buildDist } from '../unit/hooks/real-sysroot.js';
+import { REPO, buildDist } from '../support/real-sysroot.js';
 
 const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { name: string; version: string };
 let work: string;
@@ -51,7 +51,7 @@ describe('npm pack and a global install', () => {
     const man = spawnSync('man', ['-M', join(prefix, 'share/man'), '8', 'mkinitramfs-ts'], { encoding: 'utf8', env: { ...process.env, MANPAGER: 'cat', PAGER: 'cat' } });
     expect(man.stdout).toContain('KERNEL HOOKS');
     expect(existsSync(join(installed, 'completion/mkinitramfs-ts.bash'))).toBe(true);
-    for (const hook of ['hooks/50-mkinitramfs-ts.install', 'hooks/postinst.d/mkinitramfs-ts', 'hooks/postrm.d/mkinitramfs-ts'])
+    for (const hook of ['kernel-hooks/50-mkinitramfs-ts.install', 'kernel-hooks/postinst.d/mkinitramfs-ts', 'kernel-hooks/postrm.d/mkinitramfs-ts'])
       expect(statSync(join(installed, hook)).mode & 0o111, hook).toBe(0o111);
   });
 

@@ -10,7 +10,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSysroot, kernelRoot, kver } from '../support/fixtures.js';
 import { runNode18 } from '../support/node18.js';
-import { REPO } from '../unit/hooks/real-sysroot.js';
+import { REPO } from '../support/real-sysroot.js';
 
 const COMMAND = join(REPO, 'bin/mkinitramfs-ts.cjs');
 const EPOCH = { SOURCE_DATE_EPOCH: '1700000000' };

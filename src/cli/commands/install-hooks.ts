@@ -5,7 +5,7 @@ import { OutputError, UsageError, fsError } from '../../errors.js';
 import { CLI_ENTRY, PACKAGE_ROOT } from '../../package-root.js';
 import { writableByOthers } from '../writable-by-others.js';
 
-const HOOKS_DIR = join(PACKAGE_ROOT, 'hooks');
+const HOOKS_DIR = join(PACKAGE_ROOT, 'kernel-hooks');
 const ENTRY = CLI_ENTRY;
 /** Every hook file carries this tag; files without it are never replaced or removed. */
 export const HOOK_TAG = 'mkinitramfs-ts:hook';
@@ -40,7 +40,7 @@ export function registerInstallHooks(program: Command): void {
 }
 
 export interface HookFile {
-  /** In the package's hooks/ directory. */
+  /** In the package's kernel-hooks/ directory. */
   source: string;
   /** Inside the sysroot. */
   target: string;

@@ -1,10 +1,10 @@
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildKernel, installedKernels, registerUpdate, runPool } from '../../../src/cli/commands/update.js';
-import { runCommand } from './run-command.js';
-import { ExitCode } from '../../../src/errors.js';
-import { cleanup, testdir } from '../config/testdir.js';
+import { buildKernel, installedKernels, registerUpdate, runPool } from '../../../../src/cli/commands/update.js';
+import { runCommand } from '../run-command.js';
+import { ExitCode } from '../../../../src/errors.js';
+import { cleanup, testdir } from '../../config/testdir.js';
 
 afterEach(cleanup);
 

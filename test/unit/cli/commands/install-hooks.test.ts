@@ -2,13 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HOOK_TAG, hookFiles, hookRunPaths, registerInstallHooks, installHooks, requireRootOnly, thisCommand, uninstallHooks } from '../../../src/cli/commands/install-hooks.js';
-import { runCommand } from './run-command.js';
-import { ExitCode, OutputError, UsageError } from '../../../src/errors.js';
-import { writableByOthers } from '../../../src/cli/writable-by-others.js';
-import { cleanup, testdir } from '../config/testdir.js';
-import { HOOKS } from './hook-runner.js';
-import { PACKAGE_ROOT } from '../../../src/package-root.js';
+import { HOOK_TAG, hookFiles, hookRunPaths, registerInstallHooks, installHooks, requireRootOnly, thisCommand, uninstallHooks } from '../../../../src/cli/commands/install-hooks.js';
+import { runCommand } from '../run-command.js';
+import { ExitCode, OutputError, UsageError } from '../../../../src/errors.js';
+import { writableByOthers } from '../../../../src/cli/writable-by-others.js';
+import { cleanup, testdir } from '../../config/testdir.js';
+import { HOOKS } from '../../kernel-hooks/hook-runner.js';
+import { PACKAGE_ROOT } from '../../../../src/package-root.js';
 
 afterEach(cleanup);
 
