@@ -1,5 +1,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { MAX_DECOMPRESSED_FLAG, MAX_DECOMPRESSED_HELP, parseMaxDecompressed } from '../max-decompressed-flag.js';
+import { loadImage } from '../../inspect/load-image.js';
+import { fileBytes } from '../../inspect/cat-file.js';
 
 export function registerCat(program: Command): void {
   program
@@ -9,8 +11,6 @@ export function registerCat(program: Command): void {
     .argument('<path>', 'the path inside the image ("/init", "etc/os-release")')
     .option(MAX_DECOMPRESSED_FLAG, MAX_DECOMPRESSED_HELP)
     .action(async (image, path, flags) => {
-      const { loadImage } = await import('../../inspect/load-image.js');
-      const { fileBytes } = await import('../../inspect/cat-file.js');
       process.stdout.write(fileBytes(await loadImage(image, { maxDecompressed: parseMaxDecompressed(flags.maxDecompressed) }), path));
     });
 }

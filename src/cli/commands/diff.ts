@@ -1,5 +1,8 @@
 import type { Command } from '@commander-js/extra-typings';
 import { MAX_DECOMPRESSED_FLAG, MAX_DECOMPRESSED_HELP, parseMaxDecompressed } from '../max-decompressed-flag.js';
+import { loadImage } from '../../inspect/load-image.js';
+import { diffImages } from '../../inspect/diff-images.js';
+import { formatDiff } from '../../inspect/format-diff.js';
 
 export function registerDiff(program: Command): void {
   program
@@ -11,9 +14,6 @@ export function registerDiff(program: Command): void {
     .option(MAX_DECOMPRESSED_FLAG, MAX_DECOMPRESSED_HELP)
     .action(async (a, b, flags) => {
       const load = { maxDecompressed: parseMaxDecompressed(flags.maxDecompressed) };
-      const { loadImage } = await import('../../inspect/load-image.js');
-      const { diffImages } = await import('../../inspect/diff-images.js');
-      const { formatDiff } = await import('../../inspect/format-diff.js');
       const diff = diffImages(await loadImage(a, load), await loadImage(b, load));
       process.stdout.write(flags.json ? `${JSON.stringify({ a, b, ...diff }, null, 2)}\n` : formatDiff(diff, a, b));
     });

@@ -1,16 +1,15 @@
 import type { Command } from '@commander-js/extra-typings';
-import { withBuildFlags } from '../build-flags.js';
+import { toBuildOptions, withBuildFlags } from '../build-flags.js';
+import { planImage } from '../../build/build-image.js';
+import { explainLines, explainPlan, findEntries, findNotes } from '../../plan/explain.js';
+import { entryToJson, formatNote } from '../../plan/format-plan.js';
+import { NotFoundError } from '../../errors.js';
 
 export function registerExplain(program: Command): void {
   withBuildFlags(program.command('explain').description('say why each file or module is in the image (the chain that put it there)'))
     .argument('[what...]', 'image paths or module names; none: the whole plan grouped by reason')
     .option('--json', 'print JSON')
     .action(async (what, flags) => {
-      const { toBuildOptions } = await import('../build-flags.js');
-      const { planImage } = await import('../../build/build-image.js');
-      const { explainLines, explainPlan, findEntries, findNotes } = await import('../../plan/explain.js');
-      const { entryToJson, formatNote } = await import('../../plan/format-plan.js');
-      const { NotFoundError } = await import('../../errors.js');
       const { plan } = await planImage(toBuildOptions(flags));
       if (what.length === 0) {
         process.stdout.write(flags.json ? `${JSON.stringify(plan.entries.map(entryToJson), null, 2)}\n` : explainPlan(plan));

@@ -1,5 +1,8 @@
 import type { Command } from '@commander-js/extra-typings';
 import { MAX_DECOMPRESSED_FLAG, MAX_DECOMPRESSED_HELP, parseMaxDecompressed } from '../max-decompressed-flag.js';
+import { loadImage } from '../../inspect/load-image.js';
+import { escapeControl } from '../../escape-control.js';
+import { extractTree, requirePreserveAllowed } from '../../inspect/extract-tree.js';
 
 export function registerExtract(program: Command): void {
   program
@@ -10,9 +13,6 @@ export function registerExtract(program: Command): void {
     .option('--preserve', 'restore owners, setuid/setgid bits, device nodes and FIFOs as the image says (root only)')
     .option(MAX_DECOMPRESSED_FLAG, MAX_DECOMPRESSED_HELP)
     .action(async (image, dir, flags) => {
-      const { loadImage } = await import('../../inspect/load-image.js');
-      const { escapeControl } = await import('../../escape-control.js');
-      const { extractTree, requirePreserveAllowed } = await import('../../inspect/extract-tree.js');
       if (flags.preserve === true) requirePreserveAllowed(); // before reading anything
       const loaded = await loadImage(image, { maxDecompressed: parseMaxDecompressed(flags.maxDecompressed) });
       const result = extractTree(loaded.tree, dir, { preserve: flags.preserve === true });

@@ -1,6 +1,10 @@
 import type { Command } from '@commander-js/extra-typings';
 import { MAX_DECOMPRESSED_FLAG, MAX_DECOMPRESSED_HELP, parseMaxDecompressed } from '../max-decompressed-flag.js';
 import type { Problem } from '../../inspect/verify/problem.js';
+import { BadImageError, DecompressLimitError, NotBootableError } from '../../errors.js';
+import { loadImage } from '../../inspect/load-image.js';
+import { verifyLoadedImage } from '../../inspect/verify/verify-image.js';
+import { formatProblem, problem } from '../../inspect/verify/problem.js';
 
 export function registerVerify(program: Command): void {
   program
@@ -11,10 +15,6 @@ export function registerVerify(program: Command): void {
     .option('--json', 'print JSON')
     .option(MAX_DECOMPRESSED_FLAG, MAX_DECOMPRESSED_HELP)
     .action(async (image, flags) => {
-      const { BadImageError, DecompressLimitError, NotBootableError } = await import('../../errors.js');
-      const { loadImage } = await import('../../inspect/load-image.js');
-      const { verifyLoadedImage } = await import('../../inspect/verify/verify-image.js');
-      const { formatProblem, problem } = await import('../../inspect/verify/problem.js');
       const maxDecompressed = parseMaxDecompressed(flags.maxDecompressed);
       const opts = { maxDecompressed, ...(flags.kver === undefined ? {} : { kver: flags.kver }) };
       let problems: Problem[];
