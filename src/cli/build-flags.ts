@@ -6,7 +6,7 @@ import { Command, Option } from '@commander-js/extra-typings';
 import { existsSync, readdirSync } from 'node:fs';
 import { release } from 'node:os';
 import { join } from 'node:path';
-import { defaultMtime, splitList, type BuildOptions } from '../build/build-options.js';
+import { defaultMtime, splitList, type BuildOptions } from '../build-options.js';
 import { loadConfigOrThrow } from '../config/load-config.js';
 import { KernelDirError, UsageError } from '../errors.js';
 import { defaultHostOnly, probeHostRoot, type HostRootFacts } from './host-only-default.js';

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { type CompressFormat, type CompressSpec, formatCompressSpec } from './compress-spec.js';
 import { decompressorOf, decompressSegment, segmentEnd } from './decompress.js';
-import { findTool, requireTool, runTool, runToolChecked, sameBytes } from './system-tool.js';
+import { findTool, requireTool, runTool, toolGivesBack } from './system-tool.js';
 import { CompressorError } from '../errors.js';
 
 const gzipAsync = promisify(gzipCallback);
@@ -33,58 +33,39 @@ export async function compress(data: Buffer | readonly Buffer[], spec: CompressS
   }
 }
 
-/** Compressed data, and the proof under way that it decompresses to exactly the input. */
-export interface CheckedCompression {
-  data: Buffer;
-  /** Rejects with a CompressorError when the data does not decompress to the input. */
-  roundTrip: Promise<void>;
-}
-
 /**
- * compress(), and a round trip that runs while the caller goes on: the data is decompressed again and
- * compared with the input, and it must be one segment with nothing after it.
+ * The round trip: throws a CompressorError unless `data` is one segment of the format, with nothing
+ * after it, that the decompressor turns back into exactly `archive`.
  */
-export async function compressChecked(data: Buffer | readonly Buffer[], spec: CompressSpec): Promise<CheckedCompression> {
-  const chunks: readonly Buffer[] = Buffer.isBuffer(data) ? [data] : data;
-  const where = `the new image's ${formatCompressSpec(spec)} data`;
+export async function checkRoundTrip(data: Buffer, archive: readonly Buffer[], spec: CompressSpec): Promise<void> {
   const broken = (why: string): CompressorError =>
-    new CompressorError(`${where} does not decompress to the archive that was packed (${why}); the old image is kept`);
-  switch (spec.format) {
-    case 'none':
-      return { data: await compress(chunks, spec), roundTrip: Promise.resolve() };
-    case 'gzip': {
-      const out = await compress(chunks, spec);
-      const roundTrip = decompressSegment(out, 0, 'gzip', where).then(
-        ({ data: back, end }) => {
-          if (end !== out.length) throw broken(`${out.length - end} bytes follow the gzip member`);
-          if (!sameBytes(back, chunks)) throw broken('zlib failed?');
-        },
-        (err: unknown) => {
-          throw err instanceof CompressorError ? err : broken((err as Error).message);
-        },
-      );
-      return { data: out, roundTrip };
-    }
-    case 'zstd':
-    case 'xz':
-    case 'lz4': {
-      const tool = requireTool(spec.format, `install ${spec.format} or use --compress gzip`);
-      const undo = decompressorOf(spec.format);
-      const run = await runToolChecked(tool, compressorArgs(spec), undo.args, chunks).catch(_stopped);
-      const roundTrip = run.roundTrip.then(() => {
-        let end: number;
-        try {
-          end = segmentEnd(run.output, 0, spec.format as 'zstd' | 'xz' | 'lz4');
-        } catch (err) {
-          throw broken((err as Error).message);
-        }
-        if (end !== run.output.length) throw broken(`${run.output.length - end} bytes follow the ${spec.format} data`);
-      }, (err: unknown) => {
-        throw broken(`${spec.format} failed? ${(err as Error).message}`);
-      });
-      return { data: run.output, roundTrip };
-    }
+    new CompressorError(`the new image's ${formatCompressSpec(spec)} data does not decompress to the archive that was packed (${why}); the old image is kept`);
+  const want = archive.length === 1 ? (archive[0] as Buffer) : Buffer.concat(archive);
+  if (spec.format === 'none') {
+    if (!data.equals(want)) throw broken('the data differs');
+    return;
   }
+  if (spec.format === 'gzip') {
+    let back: { data: Buffer; end: number };
+    try {
+      back = await decompressSegment(data, 0, 'gzip', 'gzip data');
+    } catch (err) {
+      throw broken((err as Error).message);
+    }
+    if (back.end !== data.length) throw broken(`${data.length - back.end} bytes follow the gzip member`);
+    if (!back.data.equals(want)) throw broken('zlib gives back other bytes');
+    return;
+  }
+  let end: number;
+  try {
+    end = segmentEnd(data, 0, spec.format);
+  } catch (err) {
+    throw broken((err as Error).message);
+  }
+  if (end !== data.length) throw broken(`${data.length - end} bytes follow the ${spec.format} data`);
+  const undo = decompressorOf(spec.format);
+  const tool = requireTool(undo.tool, `install ${undo.tool} or use --compress gzip`);
+  if (!(await toolGivesBack(tool, undo.args, data, want))) throw broken(`${undo.tool} ${undo.args.join(' ')} gives back other bytes`);
 }
 
 /** The compressor failed (exit status, signal): the build stops before anything is written. */
@@ -121,3 +102,4 @@ export function compressorArgs(spec: CompressSpec): string[] {
 export function defaultCompression(pathEnv?: string): CompressSpec {
   return findTool('zstd', pathEnv) !== undefined ? { format: 'zstd' } : { format: 'gzip' };
 }
+

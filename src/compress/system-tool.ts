@@ -2,7 +2,7 @@
 // stdout, failures as typed errors.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, closeSync, constants, existsSync, fstatSync, openSync, readSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, fstatSync, openSync, readSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CompressorError, type MkError } from '../errors.js';
@@ -36,7 +36,7 @@ export function requireTool(name: string, fix: string): string {
  *
  * stdin and stdout are unlinked temporary files rather than pipes where possible: the tool then runs
  * to its end on its own. A pipe must be fed and drained by this process's event loop, so the tool
- * would stall whenever this thread is busy (the build checks the image while the compressor works).
+ * would stall whenever this thread is busy.
  */
 export async function runTool(
   tool: string,
@@ -56,76 +56,30 @@ export async function runTool(
   }
 }
 
-/** A tool's output, and the proof under way that it turns back into the input. */
-export interface CheckedOutput {
-  output: Buffer;
-  /** Resolves when `tool undoArgs` turned the output back into exactly the input; rejects otherwise. */
-  roundTrip: Promise<void>;
-}
-
 /**
- * runTool, then a round trip: `tool undoArgs` (the decompressor) reads the output back and `cmp`
- * compares what it writes with the input, both system processes in one shell pipeline. Nothing of
- * it passes through this process, so the caller goes on (writes the image) while it runs. Without
- * /dev/fd, /bin/sh or cmp, or when the input cannot be spooled to files, the round trip reads the data back
- * here instead.
+ * Whether `tool args`, given `input` on stdin, writes exactly `expected` and exits 0. Its output is
+ * compared as it arrives and not kept. A spawn failure rejects with `failure(message)`.
  */
-export async function runToolChecked(
+export function toolGivesBack(
   tool: string,
   args: readonly string[],
-  undoArgs: readonly string[],
-  input: Buffer | readonly Buffer[],
+  input: Buffer,
+  expected: Buffer,
   failure: (message: string) => MkError = (m) => new CompressorError(m),
-): Promise<CheckedOutput> {
-  const chunks = Array.isArray(input) ? (input as readonly Buffer[]) : [input as Buffer];
-  const cmp = findTool('cmp');
-  const files = cmp !== undefined && existsSync('/dev/fd') && existsSync('/bin/sh') ? _spoolFiles(chunks) : undefined;
-  if (files === undefined) {
-    const output = await runTool(tool, args, chunks, failure);
-    return { output, roundTrip: _roundTripHere(tool, undoArgs, output, chunks, failure) };
-  }
-  let output: Buffer;
-  try {
-    await _run(tool, args, [files.input, files.output, 'pipe'], undefined, failure);
-    output = _readAll(files.output, tool, failure);
-  } catch (err) {
-    closeSync(files.input);
-    closeSync(files.output);
-    throw err;
-  }
-  // /dev/fd/N opens the file anew, at offset 0, whatever the offsets of the descriptors passed on.
-  const script = 'f=$1; shift; "$f" "$@" < /dev/fd/4 | "$CMP" -s - /dev/fd/3';
-  // cmp's status is the pipeline's: a decompressor that fails gives back less, which cmp reports
-  const roundTrip = _run('/bin/sh', ['-c', script, 'sh', tool, ...undoArgs], ['ignore', 'ignore', 'pipe', files.input, files.output], undefined, failure, {
-    CMP: cmp as string,
-  }).finally(() => {
-    closeSync(files.input);
-    closeSync(files.output);
+): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(tool, args, { stdio: ['pipe', 'pipe', 'ignore'] });
+    let pos = 0;
+    let same = true;
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (same && (pos + chunk.length > expected.length || !chunk.equals(expected.subarray(pos, pos + chunk.length)))) same = false;
+      pos += chunk.length;
+    });
+    child.on('error', (e) => reject(failure(`${[tool, ...args].join(' ')}: cannot run: ${e.message}`)));
+    child.stdin.on('error', () => undefined); // a tool that stops early says so by its exit status
+    child.on('close', (code) => resolve(code === 0 && same && pos === expected.length));
+    child.stdin.end(input);
   });
-  // A failed pipeline is not yet a verdict (a system where /dev/fd cannot reopen a deleted file would
-  // fail every time): the round trip through this process decides, and names the real difference.
-  return { output, roundTrip: roundTrip.then(() => undefined, () => _roundTripHere(tool, undoArgs, output, chunks, failure)) };
-}
-
-async function _roundTripHere(
-  tool: string,
-  undoArgs: readonly string[],
-  output: Buffer,
-  input: readonly Buffer[],
-  failure: (message: string) => MkError,
-): Promise<void> {
-  const back = await runTool(tool, undoArgs, output, failure);
-  if (!sameBytes(back, input)) throw failure(`${tool} ${undoArgs.join(' ')} does not give back the input`);
-}
-
-/** Whether `data` is exactly `chunks`, one after the other. */
-export function sameBytes(data: Buffer, chunks: readonly Buffer[]): boolean {
-  let pos = 0;
-  for (const chunk of chunks) {
-    if (pos + chunk.length > data.length || !data.subarray(pos, pos + chunk.length).equals(chunk)) return false;
-    pos += chunk.length;
-  }
-  return pos === data.length;
 }
 
 function _readAll(fd: number, tool: string, failure: (message: string) => MkError): Buffer {
@@ -166,13 +120,12 @@ function _spoolFiles(chunks: readonly Buffer[]): { input: number; output: number
 function _run(
   tool: string,
   args: readonly string[],
-  stdio: [number | 'pipe' | 'ignore', number | 'pipe' | 'ignore', 'pipe', ...number[]],
+  stdio: [number | 'pipe', number | 'pipe', 'pipe'],
   chunks: readonly Buffer[] | undefined,
   failure: (message: string) => MkError,
-  env?: Record<string, string>,
 ): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const child = spawn(tool, args, { stdio, ...(env ? { env: { ...process.env, ...env } } : {}) });
+    const child = spawn(tool, args, { stdio });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let spawnError: Error | undefined;

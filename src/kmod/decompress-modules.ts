@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { BadModuleError, CompressorError } from '../errors.js';
-import type { ModuleCompression } from './decompress.js';
+import type { ModuleCompression } from './module-compression.js';
 import { decompressedSize } from './decompressed-size.js';
 
 export interface CompressedModule {

@@ -3,7 +3,7 @@
 // Many modules are decompressed by one `xz`/`zstd` run whose output is the concatenation of theirs;
 // these sizes cut that output back into files. Undefined when the container does not say (a zstd
 // frame written from a pipe has no content size): such a file is decompressed on its own.
-import type { ModuleCompression } from './decompress.js';
+import type { ModuleCompression } from './module-compression.js';
 
 export function decompressedSize(data: Uint8Array, compression: ModuleCompression): number | undefined {
   if (compression === 'xz') return _xzSize(data);

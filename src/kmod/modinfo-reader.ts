@@ -3,7 +3,7 @@
 // first. Truncated or garbage files become a BadModuleError naming the file.
 import { BadModuleError, fsError, MkError } from '../errors.js';
 import type { Host } from '../host/host.js';
-import { compressionOf, decompressModule } from './decompress.js';
+import { compressionOf, decompressModule } from './module-compression.js';
 import { parseModinfo, type Modinfo } from './modinfo.js';
 import { locateSection, type ReadAt } from './modinfo-section.js';
 

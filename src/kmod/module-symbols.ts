@@ -3,7 +3,7 @@
 import { BadModuleError, ExitCode, fsError, MkError } from '../errors.js';
 import { ElfFile } from '../elf/elf-file.js';
 import type { Host } from '../host/host.js';
-import { compressionOf, decompressModule } from './decompress.js';
+import { compressionOf, decompressModule } from './module-compression.js';
 
 /** Undefined symbol names of the module at in-root `path`, in .symtab order (empty names skipped). */
 export function readUndefinedSymbols(host: Host, path: string): string[] {

@@ -10,7 +10,7 @@ import { inRootModulePath } from './kmod-data.js';
 import type { KmodDb } from './kmod-db.js';
 import { depmodSortIndex, directDependencies } from './depmod-order.js';
 import { ElfFile } from '../elf/elf-file.js';
-import { storedModulePath } from './decompress.js';
+import { storedModulePath } from './module-compression.js';
 import { readUndefinedSymbols, undefinedSymbols } from './module-symbols.js';
 import { modnameFromPath } from './names.js';
 import { parseModulesDep, type ModulesDep } from './modules-dep.js';

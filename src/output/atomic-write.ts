@@ -11,11 +11,6 @@ import { removeOnSignal } from './signal-cleanup.js';
 export interface WriteImageOptions {
   /** Replace an existing target. */
   force: boolean;
-  /**
-   * A check already under way (started before the write, so that it runs alongside it); the image
-   * replaces the target only when it resolves. A rejection aborts like a failed write.
-   */
-  check?: Promise<void>;
   /** Runs on the complete, synced temp file before it replaces the target; throwing aborts. */
   verify?: (tempPath: string) => void | Promise<void>;
 }
@@ -24,32 +19,24 @@ export interface WriteImageOptions {
 export const IMAGE_MODE = 0o600;
 
 export async function writeImageAtomically(target: string, parts: readonly Buffer[], opts: WriteImageOptions): Promise<void> {
-  // settled either way before we return, so a failing check is never an unhandled rejection
-  const check = opts.check?.then(
-    () => undefined,
-    (err: unknown) => err ?? new Error('check failed'),
-  );
   const dest = _destination(resolve(target));
-  if (!opts.force && _present(dest)) throw await _after(check, _exists(target));
+  if (!opts.force && _present(dest)) throw _exists(target);
   const dir = dirname(dest);
   const dirStat = fs.statSync(dir, { throwIfNoEntry: false });
-  if (!dirStat?.isDirectory()) throw await _after(check, new OutputError(`${dir}: no such directory: create it or choose another output path`, dir));
+  if (!dirStat?.isDirectory()) throw new OutputError(`${dir}: no such directory: create it or choose another output path`, dir);
   const shared = _sharedFolder(dir, dirStat);
-  if (shared) throw await _after(check, shared);
+  if (shared) throw shared;
   removeStaleTemps(dest);
   const temp = join(dir, `.${basename(dest)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const release = removeOnSignal(temp);
   let file: fs.promises.FileHandle | undefined;
   try {
-    // asynchronous writes: a check's child process (a decompressor) is served while they run
     file = await fs.promises.open(temp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, IMAGE_MODE);
     await file.chmod(IMAGE_MODE);
     for (const part of parts) for (let done = 0; done < part.length; ) done += (await file.write(part, done, part.length - done)).bytesWritten;
     await file.sync();
     await file.close();
     file = undefined;
-    const failed = await check;
-    if (failed !== undefined) throw failed;
     await opts.verify?.(temp);
     // Checked again: the target may have appeared while the image was being written.
     if (!opts.force && _present(dest)) throw _exists(target);
@@ -57,7 +44,6 @@ export async function writeImageAtomically(target: string, parts: readonly Buffe
   } catch (err) {
     if (file !== undefined) await file.close().catch(() => undefined);
     _quietly(() => fs.unlinkSync(temp));
-    await check;
     throw _outputError(err, dest);
   } finally {
     release();
@@ -98,12 +84,6 @@ export function processAlive(pid: number): boolean {
 
 function _escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** `err`, once the check under way has settled (its own failure, if any, wins: it came first). */
-async function _after(check: Promise<unknown> | undefined, err: MkError): Promise<unknown> {
-  const failed = await check;
-  return failed ?? err;
 }
 
 /**

@@ -1,9 +1,9 @@
 // The whole image: the uncompressed early archive (microcode) first, where the early loader finds
 // it, then the compressed main archive. Packing and compressing are separate steps so that the
-// build can check the archives while the compressor (another process) works.
-import { compress, compressChecked } from '../compress/compress.js';
+// build can check the compressed archive and verify the packed one before anything is written.
+import { compress } from '../compress/compress.js';
 import type { CompressSpec } from '../compress/compress-spec.js';
-import type { Plan } from '../plan/plan.js';
+import type { Plan } from '../assemble/plan.js';
 import { type PackOptions, packEntries, packPlan } from './pack-plan.js';
 
 /** The plan's archives, uncompressed. */
@@ -36,18 +36,8 @@ export function oneBuffer(parts: readonly Buffer[]): Buffer {
   return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
 }
 
-/** The image from packed archives: the main one compressed. */
-export async function compressArchives(archives: PackedArchives, compression: CompressSpec): Promise<PackedImage> {
-  return _image(archives, await compress(archives.main, compression));
-}
-
-/** compressArchives(), with the round trip under way that proves the compressed archive (see compressChecked). */
-export async function compressArchivesChecked(archives: PackedArchives, compression: CompressSpec): Promise<PackedImage & { roundTrip: Promise<void> }> {
-  const { data, roundTrip } = await compressChecked(archives.main, compression);
-  return { ..._image(archives, data), roundTrip };
-}
-
-function _image(archives: PackedArchives, compressed: Buffer): PackedImage {
+/** The image from packed archives and the main one compressed. */
+export function imageOf(archives: PackedArchives, compressed: Buffer): PackedImage {
   return {
     parts: archives.early ? [archives.early, compressed] : [compressed],
     earlySize: archives.early?.length ?? 0,
@@ -56,6 +46,12 @@ function _image(archives: PackedArchives, compressed: Buffer): PackedImage {
   };
 }
 
+/** The archives without compression: what the kernel unpacks. */
+export function uncompressedImage(archives: PackedArchives): Buffer {
+  return oneBuffer(archives.early ? [archives.early, ...archives.main] : archives.main);
+}
+
 export async function packImage(plan: Plan, opts: PackOptions & { compression: CompressSpec }): Promise<PackedImage> {
-  return compressArchives(packArchives(plan, opts), opts.compression);
+  const archives = packArchives(plan, opts);
+  return imageOf(archives, await compress(archives.main, opts.compression));
 }

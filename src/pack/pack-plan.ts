@@ -8,7 +8,7 @@ import { type FileData, NewcWriter, type NewcRecord } from '../cpio/newc-writer.
 import { FIELD_MAX, S_IFBLK, S_IFCHR, S_IFDIR, S_IFLNK, S_IFREG } from '../cpio/newc-format.js';
 import { NotBootableError, NotFoundError, UnreadableError, UsageError, fsError } from '../errors.js';
 import { fileTypeName } from '../host/file-type.js';
-import type { FileEntry, Plan, PlanEntry } from '../plan/plan.js';
+import type { FileEntry, Plan, PlanEntry } from '../assemble/plan.js';
 
 export interface PackOptions {
   /** Seconds since the epoch stamped on every entry (SOURCE_DATE_EPOCH, or 0). */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CompressFormat } from '../../src/compress/compress-spec.js';
 import { packImage } from '../../src/pack/pack-image.js';
-import type { PlanEntry } from '../../src/plan/plan.js';
+import type { PlanEntry } from '../../src/assemble/plan.js';
 import { busyboxRoot, kernelImage } from '../support/fixtures.js';
 
 const MTIME = 1_600_000_000;

@@ -3,7 +3,7 @@
 // -rt-amd64, and trixie's 6.12 (every module .ko.xz, virtio-pci built in). Each request of the generic
 // kernel-modules list is checked against the kernel's own modules.dep and modules.builtin: a module the
 // kernel has is in the image, a built-in one is a "built into" note, a missing one a "not in" note.
-import { storedModulePath } from '../../src/kmod/decompress.js';
+import { storedModulePath } from '../../src/kmod/module-compression.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

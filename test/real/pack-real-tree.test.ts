@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readImage } from '../../src/cpio/newc-reader.js';
 import { compress } from '../../src/compress/compress.js';
 import { packPlan } from '../../src/pack/pack-plan.js';
-import type { Plan } from '../../src/plan/plan.js';
-import { PlanBuilder } from '../../src/plan/plan-builder.js';
+import type { Plan } from '../../src/assemble/plan.js';
+import { PlanBuilder } from '../../src/assemble/plan-builder.js';
 import { busyboxRoot, kmodDir, kver } from '../support/fixtures.js';
 
 const SUBTREES = ['kernel/fs', 'kernel/drivers/block', 'kernel/drivers/ata', 'kernel/drivers/nvme', 'kernel/drivers/md', 'kernel/drivers/virtio'];

@@ -1,9 +1,9 @@
 import type { Command } from '@commander-js/extra-typings';
-import type { BuildOptions } from '../../build/build-options.js';
+import type { BuildOptions } from '../../build-options.js';
 import { ExitCode, MkError } from '../../errors.js';
 import { toBuildOptions, withBuildFlags } from '../build-flags.js';
-import { planImage, writeImage } from '../../build/build-image.js';
-import { formatNote, formatPlan, planToJson } from '../../plan/format-plan.js';
+import { planImage, writeImage } from '../../pipeline.js';
+import { formatNote, formatPlan, planToJson } from '../../assemble/format-plan.js';
 import { createOutput } from '../output.js';
 
 export function registerBuild(program: Command): void {
@@ -34,7 +34,7 @@ export function registerBuild(program: Command): void {
             return (detail) => p.done(detail);
           },
         });
-        for (const w of planned.plan.warnings) out.warn(w);
+        for (const w of [...planned.plan.warnings, ...result.warnings]) out.warn(w);
         for (const n of planned.plan.notes) out.detail(`note: ${formatNote(n)}`);
         out.info(
           `wrote ${result.output} (${(result.size / 1048576).toFixed(1)} MiB, ${result.format}, ${opts.hostonly ? 'host-only' : 'generic'}, ` +

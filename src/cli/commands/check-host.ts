@@ -6,9 +6,9 @@ import { detectHost } from '../../detect/detect-host.js';
 import { loadImage } from '../../inspect/load-image.js';
 import { fileBytes } from '../../inspect/cat-file.js';
 import { imageModules } from '../../inspect/image-modules.js';
-import { openModuleSource } from '../../build/kmod-module-source.js';
-import { checkHost, parseHostRecord } from '../../hostonly/check-host.js';
-import { HOST_RECORD } from '../../build/host-only-inputs.js';
+import { openModuleSource } from '../../kmod/open-module-source.js';
+import { checkHost, parseHostRecord } from '../../hostonly/compare-host.js';
+import { HOST_RECORD } from '../../hostonly/host-only-inputs.js';
 import { ExitCode, NotFoundError } from '../../errors.js';
 
 export function registerCheckHost(program: Command): void {

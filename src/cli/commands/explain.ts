@@ -1,8 +1,8 @@
 import type { Command } from '@commander-js/extra-typings';
 import { toBuildOptions, withBuildFlags } from '../build-flags.js';
-import { planImage } from '../../build/build-image.js';
-import { explainLines, explainPlan, findEntries, findNotes } from '../../plan/explain.js';
-import { entryToJson, formatNote } from '../../plan/format-plan.js';
+import { planImage } from '../../pipeline.js';
+import { explainLines, explainPlan, findEntries, findNotes } from '../../assemble/explain-plan.js';
+import { entryToJson, formatNote } from '../../assemble/format-plan.js';
 import { NotFoundError } from '../../errors.js';
 
 export function registerExplain(program: Command): void {

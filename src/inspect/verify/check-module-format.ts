@@ -4,7 +4,7 @@
 // kmod's through the compression libraries libkmod links (or loads) from the image, busybox's only
 // for the formats it has decompressors for (xz and gzip, never zstd). An image that stores modules
 // decompressed, as mkinitramfs-ts builds them, passes whatever its modprobe.
-import { compressionOf, type ModuleCompression } from '../../kmod/decompress.js';
+import { compressionOf, type ModuleCompression } from '../../kmod/module-compression.js';
 import { ElfFile } from '../../elf/elf-file.js';
 import type { ImageTree } from '../image-tree.js';
 import type { ModuleIndex } from './module-index.js';

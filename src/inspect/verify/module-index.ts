@@ -2,7 +2,7 @@
 // directory what modules.builtin and modules.builtin.modinfo say the kernel has built in.
 import { decompressLimit } from '../../compress/decompress-limit.js';
 import { MkError } from '../../errors.js';
-import { compressionOf, decompressModule } from '../../kmod/decompress.js';
+import { compressionOf, decompressModule } from '../../kmod/module-compression.js';
 import { modinfoFromBytes } from '../../kmod/modinfo-reader.js';
 import type { Modinfo } from '../../kmod/modinfo.js';
 import { parseBuiltinModinfo, parseModulesBuiltin } from '../../kmod/modules-builtin.js';

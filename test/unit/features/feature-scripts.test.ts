@@ -3,14 +3,14 @@
 // "feature NAME (SCRIPT)". The fixture sysroot is only read: the extra feature lives in a temp folder.
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { assemblePlan, type AssembleInput } from '../../../src/build/assemble-plan.js';
-import { openModuleSource } from '../../../src/build/kmod-module-source.js';
+import { assemblePlan, type AssembleInput } from '../../../src/assemble/assemble-plan.js';
+import { openModuleSource } from '../../../src/kmod/open-module-source.js';
 import { BadModuleError, ConfigError, NotBootableError } from '../../../src/errors.js';
 import { parseDirectives, runCheckScript, runInstallScript, type ScriptEnv } from '../../../src/features/feature-scripts.js';
 import { loadFeatures } from '../../../src/features/load-features.js';
 import type { FeatureManifest } from '../../../src/features/manifest.js';
 import { FsHost } from '../../../src/host/fs-host.js';
-import type { Plan } from '../../../src/plan/plan.js';
+import type { Plan } from '../../../src/assemble/plan.js';
 import { buildSysroot, kver } from '../../support/fixtures.js';
 import { cleanupTrees, tree } from './feature-tree.js';
 

@@ -1,6 +1,6 @@
 // A ModuleSource over a tiny kernel: a handful of real aliases (fnmatch patterns, as in
 // modules.alias), depends and built-ins of the Debian 6.1 kernel. Enough for the hand-made machines.
-import type { ModuleRequest, ModuleResolution, ModuleSource, ResolvedModuleFile } from '../../../src/build/module-source.js';
+import type { ModuleRequest, ModuleResolution, ModuleSource, ResolvedModuleFile } from '../../../src/kmod/module-source.js';
 
 export const FAKE_KVER = '6.1.0-56-amd64';
 

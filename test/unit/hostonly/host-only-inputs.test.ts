@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HOST_RECORD, hostOnlyInputsFromFacts, type HostOnlyInputs } from '../../../src/build/host-only-inputs.js';
-import type { ModuleRequest } from '../../../src/build/module-source.js';
+import { HOST_RECORD, hostOnlyInputsFromFacts, type HostOnlyInputs } from '../../../src/hostonly/host-only-inputs.js';
+import type { ModuleRequest } from '../../../src/kmod/module-source.js';
 import { detectHost } from '../../../src/detect/detect-host.js';
-import { parseHostRecord } from '../../../src/hostonly/check-host.js';
+import { parseHostRecord } from '../../../src/hostonly/compare-host.js';
 import { SysfsTree, writeAt } from '../../support/sysfs-tree.js';
 import { ext4Image, luksImage, mdImage } from '../detect/identity/superblock-bytes.js';
 import { ahciDisk, baseMachine, nvmeDisk, PS2_KEYBOARD, ps2KeyboardAndOthers, usbKeyboard, virtioMachine } from '../detect/machines.js';

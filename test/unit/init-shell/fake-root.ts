@@ -10,7 +10,7 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, realpath
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { hookPath, INIT_LIB_DIR } from '../../../src/boot-contract.js';
-import { canonicalImagePath } from '../../../src/build/image-layout.js';
+import { canonicalImagePath } from '../../../src/assemble/image-layout.js';
 import { BUILTIN_MODULES_D } from '../../../src/features/load-features.js';
 import { parseManifest } from '../../../src/features/manifest.js';
 import { busyboxRoot } from '../../support/fixtures.js';

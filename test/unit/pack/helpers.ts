@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import type { Plan, PlanEntry } from '../../../src/plan/plan.js';
+import type { Plan, PlanEntry } from '../../../src/assemble/plan.js';
 
 const made: string[] = [];
 afterEach(() => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { readImage } from '../../../src/cpio/newc-reader.js';
 import { NotBootableError, NotFoundError, UnreadableError, UsageError } from '../../../src/errors.js';
 import { packEntries, packPlan } from '../../../src/pack/pack-plan.js';
-import { PlanBuilder } from '../../../src/plan/plan-builder.js';
+import { PlanBuilder } from '../../../src/assemble/plan-builder.js';
 import { chardev, dir, file, fromDisk, hardlink, planOf, symlink, tempDir } from './helpers.js';
 
 const pack = (...args: Parameters<typeof packPlan>) => Buffer.concat(packPlan(...args));

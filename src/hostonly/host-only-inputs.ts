@@ -1,0 +1,128 @@
+// Host-only: what the detector found on this host, as plan inputs — the drivers of the root's block
+// stack and of the keyboards (with the chain that explains each), the stack features (lvm, crypt,
+// mdraid, btrfs, xfs), the embedded root= default, and a record of what the image was built for.
+// Host devices are mapped through the TARGET kernel's aliases, so a driver built into the running
+// kernel but modular in the target one is still found.
+import { detectHost } from '../detect/detect-host.js';
+import type { AncestorFact, BlockNode, HostFacts, MountedFs } from '../detect/host-facts.js';
+import type { Host } from '../host/host.js';
+import type { ModuleRequest, ModuleSource } from '../kmod/module-source.js';
+
+export interface HostOnlyInputs {
+  facts: HostFacts;
+  modules: ModuleRequest[];
+  features: string[];
+  cmdline: string;
+  files: { path: string; content: string; why: string }[];
+}
+
+export const HOST_RECORD = '/etc/mkinitramfs-ts/host.json';
+
+const MD_LEVEL_MODULE: Record<string, string> = { raid0: 'raid0', raid1: 'raid1', raid10: 'raid10', raid4: 'raid456', raid5: 'raid456', raid6: 'raid456', linear: 'linear' };
+const FS_FEATURE: Record<string, string> = { btrfs: 'btrfs', xfs: 'xfs' };
+
+export function hostOnlyInputs(host: Host, modules: ModuleSource): HostOnlyInputs {
+  return hostOnlyInputsFromFacts(detectHost(host), modules);
+}
+
+export function hostOnlyInputsFromFacts(facts: HostFacts, modules: ModuleSource): HostOnlyInputs {
+  const requests: ModuleRequest[] = [];
+  const features = new Set<string>();
+  const cmdline: string[] = [];
+  const want = (name: string, why: string, optional = true): void => {
+    requests.push({ name, why, optional });
+  };
+  const hardware = (chain: AncestorFact[], tail: string): void => {
+    for (const a of chain) {
+      if (a.modalias) for (const m of _driversOf(a, a.modalias, modules)) want(m, `modalias ${a.modalias} of ${a.sysPath} ← ${tail}`);
+      if (a.driverModule) want(a.driverModule, `driver ${a.driver ?? a.driverModule} of ${a.sysPath} ← ${tail}`);
+    }
+  };
+
+  for (const mount of [facts.root, ...(facts.usr ? [facts.usr] : [])]) {
+    const top = describeMount(mount);
+    want(`fs-${mount.fstype}`, `file system of ${top}`, false);
+    if (FS_FEATURE[mount.fstype]) features.add(FS_FEATURE[mount.fstype] as string);
+    walkStack(mount.device, top, (node, tail) => {
+      switch (node.kind) {
+        case 'dm-crypt':
+          features.add('crypt');
+          want('dm_crypt', `dm-crypt ${node.dmName ?? node.name} ← ${tail}`, false);
+          for (const s of node.slaves) if (s.identity?.uuid) cmdline.push(`rd.luks.uuid=${s.identity.uuid}`);
+          break;
+        case 'dm-lvm':
+          features.add('lvm');
+          want('dm_mod', `LVM volume ${node.dmName ?? node.name} ← ${tail}`, false);
+          break;
+        case 'dm-other':
+          want('dm_mod', `device-mapper ${node.dmName ?? node.name} ← ${tail}`, false);
+          break;
+        case 'md': {
+          features.add('mdraid');
+          const level = MD_LEVEL_MODULE[node.mdLevel ?? ''];
+          want('md_mod', `md array ${node.name} ← ${tail}`, false);
+          if (level) want(level, `md array ${node.name} (${node.mdLevel}) ← ${tail}`, false);
+          if (node.mdUuid) cmdline.push(`rd.md.uuid=${node.mdUuid}`);
+          break;
+        }
+        case 'disk':
+          hardware(node.hardware ?? [], tail);
+          break;
+        case 'partition':
+          break;
+      }
+    });
+  }
+  for (const k of facts.keyboards) hardware(k.hardware, `keyboard ${k.name ?? k.sysPath}`);
+
+  const root = facts.root;
+  const uuid = root.device.identity?.uuid;
+  if (uuid) cmdline.unshift(`root=UUID=${uuid}`, `rootfstype=${root.fstype}`);
+  else cmdline.unshift(`root=/dev/${root.device.name}`, `rootfstype=${root.fstype}`);
+  const subvol = root.fstype === 'btrfs' && root.fsRoot !== '/' ? root.fsRoot.replace(/^\//, '') : undefined;
+  if (subvol) cmdline.push(`rootflags=subvol=${subvol}`);
+
+  const line = [...new Set(cmdline)].join(' ');
+  const record = { format: 1, kver: modules.kver, cmdline: line, facts };
+  return {
+    facts,
+    modules: requests,
+    features: [...features].sort(),
+    cmdline: line,
+    files: [{ path: HOST_RECORD, content: `${JSON.stringify(record, null, 1)}\n`, why: 'generated: what this host-only image was built for (check-host compares it)' }],
+  };
+}
+
+/**
+ * The target's modules for a device's modalias, narrowed to the driver bound on the host when there
+ * is one: serio:ty06… (an AT keyboard) also matches serio_raw, but atkbd drives it, and atkbd is
+ * built in. A bound driver the target has neither as a candidate nor built in narrows nothing.
+ */
+function _driversOf(a: AncestorFact, modalias: string, modules: ModuleSource): string[] {
+  const candidates = modules.resolveAlias(modalias);
+  if (a.driver === undefined) return candidates;
+  const bound = new Set([a.driverModule, a.driver].filter((n): n is string => n !== undefined).map(_modname));
+  const served = candidates.filter((m) => bound.has(_modname(m)));
+  if (served.length > 0) return served;
+  if ([...bound].some((n) => modules.isBuiltin(n))) return [];
+  return candidates;
+}
+
+function _modname(name: string): string {
+  return name.replace(/-/g, '_');
+}
+
+/** "/ (ext4 UUID=…)" */
+export function describeMount(m: MountedFs): string {
+  const id = m.device.identity;
+  const tag = id?.uuid ? ` UUID=${id.uuid}` : id?.label ? ` LABEL=${id.label}` : '';
+  return `${m.mountPoint} (${m.fstype}${tag})`;
+}
+
+/** Visit every node of a stack top-down; `tail` is the chain above the node ("vda1 ← / (ext4 …)"). */
+function walkStack(node: BlockNode, above: string, visit: (node: BlockNode, tail: string) => void): void {
+  const label = node.kind === 'disk' ? `disk ${node.name}` : node.name;
+  const tail = `${label} ← ${above}`;
+  visit(node, tail);
+  for (const s of node.slaves) walkStack(s, tail, visit);
+}

@@ -1,0 +1,137 @@
+// The build pipeline, in the order of src/'s rooms: detect (host-only) → kmod, elf → assemble a
+// complete, frozen Plan → pack → compress → output. planImage() writes nothing, so --dry-run and
+// explain share it; writeImage() only serialises the plan and reports its own warnings.
+import { resolve } from 'node:path';
+import { checkRoundTrip, compress, defaultCompression } from './compress/compress.js';
+import { formatCompressSpec, parseCompressSpec } from './compress/compress-spec.js';
+import { readImage } from './cpio/newc-reader.js';
+import { requireKernelSupport } from './compress/kernel-support.js';
+import { NotBootableError } from './errors.js';
+import { findExecutable } from './elf/library-resolver.js';
+import { runCheckScript } from './features/feature-scripts.js';
+import { loadFeatures } from './features/load-features.js';
+import { selectFeatures, type SelectedFeature } from './features/select-features.js';
+import { FsHost } from './host/fs-host.js';
+import type { Host } from './host/host.js';
+import { verifyImage } from './inspect/verify/verify-image.js';
+import { writeImageAtomically } from './output/atomic-write.js';
+import { acquireBuildLock } from './output/build-lock.js';
+import { imageOf, packArchives, type PackedArchives, uncompressedImage } from './pack/pack-image.js';
+import type { Plan } from './assemble/plan.js';
+import { assemblePlan } from './assemble/assemble-plan.js';
+import type { BuildOptions } from './build-options.js';
+import { openModuleSource } from './kmod/open-module-source.js';
+import { hostOnlyInputs } from './hostonly/host-only-inputs.js';
+
+export interface PlannedImage {
+  plan: Plan;
+  host: Host;
+  features: SelectedFeature[];
+  moduleCount: number;
+}
+
+export async function planImage(opts: BuildOptions): Promise<PlannedImage> {
+  const host = new FsHost({ root: opts.sysroot, sysfs: opts.sysfs, procfs: opts.procfs });
+  const modules = openModuleSource(host, opts.kver, opts.kmoddir);
+  const hostOnly = opts.hostonly ? hostOnlyInputs(host, modules) : undefined;
+  const scriptEnv = { sysroot: opts.sysroot, kver: opts.kver, hostonly: opts.hostonly, trustSysroot: opts.trustSysrootScripts === true };
+  const available = loadFeatures(host);
+  for (const f of hostOnly?.features ?? [])
+    if (!available.has(f))
+      throw new NotBootableError(`the root file system needs the '${f}' feature (detected on this host), which is not installed: add its modules.d folder or build with --no-hostonly`);
+  const features = selectFeatures(available, {
+    add: opts.add,
+    omit: opts.omit,
+    hostonly: opts.hostonly,
+    detected: hostOnly?.features,
+    hasBinary: (name) => findExecutable(host, name) !== undefined,
+    applies: (f) => runCheckScript(f, scriptEnv),
+  });
+  const plan = await assemblePlan({
+    host,
+    kver: opts.kver,
+    features,
+    modules,
+    hostonly: opts.hostonly,
+    addDrivers: opts.addDrivers,
+    omitDrivers: opts.omitDrivers,
+    forceDrivers: opts.forceDrivers,
+    detectedModules: hostOnly?.modules,
+    install: opts.install,
+    kernelCmdline: [hostOnly?.cmdline ?? '', opts.kernelCmdline].filter((s) => s).join(' '),
+    rootTimeout: opts.rootTimeout,
+    extraFiles: hostOnly?.files,
+    scriptEnv,
+    dryRun: opts.dryRun === true,
+    earlyMicrocode: opts.earlyMicrocode,
+  });
+  const moduleCount = plan.entries.filter((e) => e.type === 'file' && /\.ko(\.[a-z]+)?$/.test(e.path)).length;
+  return { plan, host, features, moduleCount };
+}
+
+export interface WriteResult {
+  output: string;
+  size: number;
+  format: string;
+  ms: number;
+  /** What the write found (a kernel config it could not check against); the plan's own are in plan.warnings. */
+  warnings: string[];
+}
+
+export interface WriteHooks {
+  /** Called as each phase starts; the returned function ends it with a detail line. */
+  phase?: (name: 'pack' | 'compress' | 'write') => (detail?: string) => void;
+  /**
+   * Check before the new image replaces the target (default): the static bootability check on the
+   * packed archives, and that the compressed data decompresses to exactly them.
+   */
+  verify?: boolean;
+  /** Told when another build of the same image holds its lock and this one waits. */
+  waiting?: (message: string) => void;
+}
+
+export async function writeImage(planned: PlannedImage, opts: BuildOptions, hooks: WriteHooks = {}): Promise<WriteResult> {
+  // one build of an image at a time: a second one waits, then replaces the first one's result
+  const release = await acquireBuildLock(resolve(opts.output), hooks.waiting ? { onWait: hooks.waiting } : {});
+  try {
+    return await _writeImage(planned, opts, hooks);
+  } finally {
+    release();
+  }
+}
+
+async function _writeImage(planned: PlannedImage, opts: BuildOptions, hooks: WriteHooks): Promise<WriteResult> {
+  const t0 = Date.now();
+  const phase = hooks.phase ?? (() => () => undefined);
+  const spec = opts.compress ? parseCompressSpec(opts.compress) : defaultCompression();
+  const support = requireKernelSupport(planned.host, opts.kver, spec.format);
+  const packing = phase('pack');
+  const archives = packArchives(planned.plan, { mtime: opts.mtime });
+  packing(`${planned.plan.entries.length} entries`);
+  const done = phase('compress');
+  // the checks (--no-verify skips them): a failed one leaves nothing behind, the old image stays;
+  // the compressor is another process, so the packed archives are verified while it works
+  const verify = hooks.verify !== false;
+  const [compressed] = await Promise.all([compress(archives.main, spec), verify ? _requireBootable(archives, opts.kver) : undefined]);
+  if (verify) await checkRoundTrip(compressed, archives.main, spec);
+  const image = imageOf(archives, compressed);
+  done(`${(image.mainSize / 1048576).toFixed(1)} MiB → ${(image.compressedSize / 1048576).toFixed(1)} MiB ${formatCompressSpec(spec)}${verify ? ', verified' : ''}`);
+  const written = phase('write');
+  await writeImageAtomically(opts.output, image.parts, { force: opts.force });
+  written(opts.output);
+  return {
+    output: opts.output,
+    size: image.parts.reduce((n, p) => n + p.length, 0),
+    format: formatCompressSpec(spec),
+    ms: Date.now() - t0,
+    warnings: support.warning ? [support.warning] : [],
+  };
+}
+
+/** The image must pass `verify` (of the uncompressed archives, what the kernel unpacks) before it may replace a working one. */
+async function _requireBootable(archives: PackedArchives, kver: string): Promise<void> {
+  const problems = await verifyImage(await readImage(uncompressedImage(archives), 'the new image'), { kver });
+  if (problems.length === 0) return;
+  const list = problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('; ');
+  throw new NotBootableError(`the new image failed verification, the old one is kept: ${list}`);
+}
