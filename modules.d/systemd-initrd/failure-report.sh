@@ -5,8 +5,10 @@
 # emergency.service can start a root shell. Nothing from the command line is eval-ed.
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 mkdir -p /run/initramfs
-. /lib/mkinitramfs-ts/functions.sh
+. /lib/mkinitramfs-ts/messages.sh
+. /lib/mkinitramfs-ts/cmdline.sh
 . /lib/mkinitramfs-ts/module-loads.sh
+. /lib/mkinitramfs-ts/block-ids.sh
 . /lib/mkinitramfs-ts/emergency.sh
 . /lib/mkinitramfs-ts/root-device.sh
 [ -r /etc/mkinitramfs-ts/image.conf ] && . /etc/mkinitramfs-ts/image.conf
