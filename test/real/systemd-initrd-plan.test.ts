@@ -2,6 +2,9 @@
 // the programs they run are in, systemd 257's dlopen'ed libkmod comes (its "suggested" TPM libraries
 // do not), kmod's binary indexes are there for udevd, and the kernel modules are exactly those of the
 // same image with the shell /init.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/build-image.js';
 import { buildSysroot, kver, trixieKernel } from '../support/fixtures.js';
@@ -49,6 +52,18 @@ describe('--add systemd-initrd plan', () => {
     const extra = modules(sd).filter((m) => !shell.has(m));
     expect(modules(shell).filter((m) => !sd.has(m))).toEqual([]);
     expect(extra.map((m) => m.replace(/.*\//, ''))).toEqual(['autofs4.ko']); // systemd's own; the root's drivers are the same
+  });
+
+  it('config add = ["systemd-initrd"] does the same as --add', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mkinitramfs-ts-conf-'));
+    try {
+      const conf = join(dir, 'mkinitramfs-ts.conf');
+      writeFileSync(conf, 'add = ["systemd-initrd"]\n');
+      const sd = plan(buildSysroot(), kver(), ['--conf', conf]);
+      expect(sd.get('/init')).toMatchObject({ type: 'symlink', target: 'usr/lib/systemd/systemd' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("Debian 13 (systemd 257): libkmod, which systemd only dlopen()s, is in; the suggested TPM libraries are not", () => {
