@@ -33,7 +33,7 @@ export function addSystemdUnits(host: Host, plan: PlanBuilder, feature: FeatureM
     type: 'file',
     path: '/etc/passwd',
     mode: 0o644,
-    content: 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n',
-    reasons: [{ why: `generated: root and nobody, for systemd (${fwhy})` }],
+    content: 'root:*:0:0:root:/root:/bin/sh\nnobody:*:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n',
+    reasons: [{ why: `generated: root (no password: the emergency shell is sulogin --force) and nobody, for systemd (${fwhy})` }],
   });
 }
