@@ -19,6 +19,7 @@ import { acquireBuildLock } from './output/build-lock.js';
 import { imageOf, packArchives, type PackedArchives, uncompressedImage } from './pack/pack-image.js';
 import type { Plan } from './assemble/plan.js';
 import { assemblePlan } from './assemble/assemble-plan.js';
+import { buildUki } from './uki/build-uki.js';
 import type { BuildOptions } from './build-options.js';
 import { openModuleSource } from './kmod/open-module-source.js';
 import { hostOnlyInputs } from './hostonly/host-only-inputs.js';
@@ -28,6 +29,8 @@ export interface PlannedImage {
   host: Host;
   features: SelectedFeature[];
   moduleCount: number;
+  /** The command line the image embeds (host-only's root= and --kernel-cmdline): a UKI's .cmdline. */
+  kernelCmdline: string;
 }
 
 export async function planImage(opts: BuildOptions): Promise<PlannedImage> {
@@ -47,6 +50,7 @@ export async function planImage(opts: BuildOptions): Promise<PlannedImage> {
     hasBinary: (name) => findExecutable(host, name) !== undefined,
     applies: (f) => runCheckScript(f, scriptEnv),
   });
+  const kernelCmdline = [hostOnly?.cmdline ?? '', opts.kernelCmdline].filter((s) => s).join(' ');
   const plan = await assemblePlan({
     host,
     kver: opts.kver,
@@ -58,7 +62,7 @@ export async function planImage(opts: BuildOptions): Promise<PlannedImage> {
     forceDrivers: opts.forceDrivers,
     detectedModules: hostOnly?.modules,
     install: opts.install,
-    kernelCmdline: [hostOnly?.cmdline ?? '', opts.kernelCmdline].filter((s) => s).join(' '),
+    kernelCmdline,
     rootTimeout: opts.rootTimeout,
     extraFiles: hostOnly?.files,
     scriptEnv,
@@ -66,7 +70,7 @@ export async function planImage(opts: BuildOptions): Promise<PlannedImage> {
     earlyMicrocode: opts.earlyMicrocode,
   });
   const moduleCount = plan.entries.filter((e) => e.type === 'file' && /\.ko(\.[a-z]+)?$/.test(e.path)).length;
-  return { plan, host, features, moduleCount };
+  return { plan, host, features, moduleCount, kernelCmdline };
 }
 
 export interface WriteResult {
@@ -80,7 +84,7 @@ export interface WriteResult {
 
 export interface WriteHooks {
   /** Called as each phase starts; the returned function ends it with a detail line. */
-  phase?: (name: 'pack' | 'compress' | 'write') => (detail?: string) => void;
+  phase?: (name: 'pack' | 'compress' | 'uki' | 'write') => (detail?: string) => void;
   /**
    * Check before the new image replaces the target (default): the static bootability check on the
    * packed archives, and that the compressed data decompresses to exactly them.
@@ -116,16 +120,25 @@ async function _writeImage(planned: PlannedImage, opts: BuildOptions, hooks: Wri
   if (verify) await checkRoundTrip(compressed, archives.main, spec);
   const image = imageOf(archives, compressed);
   done(`${(image.mainSize / 1048576).toFixed(1)} MiB → ${(image.compressedSize / 1048576).toFixed(1)} MiB ${formatCompressSpec(spec)}${verify ? ', verified' : ''}`);
+  const parts = opts.uki ? _uki(planned, opts, image.parts, phase) : image.parts;
   const written = phase('write');
-  await writeImageAtomically(opts.output, image.parts, { force: opts.force });
+  await writeImageAtomically(opts.output, parts, { force: opts.force });
   written(opts.output);
   return {
     output: opts.output,
-    size: image.parts.reduce((n, p) => n + p.length, 0),
+    size: parts.reduce((n, p) => n + p.length, 0),
     format: formatCompressSpec(spec),
     ms: Date.now() - t0,
     warnings: support.warning ? [support.warning] : [],
   };
+}
+
+/** The initramfs wrapped into a Unified Kernel Image with the sysroot's stub and kernel. */
+function _uki(planned: PlannedImage, opts: BuildOptions, initrd: Buffer[], phase: NonNullable<WriteHooks['phase']>): Buffer[] {
+  const done = phase('uki');
+  const uki = buildUki({ host: planned.host, kver: opts.kver, cmdline: planned.kernelCmdline, initrd, timestamp: opts.mtime });
+  done(uki.sections.map((s) => s.name).join(' '));
+  return uki.parts;
 }
 
 /** The image must pass `verify` (of the uncompressed archives, what the kernel unpacks) before it may replace a working one. */

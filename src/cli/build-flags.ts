@@ -36,6 +36,8 @@ export function withBuildFlags(cmd: Command) {
     .option('--early-microcode', 'prepend an uncompressed early-microcode cpio')
     .option('--no-early-microcode', 'no early-microcode cpio, whatever the configuration says')
     .option('--kernel-cmdline <args>', 'embed default kernel command-line arguments (the boot command line wins)')
+    .option('--uki', "write a Unified Kernel Image (the sysroot's systemd EFI stub + kernel + this initramfs + command line) instead of a bare initramfs")
+    .option('--no-uki', 'a bare initramfs, whatever the configuration says')
     .option('--root-timeout <seconds>', 'how long /init waits for the root device (default 60)')
     .option('--trust-sysroot-scripts', "run the check/install scripts of the sysroot's own features on this host (default: chrooted into the sysroot as nobody)")
     .option('-v, --verbose', 'print every phase with its time')
@@ -63,6 +65,7 @@ export interface BuildFlagValues {
   install?: string[];
   earlyMicrocode?: boolean;
   kernelCmdline?: string;
+  uki?: boolean;
   rootTimeout?: string;
   verbose?: boolean;
   quiet?: boolean;
@@ -116,8 +119,10 @@ export function toBuildOptions(f: BuildFlagValues, image?: string, kverArg?: str
     kernelCmdline: f.kernelCmdline ?? c.kernelCmdline ?? '',
     rootTimeout: _rootTimeout(f.rootTimeout) ?? c.rootTimeout,
     mtime: defaultMtime(),
-    output: f.output ?? image ?? join(sysroot, 'boot', `initrd.img-${kver}`),
+    // a UKI never lands where the boot loader expects a bare initramfs
+    output: f.output ?? image ?? join(sysroot, 'boot', (f.uki ?? c.uki) === true ? `linux-${kver}.efi` : `initrd.img-${kver}`),
     force: f.force === true,
+    uki: f.uki ?? c.uki ?? false,
     dryRun: f.dryRun === true,
     trustSysrootScripts: f.trustSysrootScripts === true,
   };

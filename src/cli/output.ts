@@ -6,7 +6,7 @@ import { UsageError } from '../errors.js';
 export type Verbosity = 'quiet' | 'normal' | 'verbose';
 
 /** The phases of a build, in order. */
-export const PHASES = ['plan', 'pack', 'compress', 'write'] as const;
+export const PHASES = ['plan', 'pack', 'compress', 'uki', 'write'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export interface OutputStream {
