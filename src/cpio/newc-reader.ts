@@ -5,6 +5,7 @@ import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs
 import { decompressSegment } from '../compress/decompress.js';
 import { type SegmentCompression, detectCompression } from '../compress/detect-compression.js';
 import { BadImageError, fsError } from '../errors.js';
+import { looksLikePe, ukiInitrd } from '../uki/uki-sections.js';
 import { type CpioEntry, parseNewcArchive } from './newc-parse.js';
 
 export type { CpioEntry } from './newc-parse.js';
@@ -23,7 +24,9 @@ export interface ImageSegment {
 const ASCII_ZERO = 0x30; // every newc header starts with "0707"
 
 export async function readImageFile(path: string): Promise<ImageSegment[]> {
-  const image = _readRegularFile(path);
+  const file = _readRegularFile(path);
+  // a Unified Kernel Image: its .initrd section is the image
+  const image = looksLikePe(file) ? ukiInitrd(file, path) : file;
   const segments = await readImage(image, path);
   if (segments.length === 0)
     throw new BadImageError(`${path}: ${image.length === 0 ? 'empty' : 'only NUL bytes'}: not an initramfs image`, path);

@@ -13,10 +13,15 @@ export function registerVerify(program: Command): void {
       const { loadImage } = await import('../../inspect/load-image.js');
       const { verifyLoadedImage } = await import('../../inspect/verify/verify-image.js');
       const { formatProblem, problem } = await import('../../inspect/verify/problem.js');
+      const { ukiChecks } = await import('../../inspect/verify/check-uki.js');
       let problems: Problem[];
       let decodes = true;
+      let uki: Awaited<ReturnType<typeof ukiChecks>> = { problems: [] };
       try {
-        problems = await verifyLoadedImage(await loadImage(image), flags.kver === undefined ? {} : { kver: flags.kver });
+        const loaded = await loadImage(image); // a regular file that holds an image (a UKI's .initrd)
+        uki = ukiChecks(image);
+        const kver = flags.kver ?? uki.kver;
+        problems = [...uki.problems, ...(await verifyLoadedImage(loaded, kver === undefined ? {} : { kver }))];
       } catch (err) {
         if (!(err instanceof BadImageError)) throw err;
         problems = [problem(`does not decode: ${err.message}`)];
