@@ -20,6 +20,7 @@ import { imageOf, packArchives, type PackedArchives, uncompressedImage } from '.
 import type { Plan } from './assemble/plan.js';
 import { assemblePlan } from './assemble/assemble-plan.js';
 import { buildUki } from './uki/build-uki.js';
+import { signUki } from './uki/sign-uki.js';
 import type { BuildOptions } from './build-options.js';
 import { openModuleSource } from './kmod/open-module-source.js';
 import { hostOnlyInputs } from './hostonly/host-only-inputs.js';
@@ -137,8 +138,13 @@ async function _writeImage(planned: PlannedImage, opts: BuildOptions, hooks: Wri
 function _uki(planned: PlannedImage, opts: BuildOptions, initrd: Buffer[], phase: NonNullable<WriteHooks['phase']>): Buffer[] {
   const done = phase('uki');
   const uki = buildUki({ host: planned.host, kver: opts.kver, cmdline: planned.kernelCmdline, initrd, timestamp: opts.mtime });
-  done(uki.sections.map((s) => s.name).join(' '));
-  return uki.parts;
+  if (!opts.secureBoot) {
+    done(uki.sections.map((s) => s.name).join(' '));
+    return uki.parts;
+  }
+  const signed = signUki(uki.parts, opts.secureBoot);
+  done(`${uki.sections.map((s) => s.name).join(' ')}, signed with ${opts.secureBoot.cert}`);
+  return [signed];
 }
 
 /** The image must pass `verify` (of the uncompressed archives, what the kernel unpacks) before it may replace a working one. */

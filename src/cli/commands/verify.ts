@@ -7,6 +7,7 @@ export function registerVerify(program: Command): void {
     .description('check statically that an initramfs image can boot: segments, /init, libraries, modules, root fs driver')
     .argument('<image>', 'the image file')
     .option('--kver <kver>', 'the kernel version the image is for')
+    .option('--secureboot-cert <cert>', "a UKI: check its Secure Boot signature against this certificate (PEM) with sbverify")
     .option('--json', 'print JSON')
     .action(async (image, flags) => {
       const { BadImageError, NotBootableError } = await import('../../errors.js');
@@ -19,7 +20,7 @@ export function registerVerify(program: Command): void {
       let uki: Awaited<ReturnType<typeof ukiChecks>> = { problems: [] };
       try {
         const loaded = await loadImage(image); // a regular file that holds an image (a UKI's .initrd)
-        uki = ukiChecks(image);
+        uki = ukiChecks(image, flags.securebootCert);
         const kver = flags.kver ?? uki.kver;
         problems = [...uki.problems, ...(await verifyLoadedImage(loaded, kver === undefined ? {} : { kver }))];
       } catch (err) {

@@ -2,6 +2,7 @@
 // the kernel version for the module checks comes from its .uname unless --kver is given.
 import { readFileSync } from 'node:fs';
 import { looksLikePe, ukiLayoutProblems, ukiUname } from '../../uki/uki-sections.js';
+import { checkSignature } from '../../uki/sign-uki.js';
 import { type Problem, problem } from './problem.js';
 
 export interface UkiCheck {
@@ -10,10 +11,15 @@ export interface UkiCheck {
 }
 
 /** Nothing for a bare initramfs; call only on a path loadImage has already read as a regular file. */
-export function ukiChecks(path: string): UkiCheck {
+export function ukiChecks(path: string, secureBootCert?: string): UkiCheck {
   const buf = readFileSync(path);
-  if (!looksLikePe(buf)) return { problems: [] };
+  if (!looksLikePe(buf)) {
+    if (secureBootCert === undefined) return { problems: [] };
+    return { problems: [problem(`${path}: --secureboot-cert given, but this is a bare initramfs, not a signed UKI`)] };
+  }
   const problems = ukiLayoutProblems(buf, path).map((m) => problem(m));
+  const unsigned = secureBootCert === undefined ? undefined : checkSignature(path, secureBootCert);
+  if (unsigned) problems.push(problem(`${path}: ${unsigned}`));
   const kver = problems.length === 0 ? ukiUname(buf, path) : undefined;
   return kver === undefined ? { problems } : { problems, kver };
 }
