@@ -21,6 +21,7 @@ import type { Plan } from './assemble/plan.js';
 import { assemblePlan } from './assemble/assemble-plan.js';
 import { buildUki } from './uki/build-uki.js';
 import { signUki } from './uki/sign-uki.js';
+import { UKI_SECTIONS } from './uki/uki-sections.js';
 import type { BuildOptions } from './build-options.js';
 import { openModuleSource } from './kmod/open-module-source.js';
 import { hostOnlyInputs } from './hostonly/host-only-inputs.js';
@@ -83,9 +84,10 @@ export interface WriteResult {
   warnings: string[];
 }
 
-export interface WriteHooks {
+/** How the CLI follows and steers a write: progress phases, the lock wait message, the pre-write check. */
+export interface WriteControls {
   /** Called as each phase starts; the returned function ends it with a detail line. */
-  phase?: (name: 'pack' | 'compress' | 'uki' | 'write') => (detail?: string) => void;
+  phase?: (name: 'pack' | 'compress' | 'write') => (detail?: string) => void;
   /**
    * Check before the new image replaces the target (default): the static bootability check on the
    * packed archives, and that the compressed data decompresses to exactly them.
@@ -95,19 +97,19 @@ export interface WriteHooks {
   waiting?: (message: string) => void;
 }
 
-export async function writeImage(planned: PlannedImage, opts: BuildOptions, hooks: WriteHooks = {}): Promise<WriteResult> {
+export async function writeImage(planned: PlannedImage, opts: BuildOptions, controls: WriteControls = {}): Promise<WriteResult> {
   // one build of an image at a time: a second one waits, then replaces the first one's result
-  const release = await acquireBuildLock(resolve(opts.output), hooks.waiting ? { onWait: hooks.waiting } : {});
+  const release = await acquireBuildLock(resolve(opts.output), controls.waiting ? { onWait: controls.waiting } : {});
   try {
-    return await _writeImage(planned, opts, hooks);
+    return await _writeImage(planned, opts, controls);
   } finally {
     release();
   }
 }
 
-async function _writeImage(planned: PlannedImage, opts: BuildOptions, hooks: WriteHooks): Promise<WriteResult> {
+async function _writeImage(planned: PlannedImage, opts: BuildOptions, controls: WriteControls): Promise<WriteResult> {
   const t0 = Date.now();
-  const phase = hooks.phase ?? (() => () => undefined);
+  const phase = controls.phase ?? (() => () => undefined);
   const spec = opts.compress ? parseCompressSpec(opts.compress) : defaultCompression();
   const support = requireKernelSupport(planned.host, opts.kver, spec.format);
   const packing = phase('pack');
@@ -116,15 +118,16 @@ async function _writeImage(planned: PlannedImage, opts: BuildOptions, hooks: Wri
   const done = phase('compress');
   // the checks (--no-verify skips them): a failed one leaves nothing behind, the old image stays;
   // the compressor is another process, so the packed archives are verified while it works
-  const verify = hooks.verify !== false;
+  const verify = controls.verify !== false;
   const [compressed] = await Promise.all([compress(archives.main, spec), verify ? _requireBootable(archives, opts.kver) : undefined]);
   if (verify) await checkRoundTrip(compressed, archives.main, spec);
   const image = imageOf(archives, compressed);
   done(`${(image.mainSize / 1048576).toFixed(1)} MiB → ${(image.compressedSize / 1048576).toFixed(1)} MiB ${formatCompressSpec(spec)}${verify ? ', verified' : ''}`);
-  const parts = opts.uki ? _uki(planned, opts, image.parts, phase) : image.parts;
   const written = phase('write');
+  const uki = opts.uki ? _uki(planned, opts, image.parts) : undefined;
+  const parts = uki?.parts ?? image.parts;
   await writeImageAtomically(opts.output, parts, { force: opts.force });
-  written(opts.output);
+  written(uki ? `${opts.output} (UKI: ${uki.what})` : opts.output);
   return {
     output: opts.output,
     size: parts.reduce((n, p) => n + p.length, 0),
@@ -135,16 +138,11 @@ async function _writeImage(planned: PlannedImage, opts: BuildOptions, hooks: Wri
 }
 
 /** The initramfs wrapped into a Unified Kernel Image with the sysroot's stub and kernel. */
-function _uki(planned: PlannedImage, opts: BuildOptions, initrd: Buffer[], phase: NonNullable<WriteHooks['phase']>): Buffer[] {
-  const done = phase('uki');
+function _uki(planned: PlannedImage, opts: BuildOptions, initrd: Buffer[]): { parts: Buffer[]; what: string } {
   const uki = buildUki({ host: planned.host, kver: opts.kver, cmdline: planned.kernelCmdline, initrd, timestamp: opts.mtime });
-  if (!opts.secureBoot) {
-    done(uki.sections.map((s) => s.name).join(' '));
-    return uki.parts;
-  }
-  const signed = signUki(uki.parts, opts.secureBoot);
-  done(`${uki.sections.map((s) => s.name).join(' ')}, signed with ${opts.secureBoot.cert}`);
-  return [signed];
+  const sections = uki.sections.filter((s) => (UKI_SECTIONS as readonly string[]).includes(s.name)).map((s) => s.name).join(' ');
+  if (!opts.secureBoot) return { parts: uki.parts, what: sections };
+  return { parts: [signUki(uki.parts, opts.secureBoot)], what: `${sections}, signed with ${opts.secureBoot.cert}` };
 }
 
 /** The image must pass `verify` (of the uncompressed archives, what the kernel unpacks) before it may replace a working one. */

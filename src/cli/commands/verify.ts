@@ -1,5 +1,11 @@
 import type { Command } from '@commander-js/extra-typings';
+import { MAX_DECOMPRESSED_FLAG, MAX_DECOMPRESSED_HELP, parseMaxDecompressed } from '../max-decompressed-flag.js';
 import type { Problem } from '../../inspect/verify/problem.js';
+import { BadImageError, DecompressLimitError, NotBootableError } from '../../errors.js';
+import { loadImage } from '../../inspect/load-image.js';
+import { ukiChecks } from '../../inspect/verify/check-uki.js';
+import { verifyLoadedImage } from '../../inspect/verify/verify-image.js';
+import { formatProblem, problem } from '../../inspect/verify/problem.js';
 
 export function registerVerify(program: Command): void {
   program
@@ -9,22 +15,20 @@ export function registerVerify(program: Command): void {
     .option('--kver <kver>', 'the kernel version the image is for')
     .option('--secureboot-cert <cert>', "a UKI: check its Secure Boot signature against this certificate (PEM) with sbverify")
     .option('--json', 'print JSON')
+    .option(MAX_DECOMPRESSED_FLAG, MAX_DECOMPRESSED_HELP)
     .action(async (image, flags) => {
-      const { BadImageError, NotBootableError } = await import('../../errors.js');
-      const { loadImage } = await import('../../inspect/load-image.js');
-      const { verifyLoadedImage } = await import('../../inspect/verify/verify-image.js');
-      const { formatProblem, problem } = await import('../../inspect/verify/problem.js');
-      const { ukiChecks } = await import('../../inspect/verify/check-uki.js');
+      const maxDecompressed = parseMaxDecompressed(flags.maxDecompressed);
+      const opts = { maxDecompressed, ...(flags.kver === undefined ? {} : { kver: flags.kver }) };
       let problems: Problem[];
       let decodes = true;
-      let uki: Awaited<ReturnType<typeof ukiChecks>> = { problems: [] };
       try {
-        const loaded = await loadImage(image); // a regular file that holds an image (a UKI's .initrd)
-        uki = ukiChecks(image, flags.securebootCert);
+        const loaded = await loadImage(image, opts); // a regular file that holds an image (a UKI's .initrd)
+        const uki = ukiChecks(image, flags.securebootCert);
         const kver = flags.kver ?? uki.kver;
-        problems = [...uki.problems, ...(await verifyLoadedImage(loaded, kver === undefined ? {} : { kver }))];
+        problems = [...uki.problems, ...(await verifyLoadedImage(loaded, kver === undefined ? opts : { ...opts, kver }))];
       } catch (err) {
-        if (!(err instanceof BadImageError)) throw err;
+        // past the limit the image is not known to be broken: say so, not "does not decode"
+        if (!(err instanceof BadImageError) || err instanceof DecompressLimitError) throw err;
         problems = [problem(`does not decode: ${err.message}`)];
         decodes = false;
       }
