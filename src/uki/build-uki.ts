@@ -23,7 +23,9 @@ export interface UkiInputs {
 export function buildUki(inputs: UkiInputs): UkiLayout {
   const { host, kver } = inputs;
   const stub = _required(host, STUB_PATH, 'the systemd EFI stub', "install the sysroot's systemd-boot-efi package");
-  const kernelPath = `/boot/vmlinuz-${kver}`;
+  // Debian's place, then the one systemd's kernel-install layout uses
+  const candidates = [`/boot/vmlinuz-${kver}`, `/usr/lib/modules/${kver}/vmlinuz`, `/lib/modules/${kver}/vmlinuz`];
+  const kernelPath = candidates.find((p) => host.stat(p)?.isFile() === true) ?? (candidates[0] as string);
   const kernel = _required(host, kernelPath, 'the kernel image', `install the kernel ${kver} in the sysroot or choose it with --kver`);
   const osrelPath = OS_RELEASE.find((p) => host.stat(p)?.isFile() === true);
   if (osrelPath === undefined) throw new NotFoundError(`${host.root}: no /etc/os-release or /usr/lib/os-release for the UKI's .osrel: install base-files (or the distribution's os-release) in the sysroot`);
