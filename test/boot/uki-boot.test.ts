@@ -8,20 +8,21 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCli } from '../support/build-image.js';
 import { systemdRootDisk } from '../support/disks.js';
-import { efiSysroot, FIXTURES, kver, ovmf } from '../support/fixtures.js';
+import { efiSysroot, efiSysrootTrixie, FIXTURES, kver, ovmf, trixieKernel, trixieRoot } from '../support/fixtures.js';
 import { bootVm, markerMs } from '../support/qemu.js';
 
 const BOOT_TIMEOUT = 300_000;
 const UUID = '3d9f6a8e-1b2c-4d5e-8f90-0a1b2c3d4e31';
+const TRIXIE_UUID = '3d9f6a8e-1b2c-4d5e-8f90-0a1b2c3d4e32';
 const REACHED = /MARKER:systemd multi-user reached/;
 const SNAKEOIL = join(FIXTURES, 'ovmf/usr/share/ovmf');
 let dir = '';
 
-function buildUki(esp: string, extra: string[] = []): void {
+function buildUki(esp: string, extra: string[] = [], sysroot = efiSysroot(), kernel = kver(), uuid = UUID): void {
   mkdirSync(join(dir, esp, 'EFI/BOOT'), { recursive: true });
   runCli([
-    'build', '--sysroot', efiSysroot(), '--kver', kver(), '-N', '--compress', 'zstd', '--uki', ...extra,
-    '--kernel-cmdline', `root=UUID=${UUID} console=ttyS0 panic=-1`,
+    'build', '--sysroot', sysroot, '--kver', kernel, '-N', '--compress', 'zstd', '--uki', ...extra,
+    '--kernel-cmdline', `root=UUID=${uuid} console=ttyS0 panic=-1`,
     '-o', join(dir, esp, 'EFI/BOOT/BOOTX64.EFI'),
   ]);
 }
@@ -33,14 +34,16 @@ beforeAll(() => {
   const key = join(dir, 'snakeoil.key');
   execFileSync('openssl', ['rsa', '-in', join(SNAKEOIL, 'PkKek-1-snakeoil.key'), '-passin', 'pass:snakeoil', '-out', key], { stdio: 'ignore' });
   buildUki('esp-signed', ['--secureboot-key', key, '--secureboot-cert', join(SNAKEOIL, 'PkKek-1-snakeoil.pem')]);
-}, 180_000);
+  // Debian 13: systemd 257's stub (4 KiB section alignment, loads .linux as a PE image) and kernel 6.12
+  buildUki('esp-trixie', [], efiSysrootTrixie(), trixieKernel().kver, TRIXIE_UUID);
+}, 240_000);
 
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function bootUki(esp: string, code: string, varsTemplate: string, extraArgs: string[] = []) {
-  const disk = await systemdRootDisk({ uuid: UUID, label: 'ukiroot' });
+async function bootUki(esp: string, code: string, varsTemplate: string, extraArgs: string[] = [], disk?: string) {
+  disk ??= await systemdRootDisk({ uuid: UUID, label: 'ukiroot' });
   const vars = join(dir, `${esp}.vars.fd`);
   copyFileSync(varsTemplate, vars); // the firmware writes its boot entries there: a fresh copy per boot
   return bootVm({
@@ -76,4 +79,16 @@ it('Secure Boot enforced (OVMF snakeoil keys): the UKI signed with the enrolled 
   expect(r.matched).toBe(true);
   expect(r.log).toMatch(/secureboot: Secure boot enabled/);
   console.log(`signed UKI, Secure Boot: MARKER after ${markerMs(r, REACHED) ?? '?'} ms (${r.accel})`);
+}, BOOT_TIMEOUT + 60_000);
+
+it('Debian 13: the UKI of systemd 257\'s stub and kernel 6.12 boots into its systemd 257 root', async () => {
+  const fw = ovmf();
+  const disk = await systemdRootDisk({ uuid: TRIXIE_UUID, label: 'ukitrixie', base: trixieRoot() });
+  const r = await bootUki('esp-trixie', fw.code, fw.vars, [], disk);
+  if (!r.matched) console.log(r.log.slice(-6000));
+  expect(r.matched).toBe(true);
+  expect(r.log).toContain(`Linux version ${trixieKernel().kver} `);
+  expect(r.log).toMatch(new RegExp(`Command line: .*root=UUID=${TRIXIE_UUID}`));
+  expect(r.log).toMatch(/systemd 257/);
+  console.log(`Debian 13 UKI boot: MARKER after ${markerMs(r, REACHED) ?? '?'} ms (${r.accel})`);
 }, BOOT_TIMEOUT + 60_000);

@@ -28,6 +28,8 @@ export const buildSysroot = (): string => need(join(FIXTURES, 'sysroot', '.compl
 
 /** buildSysroot() with systemd-boot-efi installed (its EFI stub builds UKIs). */
 export const efiSysroot = (): string => need(join(FIXTURES, 'sysroot-efi', '.complete')).replace(/\/\.complete$/, '');
+/** The Debian 13 sysroot (kernel 6.12) with trixie's systemd-boot-efi (257) installed. */
+export const efiSysrootTrixie = (): string => need(join(FIXTURES, 'sysroot-trixie-efi', '.complete')).replace(/\/\.complete$/, '');
 /** The systemd EFI stubs of Debian 12 (252) and 13 (257), unpacked. */
 export const efiStub = (suite: 'bookworm' | 'trixie'): string =>
   need(join(FIXTURES, suite === 'bookworm' ? 'systemd-boot-efi' : 'systemd-boot-efi-trixie', 'usr/lib/systemd/boot/efi/linuxx64.efi.stub'));
