@@ -42,7 +42,7 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function bootUki(esp: string, code: string, varsTemplate: string, extraArgs: string[] = [], disk?: string) {
+async function bootUki(esp: string, code: string, varsTemplate: string, extraArgs: string[] = [], disk?: string, watch: { until: RegExp[]; failOn?: RegExp[] } = { until: [REACHED] }) {
   disk ??= await systemdRootDisk({ uuid: UUID, label: 'ukiroot' });
   const vars = join(dir, `${esp}.vars.fd`);
   copyFileSync(varsTemplate, vars); // the firmware writes its boot entries there: a fresh copy per boot
@@ -55,7 +55,7 @@ async function bootUki(esp: string, code: string, varsTemplate: string, extraArg
       // QEMU's virtual FAT of a folder: the ESP, without mkfs or mount
       '-drive', `if=none,id=esp,format=raw,file=fat:rw:${join(dir, esp)}`, '-device', 'ahci,id=ahciesp', '-device', 'ide-hd,drive=esp,bus=ahciesp.0,bootindex=0',
     ],
-    until: [REACHED],
+    ...watch,
     timeoutMs: BOOT_TIMEOUT,
   });
 }
@@ -79,6 +79,14 @@ it('Secure Boot enforced (OVMF snakeoil keys): the UKI signed with the enrolled 
   expect(r.matched).toBe(true);
   expect(r.log).toMatch(/secureboot: Secure boot enabled/);
   console.log(`signed UKI, Secure Boot: MARKER after ${markerMs(r, REACHED) ?? '?'} ms (${r.accel})`);
+}, BOOT_TIMEOUT + 60_000);
+
+it('Secure Boot enforced: the unsigned UKI is refused by the firmware, no kernel starts', async () => {
+  const r = await bootUki('esp', join(FIXTURES, 'ovmf/usr/share/OVMF/OVMF_CODE_4M.snakeoil.fd'), join(FIXTURES, 'ovmf/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd'), [
+    '-machine', 'smm=on', '-global', 'driver=cfi.pflash01,property=secure,value=on',
+  ], undefined, { until: [/BdsDxe: failed to load .*Access Denied/], failOn: [/Linux version/] });
+  if (!r.matched) console.log(r.log.slice(-3000));
+  expect(r.matched).toBe(true);
 }, BOOT_TIMEOUT + 60_000);
 
 it('Debian 13: the UKI of systemd 257\'s stub and kernel 6.12 boots into its systemd 257 root', async () => {
