@@ -11,9 +11,9 @@ set -euo pipefail
 # xz-utils (.ko.xz of Debian 13's kernel); disks: mke2fs -d (e2fsprogs); boots: QEMU; chroots: unshare
 DEMO_PACKAGES="qemu-system-x86 kmod mmdebstrap e2fsprogs zstd xz-utils util-linux"
 # the tests also build GPT, xfs, btrfs and FAT disks, compare against dracut, initramfs-tools and
-# binutils, decompress every format, shellcheck the shell, and render the man page
+# binutils, decompress every format, shellcheck the shell, render the man page and sign UKIs (sbsigntool)
 TEST_PACKAGES="$DEMO_PACKAGES strace fdisk xfsprogs btrfs-progs dosfstools cpio lz4 bzip2 binutils dracut-core
-  initramfs-tools-core systemd shellcheck man-db groff-base"
+  initramfs-tools-core systemd shellcheck man-db groff-base sbsigntool"
 
 case "${1:-}" in
   demo) want=$DEMO_PACKAGES what="npm run demo" ;;
