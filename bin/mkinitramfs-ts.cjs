@@ -1,10 +1,9 @@
 #!/usr/bin/env node
-// The CLI entry (the only place that sets the exit status). CommonJS: Node starts it ~8 ms sooner
-// than an ES module entry. bin/mkinitramfs-ts.js, the entry of earlier releases, runs this file.
+// The mkinitramfs-ts command: runs the CLI that `npm run build` bundled into dist/mkinitramfs-ts.cjs.
+// The only place that sets the exit status. The kernel hooks run this file too (`node …/bin/mkinitramfs-ts.cjs`),
+// so it keeps this name.
 'use strict';
-const { loadCli } = require('./load-cli.cjs');
-
-const cli = loadCli();
+const { main } = require('../dist/mkinitramfs-ts.cjs');
 
 // A reader that stops early (`mkinitramfs-ts ls IMG | head`) closes the pipe: the output is over,
 // which is not an error of ours.
@@ -13,9 +12,6 @@ process.stdout.on('error', (err) => {
   process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
 });
 
-cli.main(process.argv).then((code) => {
+main(process.argv).then((code) => {
   process.exitCode = code;
-  // Set by scripts/bundle.mjs only: the cache is written after a run, when V8 has compiled what ran.
-  const out = process.env.MKINITRAMFS_TS_WRITE_CODE_CACHE;
-  if (out) cli.writeCache(out);
 });

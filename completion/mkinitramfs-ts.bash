@@ -12,16 +12,16 @@ _mkinitramfs_ts_flags() {
     case $1 in
         build | explain) echo "$_mkinitramfs_ts_build_flags" ;;
         capture-host) echo '--sysroot --sysfs --procfs -h --help' ;;
-        check-host) echo '--sysroot --sysfs --procfs --json -h --help' ;;
+        check-host) echo '--sysroot --sysfs --procfs --json --max-decompressed -h --help' ;;
         update) echo '--all --sysroot -c --conf --confdir -j --jobs -n --dry-run -v --verbose -q --quiet -h --help' ;;
         install-hooks) echo '--sysroot --uninstall --plugin-dir --debian-hooks --no-debian-hooks --command -f --force -h --help' ;;
         modules) echo '--sysroot --json -h --help' ;;
         deps) echo '--sysroot --kver --kmoddir --json -h --help' ;;
         ldd) echo '--sysroot --json -h --help' ;;
-        ls | diff) echo '--json -h --help' ;;
-        verify) echo '--kver --json -h --help' ;;
-        cat) echo '-h --help' ;;
-        extract) echo '--preserve -h --help' ;;
+        ls | diff) echo '--json --max-decompressed -h --help' ;;
+        verify) echo '--kver --json --max-decompressed -h --help' ;;
+        cat) echo '--max-decompressed -h --help' ;;
+        extract) echo '--preserve --max-decompressed -h --help' ;;
     esac
 }
 
@@ -86,6 +86,10 @@ _mkinitramfs_ts() {
             ;;
         --compress)
             mapfile -t COMPREPLY < <(compgen -W 'gzip zstd xz lz4 none gzip:9 zstd:19 xz:6 lz4:9' -- "$cur")
+            return
+            ;;
+        --max-decompressed)
+            mapfile -t COMPREPLY < <(compgen -W '256M 1G 4G 8G' -- "$cur")
             return
             ;;
         -a | --add | --omit)

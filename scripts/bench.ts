@@ -21,8 +21,8 @@ const mib = (b: number): string => `${(b / 1048576).toFixed(1)} MiB`;
 const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
-// The installed command (the sh launcher), as a user or a kernel hook runs it: Node start-up included.
-const COMMAND = fileURLToPath(new URL('../bin/mkinitramfs-ts', import.meta.url));
+// The installed command (bin/mkinitramfs-ts.cjs), as a user or a kernel hook runs it: Node start-up included.
+const COMMAND = fileURLToPath(new URL('../bin/mkinitramfs-ts.cjs', import.meta.url));
 const RECOMPRESSED = fileURLToPath(new URL('../test/fixtures/recompressed-kernel.sh', import.meta.url));
 
 function ours(name: string, args: string[], sysroot = buildSysroot(), kernel = kver()): PeerRun & { path: string } {

@@ -1,16 +1,15 @@
 #!/usr/bin/env bash
 # npm run deb: dist/mkinitramfs-ts_VERSION_all.deb, built with dpkg-deb from what `npm run build` made.
-#   /usr/lib/mkinitramfs-ts/           the program: bin/ (launcher, entry, loader), dist/ (the one-file
-#                                      bundle), modules.d/, a package.json naming the version
-#   /usr/bin/mkinitramfs-ts            -> ../lib/mkinitramfs-ts/bin/mkinitramfs-ts
-#   /etc/kernel/postinst.d/, postrm.d/ the Debian kernel hooks from hooks/, running /usr/bin/mkinitramfs-ts
-#   /usr/lib/kernel/install.d/50-mkinitramfs-ts.install   the kernel-install plugin from hooks/
+#   /usr/lib/mkinitramfs-ts/           the program: bin/mkinitramfs-ts.cjs (the entry), dist/ (the
+#                                      one-file bundle), modules.d/, a package.json naming the version
+#   /usr/bin/mkinitramfs-ts            -> ../lib/mkinitramfs-ts/bin/mkinitramfs-ts.cjs
+#   /etc/kernel/postinst.d/, postrm.d/ the Debian kernel hooks from kernel-hooks/, running /usr/bin/mkinitramfs-ts
+#   /usr/lib/kernel/install.d/50-mkinitramfs-ts.install   the kernel-install plugin from kernel-hooks/
 #   /etc/mkinitramfs-ts.conf           every key, commented out (scripts/deb/mkinitramfs-ts.conf)
 #   man page, bash completion, copyright, changelog
 # Control fields: scripts/deb/control.in. Reproducible: files are copied with fixed modes, every mtime
 # is SOURCE_DATE_EPOCH (default: the last commit's time), owners are root (--root-owner-group), and
-# dpkg-deb writes the members in name order. The V8 code cache (dist/*.cache) is left out: it is valid
-# only for the very Node that made it and not byte-reproducible; the command runs the same without it.
+# dpkg-deb writes the members in name order.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,9 +33,7 @@ umask 022
 # put MODE SRC DEST: one file into the package
 put() { install -D -m "$1" "$2" "$ROOT$3"; }
 
-put 0755 bin/mkinitramfs-ts "$LIB/bin/mkinitramfs-ts"
 put 0755 bin/mkinitramfs-ts.cjs "$LIB/bin/mkinitramfs-ts.cjs"
-put 0644 bin/load-cli.cjs "$LIB/bin/load-cli.cjs"
 put 0644 dist/mkinitramfs-ts.cjs "$LIB/dist/mkinitramfs-ts.cjs"
 printf '{\n  "name": "mkinitramfs-ts",\n  "version": "%s",\n  "type": "module"\n}\n' "$VERSION" > "$STAGE/package.json"
 put 0644 "$STAGE/package.json" "$LIB/package.json"
@@ -49,9 +46,9 @@ while IFS= read -r f; do
   esac
 done < <(git ls-files --cached --others --exclude-standard modules.d 2>/dev/null || find modules.d -type f | sort)
 mkdir -p "$ROOT/usr/bin"
-ln -s ../lib/mkinitramfs-ts/bin/mkinitramfs-ts "$ROOT/usr/bin/mkinitramfs-ts"
+ln -s ../lib/mkinitramfs-ts/bin/mkinitramfs-ts.cjs "$ROOT/usr/bin/mkinitramfs-ts"
 
-# The hooks as they are in hooks/, with the command they run by default set to the packaged one.
+# The hooks as they are in kernel-hooks/, with the command they run by default set to the packaged one.
 hook() {
   local src=$1 dest=$2
   if grep -q '^MKINITRAMFS_TS_DEFAULT=' "$src"; then
@@ -62,9 +59,9 @@ hook() {
     put 0755 "$src" "$dest"
   fi
 }
-hook hooks/postinst.d/mkinitramfs-ts /etc/kernel/postinst.d/mkinitramfs-ts
-hook hooks/postrm.d/mkinitramfs-ts /etc/kernel/postrm.d/mkinitramfs-ts
-hook hooks/50-mkinitramfs-ts.install /usr/lib/kernel/install.d/50-mkinitramfs-ts.install
+hook kernel-hooks/postinst.d/mkinitramfs-ts /etc/kernel/postinst.d/mkinitramfs-ts
+hook kernel-hooks/postrm.d/mkinitramfs-ts /etc/kernel/postrm.d/mkinitramfs-ts
+hook kernel-hooks/50-mkinitramfs-ts.install /usr/lib/kernel/install.d/50-mkinitramfs-ts.install
 put 0644 scripts/deb/mkinitramfs-ts.conf /etc/mkinitramfs-ts.conf
 
 DOC=/usr/share/doc/mkinitramfs-ts

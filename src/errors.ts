@@ -97,6 +97,8 @@ export class BadImageError extends MkError {
     super(message, ExitCode.badImage, file);
   }
 }
+/** An image (or a module in one) that decompresses to more than the limit: maybe a bomb, maybe a big real one. */
+export class DecompressLimitError extends BadImageError {}
 export class DetectError extends MkError {
   constructor(message: string, file?: string) {
     super(message, ExitCode.detect, file);

@@ -1,4 +1,4 @@
-// Where mkinitramfs-ts is installed: the folder with its package.json, modules.d/ and hooks/. Found by
+// Where mkinitramfs-ts is installed: the folder with its package.json, modules.d/ and kernel-hooks/. Found by
 // walking up from this file, so the answer is the same from the tsc output (dist/**), the bundle
 // (dist/mkinitramfs-ts.cjs) and the TypeScript sources under test.
 import { existsSync } from 'node:fs';
@@ -14,5 +14,5 @@ function _find(start: string): string {
 
 export const PACKAGE_ROOT = _find(dirname(fileURLToPath(import.meta.url)));
 
-/** The JavaScript entry of the command (run with node by hooks and by `update`). */
+/** The command's one entry (run with node by the kernel hooks and by `update`; hooks name this path, so it stays). */
 export const CLI_ENTRY = join(PACKAGE_ROOT, 'bin/mkinitramfs-ts.cjs');

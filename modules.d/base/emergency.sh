@@ -19,11 +19,13 @@ write_report() {
     echo "mkinitramfs-ts boot report"
     echo "reason: $1"
     echo "kernel: $(uname -r)   image: ${IMAGE_KVER:-?} (${IMAGE_MODE:-generic})"
+    echo "features: ${IMAGE_FEATURES:-?}"
     echo "command line:$CMDLINE"
     echo
     echo "block devices seen:"
-    for _b in $(block_devices); do echo "  /dev/$_b $(blkid "/dev/$_b" 2>/dev/null | sed 's/^[^:]*: //')"; done
-    [ -n "$(block_devices)" ] || echo "  (none)"
+    read_partitions
+    for _b in $BLOCK_NAMES; do echo "  /dev/$_b $(blkid "/dev/$_b" 2>/dev/null | sed 's/^[^:]*: //')"; done
+    [ -n "$BLOCK_NAMES" ] || echo "  (none)"
     echo
     echo "modaliases no module in this image claims (devices without a driver):"
     unclaimed_modaliases | sed 's/^/  /'

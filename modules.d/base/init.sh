@@ -21,8 +21,13 @@ mkdir -p /dev/pts /dev/shm /run/initramfs
 mount -t devpts -o gid=5,mode=620,noexec,nosuid devpts /dev/pts 2>/dev/null
 exec </dev/console >/dev/console 2>&1
 
-. /lib/mkinitramfs-ts/functions.sh
+. /lib/mkinitramfs-ts/messages.sh
+. /lib/mkinitramfs-ts/cmdline.sh
+. /lib/mkinitramfs-ts/timeouts.sh
+. /lib/mkinitramfs-ts/stages.sh
 . /lib/mkinitramfs-ts/module-loads.sh
+. /lib/mkinitramfs-ts/coldplug.sh
+. /lib/mkinitramfs-ts/block-ids.sh
 . /lib/mkinitramfs-ts/emergency.sh
 [ -r /etc/mkinitramfs-ts/image.conf ] && . /etc/mkinitramfs-ts/image.conf
 read_cmdline
@@ -61,7 +66,8 @@ while :; do
     blkid_refresh
     run_hooks initqueue
     [ -n "$ROOT_DEV" ] && break
-    emergency "no device matched root=$(getarg root) after ${ROOT_TIMEOUT_S}s" root-timeout
+    argval root
+    emergency "no device matched root=$ARGVAL after ${ROOT_TIMEOUT_S}s" root-timeout
     IFS=. read -r start _ </proc/uptime
     continue
   fi

@@ -4,8 +4,6 @@
 # libdevmapper: no udev is running, create /dev/mapper nodes directly.
 export DM_DISABLE_UDEV=1
 
-crypt_lower() { printf '%s' "$1" | tr 'ABCDEF' 'abcdef'; }
-
 # crypt_name_ok NAME: usable as a /dev/mapper name.
 crypt_name_ok() {
   case "$1" in ''|-*|*[!A-Za-z0-9._+-]*) return 1 ;; esac
@@ -18,7 +16,7 @@ crypt_wanted() {
   _cw_list=$(getargs rd.luks.uuid) || return 0
   set -f
   for _cw in $_cw_list; do
-    if [ "$(crypt_lower "${_cw#luks-}")" = "$1" ]; then set +f; return 0; fi
+    if [ "$(lower "${_cw#luks-}")" = "$1" ]; then set +f; return 0; fi
   done
   set +f
   return 1
@@ -33,8 +31,8 @@ crypttab_entry() {
     case "$_ct_name" in ''|'#'*) continue ;; esac
     _ct_dev=${_ct_dev#\"} _ct_dev=${_ct_dev%\"}
     case "$_ct_dev" in
-      UUID=*) [ "$(crypt_lower "${_ct_dev#UUID=}")" = "$1" ] || continue ;;
-      /dev/disk/by-uuid/*) [ "$(crypt_lower "${_ct_dev#/dev/disk/by-uuid/}")" = "$1" ] || continue ;;
+      UUID=*) [ "$(lower "${_ct_dev#UUID=}")" = "$1" ] || continue ;;
+      /dev/disk/by-uuid/*) [ "$(lower "${_ct_dev#/dev/disk/by-uuid/}")" = "$1" ] || continue ;;
       *) [ "$_ct_dev" = "$2" ] || continue ;;
     esac
     CT_NAME=$_ct_name CT_KEY=$_ct_key CT_OPTS=$_ct_opts
@@ -49,7 +47,7 @@ crypt_name() {
   set -f
   for _cn_v in $(getargs rd.luks.name); do
     case "$_cn_v" in *=*) ;; *) continue ;; esac
-    [ "$(crypt_lower "${_cn_v%%=*}")" = "$1" ] && _cn=${_cn_v#*=}
+    [ "$(lower "${_cn_v%%=*}")" = "$1" ] && _cn=${_cn_v#*=}
   done
   set +f
   [ -n "$_cn" ] || _cn=$CT_NAME
@@ -69,7 +67,7 @@ crypt_keyfile() {
     case "$_ck_v" in
       /*:*) warn "rd.luks.key=$_ck_v: keys on other devices are not supported; put the key file in the image (--install)" ;;
       /*) _ck_any=$_ck_v ;;
-      *=/*) [ "$(crypt_lower "${_ck_v%%=*}")" = "$1" ] && _ck_this=${_ck_v#*=} ;;
+      *=/*) [ "$(lower "${_ck_v%%=*}")" = "$1" ] && _ck_this=${_ck_v#*=} ;;
       *) warn "ignoring rd.luks.key=$_ck_v: expected /path or UUID=/path" ;;
     esac
   done
@@ -158,13 +156,14 @@ crypt_ask_open() {
 
 # crypt_open_all: every LUKS container in sight that is wanted and not tried yet.
 crypt_open_all() {
-  for _ca_b in $(block_devices); do
+  read_partitions
+  for _ca_b in $BLOCK_NAMES; do
     _ca_dev=/dev/$_ca_b
     [ -b "$_ca_dev" ] || continue
     blkid_value "$_ca_dev" TYPE
     [ "$BLKID_VALUE" = crypto_LUKS ] || continue
     blkid_value "$_ca_dev" UUID
-    _ca_uuid=$(crypt_lower "$BLKID_VALUE")
+    _ca_uuid=$(lower "$BLKID_VALUE")
     [ -n "$_ca_uuid" ] || continue
     case " $CRYPT_TRIED " in *" $_ca_uuid "*) continue ;; esac
     crypt_wanted "$_ca_uuid" || continue

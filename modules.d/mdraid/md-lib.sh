@@ -20,7 +20,8 @@ md_wanted() {
 # soon as all its members are there.
 md_add_members() {
   mkdir -p /run/mdadm
-  for _ma_b in $(block_devices); do
+  read_partitions
+  for _ma_b in $BLOCK_NAMES; do
     _ma_dev=/dev/$_ma_b
     case " $MD_ADDED " in *" $_ma_dev "*) continue ;; esac
     blkid_value "$_ma_dev" TYPE

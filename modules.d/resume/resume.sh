@@ -1,14 +1,18 @@
 # pre-mount hook (before fsck and mount, which write to disks): if resume= names a swap device that
 # holds a hibernation image, the kernel restores it now and this boot ends here; otherwise the kernel
 # reports that there is no image and the boot goes on.
-if _rs_spec=$(getarg resume) && [ -n "$_rs_spec" ] && [ "$_rs_spec" != 1 ] && ! getargbool 0 noresume; then
+argval resume
+_rs_spec=$ARGVAL
+if [ -n "$_rs_spec" ] && [ "$_rs_spec" != 1 ] && ! getargbool 0 noresume; then
   . /lib/mkinitramfs-ts/root-device.sh
   if [ ! -w /sys/power/resume ]; then
     warn "resume=$_rs_spec: this kernel cannot resume from hibernation (no /sys/power/resume)"
-  elif _rs_dev=$(find_root_device "$_rs_spec"); then
+  elif find_device "$_rs_spec"; then
+    _rs_dev=$FOUND_DEVICE
     _rs_name=$(basename "$(readlink -f "$_rs_dev")")
     if read -r _rs_majmin <"/sys/class/block/$_rs_name/dev"; then
-      if _rs_off=$(getarg resume_offset); then
+      if argval resume_offset; then
+        _rs_off=$ARGVAL
         case "$_rs_off" in ''|*[!0-9]*) warn "ignoring resume_offset=$_rs_off: not a number" ;;
           *) echo "$_rs_off" >/sys/power/resume_offset ;; esac
       fi

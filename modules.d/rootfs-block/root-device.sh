@@ -1,14 +1,6 @@
 # Root device lookup for the rootfs-block feature (sourced). Reads partition tables with od, so
 # root=PARTUUID= works without udev; never evaluates anything from the command line.
 
-# lower HEX: HEX with A-F in lower case (UUIDs as blkid prints them); tr only when there is one.
-lower() {
-  case "$1" in
-    *[A-F]*) printf '%s' "$1" | tr 'ABCDEF' 'abcdef' ;;
-    *) printf '%s' "$1" ;;
-  esac
-}
-
 # hexbytes DEV OFFSET COUNT: COUNT bytes at OFFSET of DEV as one lowercase hex string.
 hexbytes() { od -A n -t x1 -j "$2" -N "$3" "$1" 2>/dev/null | tr -d ' \n'; }
 
@@ -94,7 +86,8 @@ find_device() {
     PARTLABEL=*)
       unhex "${_spec#PARTLABEL=}"
       _want=$UNHEXED
-      for _b in $(block_devices); do
+      read_partitions
+      for _b in $BLOCK_NAMES; do
         [ "$(partlabel_of "$_b")" = "$_want" ] && { FOUND_DEVICE=/dev/$_b; return 0; }
       done ;;
     /dev/*)
@@ -115,10 +108,4 @@ find_device() {
       return $? ;;
   esac
   return 1
-}
-
-# find_root_device SPEC: print the /dev node that SPEC names, if it exists now.
-find_root_device() {
-  find_device "$1" || return 1
-  printf '%s\n' "$FOUND_DEVICE"
 }

@@ -1,5 +1,5 @@
 // The CLI entry: the only place that maps errors to exit codes. Commands live one per file in
-// ./commands and import their heavy modules lazily, so `--help` starts fast.
+// ./commands.
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { escapeControl } from '../escape-control.js';
 import { ExitCode, MkError } from '../errors.js';

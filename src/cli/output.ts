@@ -6,7 +6,7 @@ import { UsageError } from '../errors.js';
 export type Verbosity = 'quiet' | 'normal' | 'verbose';
 
 /** The phases of a build, in order. */
-export const PHASES = ['plan', 'pack', 'compress', 'write'] as const;
+const PHASES = ['plan', 'pack', 'compress', 'write'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export interface OutputStream {
@@ -45,13 +45,13 @@ const PREFIX = 'mkinitramfs-ts: ';
 const COLORS = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1 } as const;
 export type Color = keyof typeof COLORS;
 
-export function verbosityOf(flags: { verbose?: boolean; quiet?: boolean }): Verbosity {
+function _verbosityOf(flags: { verbose?: boolean; quiet?: boolean }): Verbosity {
   if (flags.verbose && flags.quiet) throw new UsageError('--verbose and --quiet contradict each other: give one of them');
   return flags.verbose ? 'verbose' : flags.quiet ? 'quiet' : 'normal';
 }
 
 /** Colour only on a terminal, and not when NO_COLOR is set to anything (https://no-color.org) or TERM=dumb. */
-export function useColor(stream: OutputStream, env: NodeJS.ProcessEnv = process.env): boolean {
+function _useColor(stream: OutputStream, env: NodeJS.ProcessEnv = process.env): boolean {
   if (!stream.isTTY) return false;
   if (env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '') return false;
   return env['TERM'] !== 'dumb';
@@ -73,8 +73,8 @@ export function formatDuration(ms: number): string {
 
 export function createOutput(opts: OutputOptions = {}): Output {
   const stream = opts.stream ?? process.stderr;
-  const verbosity = verbosityOf(opts);
-  const color = useColor(stream, opts.env);
+  const verbosity = _verbosityOf(opts);
+  const color = _useColor(stream, opts.env);
   const live = stream.isTTY === true && verbosity !== 'quiet';
   let statusShown = false;
   let ticker: NodeJS.Timeout | undefined;

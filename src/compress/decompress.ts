@@ -1,11 +1,14 @@
 // Decompresses one segment of an image and reports where it ends: gzip in-process through zlib, the
-// others through the system tools, given exactly the bytes of their segment.
+// others through the system tools, given exactly the bytes of their segment. Either way the output is
+// bounded: decompression stops as soon as it passes the cap it is given.
+import { constants as bufferConstants } from 'node:buffer';
 import { inflateRawSync } from 'node:zlib';
-import { BadImageError } from '../errors.js';
+import { BadImageError, type MkError } from '../errors.js';
+import { runBoundedTool } from './bounded-tool.js';
 import { crc32 } from './crc32.js';
 import type { SegmentCompression } from './detect-compression.js';
 import { SegmentEndError, bzip2StreamEnd, lz4LegacyEnd, xzStreamEnd, zstdFrameEnd } from './segment-end.js';
-import { requireTool, runTool } from './system-tool.js';
+import { requireTool } from './system-tool.js';
 
 export interface DecompressedSegment {
   data: Buffer;
@@ -43,14 +46,25 @@ export function segmentEnd(buf: Buffer, start: number, format: Exclude<SegmentCo
   return TOOLS[format].end(buf, start);
 }
 
-/** `where` names the segment in errors ("/boot/initrd.img: zstd segment at offset 5120"). */
+/** The most a segment may decompress to, and the error when it would give more. */
+export interface OutputCap {
+  bytes: number;
+  exceeded: () => MkError;
+}
+
+/**
+ * `where` names the segment in errors ("/boot/initrd.img: zstd segment at offset 5120"). Without a
+ * cap the output is bounded only by what one Buffer holds: leave it out only for data this program
+ * has just made itself (the round trip of a new image).
+ */
 export async function decompressSegment(
   buf: Buffer,
   start: number,
   format: SegmentCompression,
   where: string,
+  cap?: OutputCap,
 ): Promise<DecompressedSegment> {
-  if (format === 'gzip') return _gunzip(buf, start, where);
+  if (format === 'gzip') return _gunzip(buf, start, where, cap);
   const plan = TOOLS[format];
   let end: number;
   try {
@@ -60,7 +74,8 @@ export async function decompressSegment(
     throw err;
   }
   const tool = requireTool(plan.tool, `install ${plan.tool} to read ${format} images`);
-  const data = await runTool(tool, plan.args, buf.subarray(start, end), (m) => new BadImageError(`${where}: ${m}`));
+  const data = await runBoundedTool(tool, plan.args, buf.subarray(start, end), cap?.bytes ?? MAX_BUFFER, (m) => new BadImageError(`${where}: ${m}`));
+  if (data === undefined) throw _exceeded(cap);
   return { data, end };
 }
 
@@ -69,8 +84,14 @@ const FNAME = 8;
 const FCOMMENT = 16;
 const FHCRC = 2;
 
+const MAX_BUFFER = bufferConstants.MAX_LENGTH;
+
+function _exceeded(cap: OutputCap | undefined): MkError {
+  return cap?.exceeded() ?? new BadImageError(`decompressed data is larger than ${MAX_BUFFER} bytes`);
+}
+
 /** One gzip member: header, raw deflate, then CRC32 and size of the data, both checked. */
-function _gunzip(buf: Buffer, start: number, where: string): DecompressedSegment {
+function _gunzip(buf: Buffer, start: number, where: string, cap: OutputCap | undefined): DecompressedSegment {
   const bad = (why: string): BadImageError => new BadImageError(`${where}: ${why}`);
   if (start + 10 > buf.length) throw bad('truncated gzip header');
   if (buf[start + 2] !== 8) throw bad('gzip member is not deflate-compressed');
@@ -86,11 +107,15 @@ function _gunzip(buf: Buffer, start: number, where: string): DecompressedSegment
   if (flags & FHCRC) pos += 2;
   if (pos > buf.length) throw bad('truncated gzip header');
   let result: { buffer: Buffer; engine: { bytesWritten: number } };
+  // zlib stops and throws as soon as the output passes maxOutputLength (which must be at least 1)
+  const maxOutputLength = Math.max(1, Math.min(cap?.bytes ?? MAX_BUFFER, MAX_BUFFER));
   try {
-    result = inflateRawSync(buf.subarray(pos), { info: true }) as unknown as typeof result;
+    result = inflateRawSync(buf.subarray(pos), { info: true, maxOutputLength }) as unknown as typeof result;
   } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw _exceeded(cap);
     throw bad(`gzip data is corrupt (${(err as Error).message})`);
   }
+  if (cap !== undefined && result.buffer.length > cap.bytes) throw cap.exceeded();
   const trailer = pos + result.engine.bytesWritten;
   if (trailer + 8 > buf.length) throw bad('truncated gzip trailer');
   const data = result.buffer;

@@ -5,9 +5,9 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { NotFoundError, fsError } from '../errors.js';
 
-export const MAIN_CONFIG = '/etc/mkinitramfs-ts.conf';
-export const ADMIN_CONFIG_DIR = '/etc/mkinitramfs-ts.conf.d';
-export const VENDOR_CONFIG_DIR = '/usr/lib/mkinitramfs-ts.conf.d';
+const MAIN_CONFIG = '/etc/mkinitramfs-ts.conf';
+const ADMIN_CONFIG_DIR = '/etc/mkinitramfs-ts.conf.d';
+const VENDOR_CONFIG_DIR = '/usr/lib/mkinitramfs-ts.conf.d';
 
 export interface ConfigLocation {
   /** Default files are read inside this root. */

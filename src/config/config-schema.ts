@@ -20,7 +20,6 @@ export interface MkConfig {
 }
 
 export type ListField = 'add' | 'omit' | 'addDrivers' | 'omitDrivers' | 'forceDrivers' | 'filesystems' | 'installItems';
-export type ScalarField = Exclude<keyof MkConfig, ListField>;
 
 export type KeyKind = 'bool' | 'string' | 'list' | 'seconds';
 
@@ -54,10 +53,6 @@ export const KNOWN_KEYS: readonly string[] = CONFIG_KEYS.map((k) => k.key);
 
 export function emptyConfig(): MkConfig {
   return { add: [], omit: [], addDrivers: [], omitDrivers: [], forceDrivers: [], filesystems: [], installItems: [] };
-}
-
-export function isListField(field: keyof MkConfig): field is ListField {
-  return CONFIG_KEYS.some((k) => k.field === field && k.kind === 'list');
 }
 
 function _checkCompress(value: string): string | undefined {

@@ -36,10 +36,6 @@ const TYPE_BITS: Record<NewcFileType, number> = {
   socket: S_IFSOCK,
 };
 
-export function typeBits(type: NewcFileType): number {
-  return TYPE_BITS[type];
-}
-
 export function fileTypeOf(mode: number): NewcFileType | undefined {
   const bits = mode & S_IFMT;
   for (const [type, value] of Object.entries(TYPE_BITS)) if (value === bits) return type as NewcFileType;

@@ -3,8 +3,9 @@
 // microcode cpio followed by the zstd-compressed main archive.
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { decompressSegment } from '../compress/decompress.js';
+import { decompressLimit, overLimitMessage } from '../compress/decompress-limit.js';
 import { type SegmentCompression, detectCompression } from '../compress/detect-compression.js';
-import { BadImageError, fsError } from '../errors.js';
+import { BadImageError, DecompressLimitError, fsError } from '../errors.js';
 import { type CpioEntry, parseNewcArchive } from './newc-parse.js';
 
 export type { CpioEntry } from './newc-parse.js';
@@ -22,9 +23,10 @@ export interface ImageSegment {
 
 const ASCII_ZERO = 0x30; // every newc header starts with "0707"
 
-export async function readImageFile(path: string): Promise<ImageSegment[]> {
+/** `maxDecompressed`: what all its segments may decompress to together (default: see decompress-limit.ts). */
+export async function readImageFile(path: string, maxDecompressed?: number): Promise<ImageSegment[]> {
   const image = _readRegularFile(path);
-  const segments = await readImage(image, path);
+  const segments = await readImage(image, path, maxDecompressed);
   if (segments.length === 0)
     throw new BadImageError(`${path}: ${image.length === 0 ? 'empty' : 'only NUL bytes'}: not an initramfs image`, path);
   return segments;
@@ -61,8 +63,13 @@ function _kindOf(st: { isDirectory(): boolean; isCharacterDevice(): boolean; isB
   return 'a socket';
 }
 
-/** `name` is how errors refer to the image (usually its path). */
-export async function readImage(image: Buffer, name: string): Promise<ImageSegment[]> {
+/**
+ * `name` is how errors refer to the image (usually its path). Its compressed segments may decompress
+ * to `maxDecompressed` bytes in all, by default a bound derived from the image's size.
+ */
+export async function readImage(image: Buffer, name: string, maxDecompressed?: number): Promise<ImageSegment[]> {
+  const limit = decompressLimit(image.length, maxDecompressed);
+  let decompressed = 0;
   const segments: ImageSegment[] = [];
   let pos = 0;
   while (pos < image.length) {
@@ -83,7 +90,10 @@ export async function readImage(image: Buffer, name: string): Promise<ImageSegme
         name,
       );
     const where = `${name} (${format} segment at offset ${pos}, decompressed)`;
-    const { data, end } = await decompressSegment(image, pos, format, `${name}: ${format} segment at offset ${pos}`);
+    const segment = `${name}: ${format} segment at offset ${pos}`;
+    const cap = { bytes: limit.bytes - decompressed, exceeded: () => new DecompressLimitError(overLimitMessage(segment, limit), name) };
+    const { data, end } = await decompressSegment(image, pos, format, segment, cap);
+    decompressed += data.length;
     const inner = _parseArchives(data, where);
     segments.push({ offset: pos, end, compression: format, ...inner });
     pos = end;

@@ -39,7 +39,7 @@ export function captureHost(host: Host, outDir: string): CaptureResult {
 }
 
 /** What the capture keeps of /dev: one blkid.tab line per block device under / and /usr. */
-export function blkidTabOf(facts: HostFacts): string {
+function _blkidTabOf(facts: HostFacts): string {
   const lines = new Map<string, string>();
   for (const mounted of [facts.root, facts.usr]) {
     if (mounted === undefined) continue;
@@ -52,7 +52,7 @@ export function blkidTabOf(facts: HostFacts): string {
 function _writeBlkidTab(staging: string, facts: HostFacts): void {
   const file = join(staging, CAPTURED_BLKID_TAB);
   fs.mkdirSync(dirname(file), { recursive: true });
-  fs.writeFileSync(file, blkidTabOf(facts));
+  fs.writeFileSync(file, _blkidTabOf(facts));
 }
 
 function _refuseNonEmpty(outDir: string): void {

@@ -7,7 +7,7 @@ import type { MountedFs } from './host-facts.js';
 import { findMount, MountinfoSyntaxError, parseMountinfo, type MountinfoEntry } from './mountinfo.js';
 import { readAttr } from './sysfs-attrs.js';
 
-export const MOUNTINFO = '/proc/self/mountinfo';
+const MOUNTINFO = '/proc/self/mountinfo';
 
 export function readMountTable(host: Host): MountinfoEntry[] {
   let text: string | undefined;

@@ -28,7 +28,7 @@ export function findMount(entries: readonly MountinfoEntry[], mountPoint: string
   return undefined;
 }
 
-export function unescapeOctal(field: string): string {
+function _unescapeOctal(field: string): string {
   return field.replace(/\\([0-7]{3})/g, (_m, oct: string) => String.fromCharCode(parseInt(oct, 8)));
 }
 
@@ -42,11 +42,11 @@ function _parseLine(line: string, lineNo: number): MountinfoEntry {
     id: Number(id),
     parentId: Number(parentId),
     majMin: majMin as string,
-    fsRoot: unescapeOctal(fsRoot as string),
-    mountPoint: unescapeOctal(mountPoint as string),
+    fsRoot: _unescapeOctal(fsRoot as string),
+    mountPoint: _unescapeOctal(mountPoint as string),
     options,
-    fstype: unescapeOctal(fields[dash + 1] as string),
-    source: unescapeOctal(fields[dash + 2] as string),
-    superOptions: unescapeOctal(fields.slice(dash + 3).join(' ')),
+    fstype: _unescapeOctal(fields[dash + 1] as string),
+    source: _unescapeOctal(fields[dash + 2] as string),
+    superOptions: _unescapeOctal(fields.slice(dash + 3).join(' ')),
   };
 }

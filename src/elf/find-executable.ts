@@ -1,7 +1,7 @@
 // Look a command name up in the sysroot as a root shell's PATH would (execvp order).
 import type { Host } from '../host/host.js';
 
-export const ROOT_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'] as const;
+const ROOT_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'] as const;
 
 /**
  * The in-root path of the executable `name` (symlinks kept, so callers can record the chain), or

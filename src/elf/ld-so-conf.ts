@@ -7,7 +7,7 @@ import type { Host } from '../host/host.js';
 import { normalizeInRoot } from '../host/in-root-path.js';
 import { globInRoot } from './conf-glob.js';
 
-export const LD_SO_CONF = '/etc/ld.so.conf';
+const LD_SO_CONF = '/etc/ld.so.conf';
 
 export type LdSoConfLine = { kind: 'dir'; dir: string } | { kind: 'include'; pattern: string };
 

@@ -7,7 +7,7 @@ import { PACKAGE_ROOT } from '../package-root.js';
 import { parseManifest, type FeatureManifest } from './manifest.js';
 
 export const BUILTIN_MODULES_D = join(PACKAGE_ROOT, 'modules.d');
-export const SYSROOT_MODULES_D = ['/etc/mkinitramfs-ts/modules.d', '/usr/lib/mkinitramfs-ts/modules.d'];
+const SYSROOT_MODULES_D = ['/etc/mkinitramfs-ts/modules.d', '/usr/lib/mkinitramfs-ts/modules.d'];
 
 const NAME = /^[a-z0-9][a-z0-9._-]*$/;
 

@@ -1,10 +1,8 @@
 // A feature module's manifest (modules.d/<name>/module.toml), validated into a typed object.
 // Unknown keys and wrong types are errors naming the file and the key.
 import { parse, TomlError } from 'smol-toml';
+import { STAGES, type Stage } from '../boot-contract.js';
 import { ConfigError } from '../errors.js';
-
-export const STAGES = ['cmdline', 'pre-trigger', 'initqueue', 'timeout', 'pre-mount', 'mount', 'pre-pivot', 'cleanup'] as const;
-export type Stage = (typeof STAGES)[number];
 
 export interface FeatureFile {
   /** A file in the feature's folder ... */

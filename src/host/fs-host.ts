@@ -195,10 +195,6 @@ export class FsHost implements Host {
   }
 }
 
-export function requireFile(host: Host, path: string, hint: string): void {
-  if (!host.exists(path)) throw new NotFoundError(`${path}: not found in ${host.root} (${hint})`, path);
-}
-
 // UTF-8 text; the big files read as text (modules.alias, modules.dep, modules.symbols, a kernel
 // config) are ASCII, and ASCII bytes decode to the same string twice as fast through latin1.
 function _text(bytes: Buffer): string {

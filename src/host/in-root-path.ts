@@ -20,7 +20,7 @@ export function splitInRoot(p: string): string[] {
 /** What a walk step says about one component: descend into it, splice in a symlink's target, or stop. */
 export type WalkStep = { link: string } | 'dir' | 'stop';
 
-export const MAX_SYMLINKS = 40; // as the kernel's ELOOP limit
+const MAX_SYMLINKS = 40; // as the kernel's ELOOP limit
 
 /**
  * Walk an in-root path component by component as the kernel does, chroot-style: `..` stops at the

@@ -43,8 +43,8 @@ export function diffImages(a: DiffInput, b: DiffInput): ImageDiff {
   }
   const aModules = new Set(imageModules(a.tree).map((m) => m.name));
   const bModules = new Set(imageModules(b.tree).map((m) => m.name));
-  const sizeA = { fileSize: a.fileSize, unpacked: unpackedSize(a.tree) };
-  const sizeB = { fileSize: b.fileSize, unpacked: unpackedSize(b.tree) };
+  const sizeA = { fileSize: a.fileSize, unpacked: _unpackedSize(a.tree) };
+  const sizeB = { fileSize: b.fileSize, unpacked: _unpackedSize(b.tree) };
   return {
     added: [...bPaths].filter((p) => !aPaths.has(p)).sort(),
     removed: [...aPaths].filter((p) => !bPaths.has(p)).sort(),
@@ -57,7 +57,7 @@ export function diffImages(a: DiffInput, b: DiffInput): ImageDiff {
   };
 }
 
-export function unpackedSize(tree: ImageTree): number {
+function _unpackedSize(tree: ImageTree): number {
   const seen = new Set<object>();
   let total = 0;
   for (const path of tree.paths()) {

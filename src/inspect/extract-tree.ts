@@ -1,18 +1,26 @@
 // `extract`: writes the unpacked tree (kernel semantics already applied, see kernel-unpack.ts) into a
-// directory. Nothing can land outside it:
+// directory. Nothing can land outside it, and nothing can be redirected while we write:
 //   - the tree's paths are canonical: every ".." and absolute name was resolved inside the image root,
 //     and no parent component is a symlink;
-//   - the directory must be new or empty, every name is created exclusively (O_EXCL, mkdir, symlink
-//     and link fail on an existing name), so no name is ever opened through something already there;
+//   - the target is new, or empty and the caller's and writable by nobody else, under directories only
+//     root or the caller can change (extract-target.ts);
+//   - every name is created exclusively (O_EXCL, mkdir, symlink and link fail on an existing name), so
+//     no name is ever opened through something already there;
+//   - directories are created 0700 and get their own mode only after everything below them is done
+//     (children first), so while we work on a path no one else can rename or plant a name in any
+//     directory on it: the path-based calls that remain (mkdir, link, symlink, mknod, lchown, lutimes)
+//     cannot be redirected. Modes, owners and times go through descriptors opened with O_NOFOLLOW
+//     anyway (extract-metadata.ts);
 //   - symlinks are created last, after every file and directory, so nothing is written through them.
 // By default the tree is made safe for the caller: no device nodes, FIFOs or sockets (they are listed
 // as skipped), no setuid/setgid/sticky bits, every name owned by the caller. `preserve` (root only, like
 // `tar --same-owner -p`) restores owners, modes and nodes as the archive says.
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { fsError, OutputError, UsageError } from '../errors.js';
 import { checkPathLimits } from './check-path-limits.js';
+import { createFile, createNode, setDirMetadata, setLinkMetadata } from './extract-metadata.js';
+import { prepareTarget } from './extract-target.js';
 import type { ImageTree } from './image-tree.js';
 import type { UnpackNote } from './kernel-unpack.js';
 import type { FileContent, TreeNode } from './tree-node.js';
@@ -30,12 +38,12 @@ export interface ExtractResult {
 }
 
 export function extractTree(tree: ImageTree, dir: string, opts: ExtractOptions = {}): ExtractResult {
-  const root = resolve(dir);
+  const shown = resolve(dir);
   const preserve = opts.preserve === true;
   if (preserve) requirePreserveAllowed();
   const paths = tree.paths().filter((p) => p !== '/');
-  checkPathLimits(paths, root);
-  _prepareEmptyDir(root);
+  checkPathLimits(paths, shown);
+  const root = prepareTarget(shown);
   const skipped: UnpackNote[] = [];
   const written: Array<[string, TreeNode]> = [];
   const firstNameOf = new Map<FileContent, string>();
@@ -62,7 +70,7 @@ export function extractTree(tree: ImageTree, dir: string, opts: ExtractOptions =
       const first = firstNameOf.get(content);
       if (first !== undefined) attempt(p, () => fs.linkSync(first, target));
       else {
-        attempt(p, () => fs.writeFileSync(target, content.data, { flag: 'wx', mode: 0o600 }));
+        attempt(p, () => createFile(target, content.data, node, preserve));
         firstNameOf.set(content, target);
       }
     } else if (node.type === 'socket') {
@@ -71,18 +79,21 @@ export function extractTree(tree: ImageTree, dir: string, opts: ExtractOptions =
     } else if (!preserve) {
       skipped.push({ path: p, message: `${_nodeName(node)} not created (extract --preserve, as root, creates it)`, lost: true });
       continue;
-    } else attempt(p, () => _mknod(target, node));
+    } else attempt(p, () => createNode(target, node));
     written.push([p, node]);
   }
   for (const p of paths) {
     const node = tree.get(p) as TreeNode;
     if (node.type !== 'symlink' || p.includes('\0')) continue;
-    attempt(p, () => fs.symlinkSync(node.target ?? '', diskPath(p)));
+    attempt(p, () => {
+      fs.symlinkSync(node.target ?? '', diskPath(p));
+      setLinkMetadata(diskPath(p), node, preserve);
+    });
     written.push([p, node]);
   }
-  // Owners, modes and times last: a read-only directory must not stop its children being written,
-  // and chown clears setuid bits, so chmod comes after it.
-  for (const [p, node] of written.reverse()) attempt(p, () => _setAttributes(diskPath(p), node, preserve));
+  // Directories last, children first: a read-only directory must not stop its children being written,
+  // and none is opened up to others while we still work below it.
+  for (const [p, node] of [...written].reverse()) if (node.type === 'dir') attempt(p, () => setDirMetadata(diskPath(p), node, preserve));
   return { written: written.length, skipped };
 }
 
@@ -90,18 +101,6 @@ export function extractTree(tree: ImageTree, dir: string, opts: ExtractOptions =
 export function requirePreserveAllowed(): void {
   if (process.getuid?.() !== 0)
     throw new UsageError('extract --preserve restores owners and device nodes: run it as root, or leave --preserve out');
-}
-
-function _prepareEmptyDir(root: string): void {
-  let entries: string[];
-  try {
-    fs.mkdirSync(root, { recursive: true });
-    entries = fs.readdirSync(root);
-  } catch (err) {
-    throw fsError(err, root, 'create');
-  }
-  if (entries.length > 0)
-    throw new OutputError(`${root} is not empty: extract into a new or empty directory (nothing was written)`, root);
 }
 
 /** The disk path of canonical in-image path `p`; refuses anything that would not stay inside `root`. */
@@ -113,26 +112,7 @@ function _inside(root: string, p: string): string {
   return full;
 }
 
-function _mknod(target: string, node: TreeNode): void {
-  const kind = node.type === 'chardev' ? 'c' : node.type === 'blockdev' ? 'b' : 'p';
-  const args = kind === 'p' ? [target, 'p'] : [target, kind, String(node.rdevmajor), String(node.rdevminor)];
-  execFileSync('mknod', ['-m', '600', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-}
-
 function _nodeName(node: TreeNode): string {
   if (node.type === 'fifo') return 'FIFO';
   return `${node.type === 'chardev' ? 'character' : 'block'} device ${node.rdevmajor},${node.rdevminor}`;
-}
-
-/** Without `preserve` the caller keeps ownership and the setuid, setgid and sticky bits are dropped. */
-function _setAttributes(target: string, node: TreeNode, preserve: boolean): void {
-  const time = new Date(node.mtime * 1000);
-  if (node.type === 'symlink') {
-    if (preserve) fs.lchownSync(target, node.uid, node.gid);
-    fs.lutimesSync(target, time, time);
-    return;
-  }
-  if (preserve) fs.chownSync(target, node.uid, node.gid);
-  fs.chmodSync(target, node.mode & (preserve ? 0o7777 : 0o777));
-  fs.utimesSync(target, time, time);
 }

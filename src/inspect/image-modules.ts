@@ -20,7 +20,7 @@ export interface ModuleDir {
 
 const MODULE_FILE = /\.ko(\.(gz|xz|zst))?$/;
 
-export function isModuleFile(path: string): boolean {
+function _isModuleFile(path: string): boolean {
   return MODULE_FILE.test(path);
 }
 
@@ -42,7 +42,7 @@ export function moduleDirs(tree: ImageTree): ModuleDir[] {
 export function imageModules(tree: ImageTree, dirs: readonly ModuleDir[] = moduleDirs(tree)): ImageModule[] {
   const out: ImageModule[] = [];
   for (const path of tree.paths()) {
-    if (!isModuleFile(path) || tree.get(path)?.type !== 'file') continue;
+    if (!_isModuleFile(path) || tree.get(path)?.type !== 'file') continue;
     const dir = dirs.find((d) => path.startsWith(`${d.path}/`));
     out.push(dir ? { name: modnameFromPath(path), path, moduleDir: dir.path } : { name: modnameFromPath(path), path });
   }

@@ -15,14 +15,19 @@ export interface LoadedImage {
   notes: UnpackNote[];
 }
 
-export async function loadImage(path: string): Promise<LoadedImage> {
+export interface LoadOptions {
+  /** Bytes the image's compressed segments may decompress to in all (default: derived from its size). */
+  maxDecompressed?: number;
+}
+
+export async function loadImage(path: string, opts: LoadOptions = {}): Promise<LoadedImage> {
   let fileSize: number;
   try {
     fileSize = statSync(path).size;
   } catch (err) {
     throw fsError(err, path);
   }
-  const segments = await readImageFile(path);
+  const segments = await readImageFile(path, opts.maxDecompressed);
   return imageFromSegments(segments, path, fileSize);
 }
 

@@ -20,7 +20,7 @@ export interface FirmwareResolution {
   readonly warnings: string[];
 }
 
-export function firmwareDirs(kver: string): string[] {
+function _firmwareDirs(kver: string): string[] {
   const under = (base: string): string[] => [`${base}/updates/${kver}`, `${base}/updates`, `${base}/${kver}`, base];
   return [...under('/lib/firmware'), ...under('/usr/lib/firmware')];
 }
@@ -30,7 +30,7 @@ const SUFFIXES = ['', '.zst', '.xz'];
 
 /** Find each module's firmware; `wants` pairs a module name with its firmware= values. */
 export function findFirmware(host: Host, kver: string, wants: ReadonlyArray<{ module: string; firmware: readonly string[] }>): FirmwareResolution {
-  const dirs = firmwareDirs(kver);
+  const dirs = _firmwareDirs(kver);
   const files: FirmwareFile[] = [];
   const warnings: string[] = [];
   const seen = new Set<string>();

@@ -71,7 +71,7 @@ export function probeModule(data: KmodData, top: ModuleRef, reason: string): Pro
 
 function _decide(data: KmodData, step: ProbeStep, ignoreCmd: boolean): ProbeStep {
   const { ref } = step;
-  const options = moduleOptions(data, ref);
+  const options = _moduleOptions(data, ref);
   const install = ref.install ?? data.config.install.find((c) => c.glob.matches(ref.name))?.command;
   const depPath = ref.depPath ?? data.dep.byName.get(ref.name)?.path;
   const path = depPath === undefined ? undefined : inRootModulePath(data, depPath);
@@ -83,7 +83,7 @@ function _decide(data: KmodData, step: ProbeStep, ignoreCmd: boolean): ProbeStep
 }
 
 /** modprobe.d options for a module: lines naming the module or the alias it was found by. */
-export function moduleOptions(data: KmodData, ref: ModuleRef): string {
+function _moduleOptions(data: KmodData, ref: ModuleRef): string {
   return data.config.options
     .filter((o) => o.module === ref.name || (ref.alias !== undefined && o.module === ref.alias))
     .map((o) => o.options)

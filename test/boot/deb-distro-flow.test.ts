@@ -11,7 +11,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DistroRoot, type CommandResult, type Suite } from '../support/distro-chroot.js';
 import { markerRootDisk } from '../support/disks.js';
 import { bootVm } from '../support/qemu.js';
-import { REPO } from '../unit/hooks/real-sysroot.js';
+import { REPO } from '../support/real-sysroot.js';
 
 const VERSION = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
 const DEB = `mkinitramfs-ts_${VERSION}_all.deb`;

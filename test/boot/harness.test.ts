@@ -196,7 +196,7 @@ describe('other disks', () => {
       // ro, as a real initramfs mounts it: systemd then fscks and remounts it rw per /etc/fstab.
       append: 'root=/dev/vda ro',
       disks: [{ file: systemdDisk, bus: 'virtio-blk' }],
-      until: [/MARKER:systemd multi-user reached/],
+      until: [/MARKER:systemd multi-user reached/, /MARKER-STATE: [^\n]*\n/],
       failOn: [MINI_INIT_FAILED, /MARKER:systemd multi-user NOT reached/],
       watch: [/Welcome to .*Debian/, /Reached target .*Multi-User System/],
       timeoutMs: 400_000,

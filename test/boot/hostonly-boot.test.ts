@@ -22,6 +22,8 @@ const ROOT_UUID = '7c3e1a52-0d4b-4f6e-9a18-2b5c6d7e8f01';
 const BOOT_TIMEOUT = 300_000;
 const MAX_IMAGE_BYTES = 4 * 1024 * 1024;
 const SYSTEMD_REACHED = /MARKER:systemd multi-user reached/;
+// The state line comes after the marker: wait for all of it (the VM is stopped soon after the last marker).
+const STATE_LINE = /MARKER-STATE: [^\n]*\n/;
 /** A chain that ends in the root file system or in a keyboard. */
 const JUSTIFIED = new RegExp(`← (?:file system of )?/ \\(ext4 UUID=${ROOT_UUID}\\)$|← keyboard [^←]+$`);
 
@@ -122,7 +124,7 @@ async function expectBootsWithoutRootArg(hw: Hardware, img: HostOnlyImage, rootD
   expect(embedded).toContain(`root=UUID=${ROOT_UUID}`);
   expect(embedded).toContain('rootfstype=ext4');
   // No root= here: the image's embedded default must find the root by itself.
-  const r = await bootOn(hw, img.image, '', [SYSTEMD_REACHED], [/cannot boot/, /MARKER:capture/, /MARKER:systemd multi-user NOT reached/]);
+  const r = await bootOn(hw, img.image, '', [SYSTEMD_REACHED, STATE_LINE], [/cannot boot/, /MARKER:capture/, /MARKER:systemd multi-user NOT reached/]);
   if (!r.matched) console.log(r.log.slice(-6000));
   expect(r.matched).toBe(true);
   expect(r.log).not.toMatch(/Kernel command line:.*\broot=/);

@@ -18,6 +18,9 @@ import { storageSysroot } from '../support/storage/storage-sysroot.js';
 
 const BOOT_TIMEOUT = 300_000;
 const REACHED = /MARKER:systemd multi-user reached/;
+// The state line comes after the marker (systemctl and findmnt run first): wait for all of it, since
+// the harness stops the VM a few seconds after the last awaited marker.
+const STATE_LINE = /MARKER-STATE: [^\n]*\n/;
 const PROMPT = /Enter passphrase for/;
 let image = '';
 let disks: StorageDisks;
@@ -46,7 +49,7 @@ async function boot(cell: Cell): Promise<BootResult> {
     initrd: image,
     append: cell.append,
     disks: cell.disks,
-    until: [REACHED, ...(cell.until ?? [])],
+    until: [REACHED, STATE_LINE, ...(cell.until ?? [])],
     failOn: [/MARKER:systemd multi-user NOT reached/, /cannot boot:/, ...(cell.failOn ?? [])],
     input: cell.input ?? [],
     timeoutMs: BOOT_TIMEOUT,

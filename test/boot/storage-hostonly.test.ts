@@ -20,6 +20,8 @@ import { storageSysroot } from '../support/storage/storage-sysroot.js';
 const BOOT_TIMEOUT = 300_000;
 const CASE_TIMEOUT = STORAGE_CAPTURE_TIMEOUT + BOOT_TIMEOUT + 180_000;
 const REACHED = /MARKER:systemd multi-user reached/;
+// The state line comes after the marker: wait for all of it (the VM is stopped soon after the last marker).
+const STATE_LINE = /MARKER-STATE: [^\n]*\n/;
 const PROMPT = /Enter passphrase for/;
 /** The stacks' tools and their features; each image must hold its own and none of the others. */
 const TOOLS = { lvm: 'lvm', crypt: 'cryptsetup', mdraid: 'mdadm', btrfs: 'btrfs' } as const;
@@ -136,7 +138,7 @@ async function bootHostOnly(m: Machine, img: HostOnlyImage, failOn: RegExp[] = [
     initrd: img.image,
     append: '',
     disks: m.disks(),
-    until: [REACHED],
+    until: [REACHED, STATE_LINE],
     failOn: [/MARKER:systemd multi-user NOT reached/, /cannot boot/, /MARKER:capture/, ...failOn],
     timeoutMs: BOOT_TIMEOUT,
   });

@@ -1,6 +1,6 @@
 // `npm run deb` (scripts/build-deb.sh): the .deb holds what a Debian system needs, in the right places,
 // with the control fields a kernel package's `linux-initramfs-tool` dependency and apt need; it is
-// reproducible; its hooks are hooks/ with only the default command changed; its configuration file
+// reproducible; its hooks are kernel-hooks/ with only the default command changed; its configuration file
 // documents every key and is valid as it ships; and the program as unpacked from it — without
 // node_modules — runs a build that reads that configuration file.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONFIG_KEYS } from '../../src/config/config-schema.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { buildSysroot, kver } from '../support/fixtures.js';
-import { REPO } from '../unit/hooks/real-sysroot.js';
+import { REPO } from '../support/real-sysroot.js';
 
 const VERSION = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
 const DEB = join(REPO, `dist/mkinitramfs-ts_${VERSION}_all.deb`);
@@ -67,17 +67,16 @@ describe('the Debian package', () => {
     for (const path of [
       '/usr/lib/mkinitramfs-ts/dist/mkinitramfs-ts.cjs',
       '/usr/lib/mkinitramfs-ts/bin/mkinitramfs-ts.cjs',
-      '/usr/lib/mkinitramfs-ts/bin/load-cli.cjs',
       '/usr/lib/mkinitramfs-ts/modules.d/base/init.sh',
       '/usr/lib/mkinitramfs-ts/package.json',
-      '/usr/bin/mkinitramfs-ts -> ../lib/mkinitramfs-ts/bin/mkinitramfs-ts',
+      '/usr/bin/mkinitramfs-ts -> ../lib/mkinitramfs-ts/bin/mkinitramfs-ts.cjs',
       '/usr/share/man/man8/mkinitramfs-ts.8.gz',
       '/usr/share/bash-completion/completions/mkinitramfs-ts',
       '/usr/share/doc/mkinitramfs-ts/copyright',
     ])
       expect(files).toContain(`.${path}`);
     expect(files).not.toMatch(/\.cache$|node_modules/m);
-    for (const exe of ['usr/lib/mkinitramfs-ts/bin/mkinitramfs-ts', 'etc/kernel/postinst.d/mkinitramfs-ts', 'etc/kernel/postrm.d/mkinitramfs-ts', 'usr/lib/kernel/install.d/50-mkinitramfs-ts.install'])
+    for (const exe of ['usr/lib/mkinitramfs-ts/bin/mkinitramfs-ts.cjs', 'etc/kernel/postinst.d/mkinitramfs-ts', 'etc/kernel/postrm.d/mkinitramfs-ts', 'usr/lib/kernel/install.d/50-mkinitramfs-ts.install'])
       expect(statSync(join(root, exe)).mode & 0o777, exe).toBe(0o755);
     expect(gunzipSync(readFileSync(join(root, 'usr/share/man/man8/mkinitramfs-ts.8.gz'))).equals(readFileSync(join(REPO, 'man/mkinitramfs-ts.8')))).toBe(true);
     // every feature module, as in the checkout
@@ -85,7 +84,7 @@ describe('the Debian package', () => {
     expect(features(join(root, 'usr/lib/mkinitramfs-ts/modules.d'))).toEqual(features(join(REPO, 'modules.d')));
   });
 
-  it('ships the hooks of hooks/ with /usr/bin/mkinitramfs-ts as the command they run by default, nothing else changed', () => {
+  it('ships the hooks of kernel-hooks/ with /usr/bin/mkinitramfs-ts as the command they run by default, nothing else changed', () => {
     const hooks: [string, string][] = [
       ['postinst.d/mkinitramfs-ts', 'etc/kernel/postinst.d/mkinitramfs-ts'],
       ['postrm.d/mkinitramfs-ts', 'etc/kernel/postrm.d/mkinitramfs-ts'],
@@ -93,7 +92,7 @@ describe('the Debian package', () => {
     ];
     let runners = 0;
     for (const [source, installed] of hooks) {
-      const original = readFileSync(join(REPO, 'hooks', source), 'utf8');
+      const original = readFileSync(join(REPO, 'kernel-hooks', source), 'utf8');
       const shipped = readFileSync(join(root, installed), 'utf8');
       const placeholder = "MKINITRAMFS_TS_DEFAULT='mkinitramfs-ts'";
       if (original.includes(placeholder)) runners++;
@@ -115,7 +114,7 @@ describe('the Debian package', () => {
   });
 
   it('the unpacked program runs without node_modules: a dry-run build that reads the packaged configuration file', () => {
-    const command = join(root, 'usr/lib/mkinitramfs-ts/bin/mkinitramfs-ts');
+    const command = join(root, 'usr/lib/mkinitramfs-ts/bin/mkinitramfs-ts.cjs');
     const args = ['build', '-N', '--sysroot', buildSysroot(), '--kver', kver(), '--conf', join(root, 'etc/mkinitramfs-ts.conf'), '--dry-run', '-q'];
     const r = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
     expect(r.status, r.stderr).toBe(0);

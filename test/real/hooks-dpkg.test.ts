@@ -13,10 +13,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readImageFile } from '../../src/cpio/newc-reader.js';
 import { FIXTURES, debianRoot } from '../support/fixtures.js';
-import { ENTRY, REPO, buildDist, fixtureKernel } from '../unit/hooks/real-sysroot.js';
+import { ENTRY, REPO, buildDist, fixtureKernel } from '../support/real-sysroot.js';
 
 const DEBS = join(FIXTURES, 'debs-hooks');
-const COMMAND_INSIDE = '/usr/local/bin/node /opt/mkits/bin/mkinitramfs-ts.js';
+const COMMAND_INSIDE = '/usr/local/bin/node /opt/mkits/bin/mkinitramfs-ts.cjs';
 const CONF = '/etc/mkinitramfs-ts.conf';
 let work: string;
 let root: string;
@@ -71,9 +71,8 @@ beforeAll(() => {
   }
   // this checkout and this node, as a package would install them
   const opt = join(root, 'opt/mkits');
-  mkdirSync(join(opt, 'node_modules'), { recursive: true });
-  execFileSync('cp', ['-al', ...['bin', 'dist', 'modules.d', 'hooks', 'package.json'].map((f) => join(REPO, f)), opt]);
-  execFileSync('cp', ['-al', join(REPO, 'node_modules/smol-toml'), join(opt, 'node_modules')]);
+  mkdirSync(opt, { recursive: true });
+  execFileSync('cp', ['-al', ...['bin', 'dist', 'modules.d', 'kernel-hooks', 'package.json'].map((f) => join(REPO, f)), opt]);
   linkSync(process.execPath, join(root, 'usr/local/bin/node'));
   mkdirSync(join(root, 'tmp/debs'), { recursive: true });
   for (const f of [debs.kernelDeb, debs.baseDeb]) cpSync(join(DEBS, f), join(root, 'tmp/debs', f));

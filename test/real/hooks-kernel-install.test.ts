@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readImageFile } from '../../src/cpio/newc-reader.js';
-import { COMMAND, REPO, buildDist, makeSysroot } from '../unit/hooks/real-sysroot.js';
+import { COMMAND, REPO, buildDist, makeSysroot } from '../support/real-sysroot.js';
 
-const PLUGIN = join(REPO, 'hooks/50-mkinitramfs-ts.install');
+const PLUGIN = join(REPO, 'kernel-hooks/50-mkinitramfs-ts.install');
 const LOADER_ENTRY = '/usr/lib/kernel/install.d/90-loaderentry.install';
 const MACHINE_ID = '0123456789abcdef0123456789abcdef';
 let sys: ReturnType<typeof makeSysroot>;

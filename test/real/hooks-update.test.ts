@@ -1,11 +1,11 @@
 // `update --all`, the Debian postinst.d/postrm.d hooks and the configuration files, with real builds of
-// the fixture kernel through bin/mkinitramfs-ts.js.
+// the fixture kernel through bin/mkinitramfs-ts.cjs.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readImageFile } from '../../src/cpio/newc-reader.js';
-import { COMMAND, ENTRY, REPO, buildDist, makeSysroot } from '../unit/hooks/real-sysroot.js';
+import { COMMAND, ENTRY, REPO, buildDist, makeSysroot } from '../support/real-sysroot.js';
 
 let sys: ReturnType<typeof makeSysroot>;
 const BROKEN = '6.1.0-0-broken';
@@ -83,12 +83,12 @@ describe('Debian kernel hooks with real builds', () => {
       DEB_MAINT_PARAMS: "'configure' ''",
       INITRD: 'Yes',
     };
-    const post = spawnSync(join(REPO, 'hooks/postinst.d/mkinitramfs-ts'), [sys.kver, join(sys.root, 'boot', `vmlinuz-${sys.kver}`)], { encoding: 'utf8', env });
+    const post = spawnSync(join(REPO, 'kernel-hooks/postinst.d/mkinitramfs-ts'), [sys.kver, join(sys.root, 'boot', `vmlinuz-${sys.kver}`)], { encoding: 'utf8', env });
     expect(post.status, post.stderr).toBe(0);
     expect(post.stdout).toBe('');
     expect((await segments(image)).flatMap((s) => s.entries).some((e) => e.path === 'init')).toBe(true);
 
-    const rm = spawnSync(join(REPO, 'hooks/postrm.d/mkinitramfs-ts'), [sys.kver], { encoding: 'utf8', env: { ...env, DEB_MAINT_PARAMS: "'remove'" } });
+    const rm = spawnSync(join(REPO, 'kernel-hooks/postrm.d/mkinitramfs-ts'), [sys.kver], { encoding: 'utf8', env: { ...env, DEB_MAINT_PARAMS: "'remove'" } });
     expect(rm.status, rm.stderr).toBe(0);
     expect(existsSync(image)).toBe(false);
     expect(existsSync(join(sys.root, 'boot', `vmlinuz-${sys.kver}`))).toBe(true);

@@ -12,9 +12,9 @@ import { release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readImageFile } from '../../src/cpio/newc-reader.js';
-import { COMMAND, REPO, addKernel, buildDist, fixtureKernel, makeSysroot } from '../unit/hooks/real-sysroot.js';
+import { COMMAND, REPO, addKernel, buildDist, fixtureKernel, makeSysroot } from '../support/real-sysroot.js';
 
-const HOOK = join(REPO, 'hooks/postinst.d/mkinitramfs-ts');
+const HOOK = join(REPO, 'kernel-hooks/postinst.d/mkinitramfs-ts');
 const HOST_RECORD = 'etc/mkinitramfs-ts/host.json';
 let sys: ReturnType<typeof makeSysroot>;
 let cloud: ReturnType<typeof fixtureKernel>;
@@ -109,7 +109,7 @@ describe('postinst.d when builds fail (fixture sysroot)', REAL_BUILDS, () => {
 
   it('the program removed (hooks left behind): a note, nothing built, success', () => {
     const boot = bootDir();
-    const gone = `${process.execPath} ${join(bootDir(), 'bin/mkinitramfs-ts.js')}`;
+    const gone = `${process.execPath} ${join(bootDir(), 'bin/mkinitramfs-ts.cjs')}`;
     const r = postinst(sys.kver, boot, { MKINITRAMFS_TS: gone, MKINITRAMFS_TS_ARGS: `--sysroot ${sys.root}` });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain(`mkinitramfs-ts: note: '${gone}' is not installed: no initramfs built for ${sys.kver}`);
@@ -123,14 +123,14 @@ describe('postinst.d inside a chroot (sysroot / there, but not the host\'s root)
     // /proc mounted so that the chroot can be told (a chroot without /proc is generic for that reason)
     const opt = join(sys.root, 'opt/mkits');
     mkdirSync(opt, { recursive: true });
-    execFileSync('cp', ['-al', ...['bin', 'dist', 'modules.d', 'hooks', 'package.json'].map((f) => join(REPO, f)), opt]);
+    execFileSync('cp', ['-al', ...['bin', 'dist', 'modules.d', 'kernel-hooks', 'package.json'].map((f) => join(REPO, f)), opt]);
     linkSync(process.execPath, join(sys.root, 'usr/local/bin/node'));
     execFileSync('mount', ['-t', 'proc', 'proc', join(sys.root, 'proc')]);
     let r: SpawnSyncReturns<string>;
     try {
-      r = spawnSync('chroot', [sys.root, '/opt/mkits/hooks/postinst.d/mkinitramfs-ts', sys.kver, `/boot/vmlinuz-${sys.kver}`], {
+      r = spawnSync('chroot', [sys.root, '/opt/mkits/kernel-hooks/postinst.d/mkinitramfs-ts', sys.kver, `/boot/vmlinuz-${sys.kver}`], {
         encoding: 'utf8',
-        env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', MKINITRAMFS_TS: '/usr/local/bin/node /opt/mkits/bin/mkinitramfs-ts.js', DEB_MAINT_PARAMS: "'configure' ''" },
+        env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', MKINITRAMFS_TS: '/usr/local/bin/node /opt/mkits/bin/mkinitramfs-ts.cjs', DEB_MAINT_PARAMS: "'configure' ''" },
       });
     } finally {
       execFileSync('umount', [join(sys.root, 'proc')]);

@@ -6,7 +6,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO } from '../unit/hooks/real-sysroot.js';
+import { REPO } from '../support/real-sysroot.js';
 
 const SCRIPT = join(REPO, 'scripts/setup-host.sh');
 /** Run as nobody: the not-root path. */

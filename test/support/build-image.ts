@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSysroot, kver } from './fixtures.js';
 
-export const CLI = fileURLToPath(new URL('../../bin/mkinitramfs-ts.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../bin/mkinitramfs-ts.cjs', import.meta.url));
 
 /** Run the CLI; returns stdout. Throws with stderr on a non-zero exit. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): string {

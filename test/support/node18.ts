@@ -22,7 +22,7 @@ export const node18Debs = (): string[] => readFileSync(join(_root(), '.debs'), '
 
 const _WRAP = 'mount -t overlay node18-share -o "lowerdir=$N18/usr/share:/usr/share" /usr/share && exec "$@"';
 
-/** Run `command args` with Debian's node 18 first on PATH (so `node` and bin/mkinitramfs-ts use it). */
+/** Run `command args` with Debian's node 18 first on PATH (so `node` and bin/mkinitramfs-ts.cjs use it). */
 export function runNode18(command: string, args: string[], env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
   const root = _root();
   const { NODE_OPTIONS: _notForThisNode, ...base } = process.env;

@@ -11,7 +11,7 @@ import { treeHash } from './disks/tree-hash.js';
 export const NODE = '/usr/bin/node';
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 /** What of the repository the CLI needs at run time (package.json: "type": "module"). */
-const RUNTIME = ['bin', 'dist', 'modules.d', 'package.json', 'node_modules/smol-toml'];
+const RUNTIME = ['bin', 'dist', 'modules.d', 'package.json'];
 
 /** Which file: its resolved path, size, mtime and inode (hashing node's 100 MB on every run is slow). */
 export function fileIdentity(path: string): unknown {

@@ -53,7 +53,7 @@ describe('planImage, generic, on the fixture sysroot', () => {
     const init = readFileSync(join(BUILTIN_MODULES_D, 'base/init.sh'), 'utf8');
     const findRoot = readFileSync(join(BUILTIN_MODULES_D, 'rootfs-block/find-root.sh'), 'utf8');
     const sourced = [...`${init}\n${findRoot}`.matchAll(/^\s*\.\s+(\/\S+)/gm)].map((m) => m[1] as string);
-    expect(sourced).toEqual(expect.arrayContaining(['/lib/mkinitramfs-ts/functions.sh', '/lib/mkinitramfs-ts/emergency.sh', '/lib/mkinitramfs-ts/root-device.sh']));
+    expect(sourced).toEqual(expect.arrayContaining(['/lib/mkinitramfs-ts/cmdline.sh', '/lib/mkinitramfs-ts/emergency.sh', '/lib/mkinitramfs-ts/root-device.sh']));
     for (const p of sourced) expect(at(canonicalImagePath(p))?.type, p).toBe('file');
   });
 
@@ -196,7 +196,7 @@ describe('planImage, generic, on the fixture sysroot', () => {
     const p = (await planImage(options({ kernelCmdline: ' root=UUID=1234 rd.shell=0 ' }))).plan;
     const e = p.entries.find((x) => x.path === '/etc/cmdline.d/00-mkinitramfs-ts.conf');
     expect(e?.type === 'file' && String(e.content)).toBe('root=UUID=1234 rd.shell=0\n');
-    expect(readFileSync(join(BUILTIN_MODULES_D, 'base/functions.sh'), 'utf8')).toContain('/etc/cmdline.d/*.conf');
+    expect(readFileSync(join(BUILTIN_MODULES_D, 'base/cmdline.sh'), 'utf8')).toContain('/etc/cmdline.d/*.conf');
   });
 });
 

@@ -1,7 +1,10 @@
 import type { Command } from '@commander-js/extra-typings';
 import type { BuildOptions } from '../../build-options.js';
 import { ExitCode, MkError } from '../../errors.js';
-import { withBuildFlags } from '../build-flags.js';
+import { toBuildOptions, withBuildFlags } from '../build-flags.js';
+import { planImage, writeImage } from '../../pipeline.js';
+import { formatNote, formatPlan, planToJson } from '../../assemble/format-plan.js';
+import { createOutput } from '../output.js';
 
 export function registerBuild(program: Command): void {
   withBuildFlags(program.command('build', { isDefault: true }).description('build an initramfs image (also: mkinitramfs-ts [options] [IMAGE [KVER]])'))
@@ -13,10 +16,6 @@ export function registerBuild(program: Command): void {
     .option('--no-verify', 'skip the static bootability check of the new image before it replaces the old one')
     .option('--fallback-generic', 'if a host-only build fails, warn and build a generic image instead (the kernel hooks use this)')
     .action(async (image, kver, flags) => {
-      const { toBuildOptions } = await import('../build-flags.js');
-      const { planImage, writeImage } = await import('../../pipeline.js');
-      const { formatNote, formatPlan, planToJson } = await import('../../assemble/format-plan.js');
-      const { createOutput } = await import('../output.js');
       const out = createOutput(flags);
       const build = async (opts: BuildOptions): Promise<void> => {
         const planning = out.phase('plan');

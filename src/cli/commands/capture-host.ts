@@ -1,4 +1,6 @@
 import type { Command } from '@commander-js/extra-typings';
+import { FsHost } from '../../host/fs-host.js';
+import { captureHost } from '../../detect/capture.js';
 
 export function registerCaptureHost(program: Command): void {
   program
@@ -9,8 +11,6 @@ export function registerCaptureHost(program: Command): void {
     .option('--sysfs <dir>', 'read this sysfs tree instead of /sys')
     .option('--procfs <dir>', 'read this procfs tree instead of /proc')
     .action(async (out, flags) => {
-      const { FsHost } = await import('../../host/fs-host.js');
-      const { captureHost } = await import('../../detect/capture.js');
       const r = captureHost(new FsHost({ root: flags.sysroot, sysfs: flags.sysfs, procfs: flags.procfs }), out);
       process.stderr.write(
         `mkinitramfs-ts: captured ${r.files} files, ${r.links} links, ${r.dirs} directories into ${out}; ` +

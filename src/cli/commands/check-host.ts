@@ -1,5 +1,15 @@
 import { release } from 'node:os';
 import type { Command } from '@commander-js/extra-typings';
+import { MAX_DECOMPRESSED_FLAG, MAX_DECOMPRESSED_HELP, parseMaxDecompressed } from '../max-decompressed-flag.js';
+import { FsHost } from '../../host/fs-host.js';
+import { detectHost } from '../../detect/detect-host.js';
+import { loadImage } from '../../inspect/load-image.js';
+import { fileBytes } from '../../inspect/cat-file.js';
+import { imageModules } from '../../inspect/image-modules.js';
+import { openModuleSource } from '../../kmod/open-module-source.js';
+import { checkHost, parseHostRecord } from '../../hostonly/compare-host.js';
+import { HOST_RECORD } from '../../hostonly/host-only-inputs.js';
+import { ExitCode, NotFoundError } from '../../errors.js';
 
 export function registerCheckHost(program: Command): void {
   program
@@ -10,18 +20,10 @@ export function registerCheckHost(program: Command): void {
     .option('--sysfs <dir>', 'read a captured sysfs tree instead of this host\'s /sys', '/sys')
     .option('--procfs <dir>', 'read a captured procfs tree instead of this host\'s /proc', '/proc')
     .option('--json', 'print JSON')
+    .option(MAX_DECOMPRESSED_FLAG, MAX_DECOMPRESSED_HELP)
     .action(async (image, flags) => {
-      const { FsHost } = await import('../../host/fs-host.js');
-      const { detectHost } = await import('../../detect/detect-host.js');
-      const { loadImage } = await import('../../inspect/load-image.js');
-      const { fileBytes } = await import('../../inspect/cat-file.js');
-      const { imageModules } = await import('../../inspect/image-modules.js');
-      const { openModuleSource } = await import('../../kmod/open-module-source.js');
-      const { checkHost, parseHostRecord } = await import('../../hostonly/compare-host.js');
-      const { HOST_RECORD } = await import('../../hostonly/host-only-inputs.js');
-      const { ExitCode, NotFoundError } = await import('../../errors.js');
       const path = image ?? `/boot/initrd.img-${release()}`;
-      const img = await loadImage(path);
+      const img = await loadImage(path, { maxDecompressed: parseMaxDecompressed(flags.maxDecompressed) });
       let text: string;
       try {
         text = fileBytes(img, HOST_RECORD).toString('utf8');

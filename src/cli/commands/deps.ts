@@ -1,5 +1,8 @@
 import { release } from 'node:os';
 import type { Command } from '@commander-js/extra-typings';
+import { FsHost } from '../../host/fs-host.js';
+import { NotFoundError } from '../../errors.js';
+import { openKmodDb } from '../../kmod/kmod-db.js';
 
 export function registerDeps(program: Command): void {
   program
@@ -11,9 +14,6 @@ export function registerDeps(program: Command): void {
     .option('--kmoddir <dir>', 'module directory inside the sysroot (default: /lib/modules/KVER)')
     .option('--json', 'print JSON with the reason each module is needed')
     .action(async (requests, flags) => {
-      const { FsHost } = await import('../../host/fs-host.js');
-      const { NotFoundError } = await import('../../errors.js');
-      const { openKmodDb } = await import('../../kmod/kmod-db.js');
       const host = new FsHost({ root: flags.sysroot });
       if (!host.stat('/')?.isDirectory()) throw new NotFoundError(`${flags.sysroot}: no such directory (--sysroot)`, flags.sysroot);
       const kver = flags.kver ?? release();

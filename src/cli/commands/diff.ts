@@ -1,4 +1,8 @@
 import type { Command } from '@commander-js/extra-typings';
+import { MAX_DECOMPRESSED_FLAG, MAX_DECOMPRESSED_HELP, parseMaxDecompressed } from '../max-decompressed-flag.js';
+import { loadImage } from '../../inspect/load-image.js';
+import { diffImages } from '../../inspect/diff-images.js';
+import { formatDiff } from '../../inspect/format-diff.js';
 
 export function registerDiff(program: Command): void {
   program
@@ -7,11 +11,10 @@ export function registerDiff(program: Command): void {
     .argument('<a>', 'the first image')
     .argument('<b>', 'the second image')
     .option('--json', 'print JSON')
+    .option(MAX_DECOMPRESSED_FLAG, MAX_DECOMPRESSED_HELP)
     .action(async (a, b, flags) => {
-      const { loadImage } = await import('../../inspect/load-image.js');
-      const { diffImages } = await import('../../inspect/diff-images.js');
-      const { formatDiff } = await import('../../inspect/format-diff.js');
-      const diff = diffImages(await loadImage(a), await loadImage(b));
+      const load = { maxDecompressed: parseMaxDecompressed(flags.maxDecompressed) };
+      const diff = diffImages(await loadImage(a, load), await loadImage(b, load));
       process.stdout.write(flags.json ? `${JSON.stringify({ a, b, ...diff }, null, 2)}\n` : formatDiff(diff, a, b));
     });
 }

@@ -1,16 +1,15 @@
 import type { Command } from '@commander-js/extra-typings';
-import { withBuildFlags } from '../build-flags.js';
+import { toBuildOptions, withBuildFlags } from '../build-flags.js';
+import { planImage } from '../../pipeline.js';
+import { explainLines, explainPlan, findEntries, findNotes } from '../../assemble/explain-plan.js';
+import { entryToJson, formatNote } from '../../assemble/format-plan.js';
+import { NotFoundError } from '../../errors.js';
 
 export function registerExplain(program: Command): void {
   withBuildFlags(program.command('explain').description('say why each file or module is in the image (the chain that put it there)'))
     .argument('[what...]', 'image paths or module names; none: the whole plan grouped by reason')
     .option('--json', 'print JSON')
     .action(async (what, flags) => {
-      const { toBuildOptions } = await import('../build-flags.js');
-      const { planImage } = await import('../../pipeline.js');
-      const { explainLines, explainPlan, findEntries, findNotes } = await import('../../assemble/explain-plan.js');
-      const { entryToJson, formatNote } = await import('../../assemble/format-plan.js');
-      const { NotFoundError } = await import('../../errors.js');
       const { plan } = await planImage(toBuildOptions(flags));
       if (what.length === 0) {
         process.stdout.write(flags.json ? `${JSON.stringify(plan.entries.map(entryToJson), null, 2)}\n` : explainPlan(plan));

@@ -5,7 +5,7 @@ import { OutputError, UsageError, fsError } from '../../errors.js';
 import { CLI_ENTRY, PACKAGE_ROOT } from '../../package-root.js';
 import { writableByOthers } from '../writable-by-others.js';
 
-const HOOKS_DIR = join(PACKAGE_ROOT, 'hooks');
+const HOOKS_DIR = join(PACKAGE_ROOT, 'kernel-hooks');
 const ENTRY = CLI_ENTRY;
 /** Every hook file carries this tag; files without it are never replaced or removed. */
 export const HOOK_TAG = 'mkinitramfs-ts:hook';
@@ -40,7 +40,7 @@ export function registerInstallHooks(program: Command): void {
 }
 
 export interface HookFile {
-  /** In the package's hooks/ directory. */
+  /** In the package's kernel-hooks/ directory. */
   source: string;
   /** Inside the sysroot. */
   target: string;
@@ -66,7 +66,7 @@ export function thisCommand(): string {
 export function hookRunPaths(command: string, ours: boolean, packageRoot = PACKAGE_ROOT): string[] {
   const words = command.split(/\s+/).filter((w) => w.startsWith('/'));
   if (!ours) return words;
-  const files = ['package.json', 'bin/mkinitramfs-ts.cjs', 'bin/load-cli.cjs', 'dist/mkinitramfs-ts.cjs', 'dist/mkinitramfs-ts.cjs.cache'].map((f) => join(packageRoot, f));
+  const files = ['package.json', 'bin/mkinitramfs-ts.cjs', 'dist/mkinitramfs-ts.cjs'].map((f) => join(packageRoot, f));
   return [...words, ...files, ..._tree(join(packageRoot, 'modules.d'))];
 }
 

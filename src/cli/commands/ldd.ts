@@ -1,4 +1,7 @@
 import type { Command } from '@commander-js/extra-typings';
+import { FsHost } from '../../host/fs-host.js';
+import { NotFoundError } from '../../errors.js';
+import { findExecutable, resolveBinaries } from '../../elf/library-resolver.js';
 
 export function registerLdd(program: Command): void {
   program
@@ -8,9 +11,6 @@ export function registerLdd(program: Command): void {
     .option('--sysroot <dir>', 'the root the binaries live in', '/')
     .option('--json', 'print JSON with the reason for each file')
     .action(async (binaries, flags) => {
-      const { FsHost } = await import('../../host/fs-host.js');
-      const { NotFoundError } = await import('../../errors.js');
-      const { findExecutable, resolveBinaries } = await import('../../elf/library-resolver.js');
       const host = new FsHost({ root: flags.sysroot });
       if (!host.stat('/')?.isDirectory()) throw new NotFoundError(`${flags.sysroot}: no such directory (--sysroot)`, flags.sysroot);
       const paths = binaries.map((name) => {

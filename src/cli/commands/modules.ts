@@ -1,4 +1,6 @@
 import type { Command } from '@commander-js/extra-typings';
+import { FsHost } from '../../host/fs-host.js';
+import { loadFeatures } from '../../features/load-features.js';
 
 export function registerModules(program: Command): void {
   program
@@ -7,8 +9,6 @@ export function registerModules(program: Command): void {
     .option('--sysroot <dir>', 'read extra feature folders from this root', '/')
     .option('--json', 'print JSON')
     .action(async (opts) => {
-      const { FsHost } = await import('../../host/fs-host.js');
-      const { loadFeatures } = await import('../../features/load-features.js');
       const features = [...loadFeatures(new FsHost({ root: opts.sysroot })).values()];
       if (opts.json) {
         const out = features.map((f) => ({ name: f.name, include: f.include, description: f.description, depends: f.depends, dir: f.dir }));

@@ -4,6 +4,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode, KernelDirError, MkError, UsageError, type ExitCodeValue } from '../../errors.js';
 import { CLI_ENTRY } from '../../package-root.js';
+import { createOutput, formatDuration, formatSize, paint } from '../output.js';
 
 // Each kernel is built by a child process of this same program: a build is CPU-bound and synchronous
 // in parts, so children are what makes two builds run at once, and a crash in one cannot stop another.
@@ -23,7 +24,6 @@ export function registerUpdate(program: Command): void {
     .option('-v, --verbose', "show each build's own messages")
     .option('-q, --quiet', 'print only failures')
     .action(async (kvers, opts) => {
-      const { createOutput, formatDuration, formatSize, paint } = await import('../output.js');
       const out = createOutput(opts);
       if (opts.all && kvers.length) throw new UsageError('give kernel versions or --all, not both');
       const jobs = Number(opts.jobs);
@@ -122,7 +122,7 @@ export function buildKernel(kver: string, flags: UpdateBuildFlags, entry: string
   if (flags.verbose) args.push('--verbose');
   const started = Date.now();
   return new Promise((resolve) => {
-    // as bin/mkinitramfs-ts does: no TLS here, so spare each child Node's start-up parse of extra CA certificates
+    // no TLS here, so spare each child Node's start-up parse of extra CA certificates
     const { NODE_EXTRA_CA_CERTS: _unused, ...env } = process.env;
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, NO_COLOR: '1' } });
     const chunks: Buffer[] = [];

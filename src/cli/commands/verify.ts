@@ -1,5 +1,10 @@
 import type { Command } from '@commander-js/extra-typings';
+import { MAX_DECOMPRESSED_FLAG, MAX_DECOMPRESSED_HELP, parseMaxDecompressed } from '../max-decompressed-flag.js';
 import type { Problem } from '../../inspect/verify/problem.js';
+import { BadImageError, DecompressLimitError, NotBootableError } from '../../errors.js';
+import { loadImage } from '../../inspect/load-image.js';
+import { verifyLoadedImage } from '../../inspect/verify/verify-image.js';
+import { formatProblem, problem } from '../../inspect/verify/problem.js';
 
 export function registerVerify(program: Command): void {
   program
@@ -8,17 +13,17 @@ export function registerVerify(program: Command): void {
     .argument('<image>', 'the image file')
     .option('--kver <kver>', 'the kernel version the image is for')
     .option('--json', 'print JSON')
+    .option(MAX_DECOMPRESSED_FLAG, MAX_DECOMPRESSED_HELP)
     .action(async (image, flags) => {
-      const { BadImageError, NotBootableError } = await import('../../errors.js');
-      const { loadImage } = await import('../../inspect/load-image.js');
-      const { verifyLoadedImage } = await import('../../inspect/verify/verify-image.js');
-      const { formatProblem, problem } = await import('../../inspect/verify/problem.js');
+      const maxDecompressed = parseMaxDecompressed(flags.maxDecompressed);
+      const opts = { maxDecompressed, ...(flags.kver === undefined ? {} : { kver: flags.kver }) };
       let problems: Problem[];
       let decodes = true;
       try {
-        problems = await verifyLoadedImage(await loadImage(image), flags.kver === undefined ? {} : { kver: flags.kver });
+        problems = await verifyLoadedImage(await loadImage(image, opts), opts);
       } catch (err) {
-        if (!(err instanceof BadImageError)) throw err;
+        // past the limit the image is not known to be broken: say so, not "does not decode"
+        if (!(err instanceof BadImageError) || err instanceof DecompressLimitError) throw err;
         problems = [problem(`does not decode: ${err.message}`)];
         decodes = false;
       }

@@ -32,14 +32,14 @@ export function parseBlkidTab(text: string): BlkidEntry[] {
       tags.set(t[1] as string, (t[2] as string).replace(/\\(.)/g, '$1'));
     const entry: BlkidEntry = { devName: m[2] as string, tags };
     const devno = tags.get('DEVNO');
-    if (devno !== undefined && /^0x[0-9a-fA-F]+$/.test(devno) && BigInt(devno) !== 0n) entry.majMin = decodeDevno(BigInt(devno));
+    if (devno !== undefined && /^0x[0-9a-fA-F]+$/.test(devno) && BigInt(devno) !== 0n) entry.majMin = _decodeDevno(BigInt(devno));
     entries.push(entry);
   }
   return entries;
 }
 
 export function formatBlkidLine(devName: string, majMin: string, identity: BlockIdentity | undefined): string {
-  const attrs = [`DEVNO="0x${encodeDevno(majMin).toString(16).padStart(4, '0')}"`];
+  const attrs = [`DEVNO="0x${_encodeDevno(majMin).toString(16).padStart(4, '0')}"`];
   if (identity !== undefined) {
     attrs.push(`SOURCE="${identity.source}"`);
     for (const [key, tag] of _KEYS) if (identity[key] !== undefined) attrs.push(`${tag}="${_escape(identity[key])}"`);
@@ -59,13 +59,13 @@ export function identityFromBlkid(entry: BlkidEntry, fallbackSource: BlockIdenti
 }
 
 /** glibc makedev(): minor's low byte, major's low 12 bits, minor's high bits, major's high bits. */
-export function decodeDevno(dev: bigint): string {
+function _decodeDevno(dev: bigint): string {
   const major = ((dev >> 8n) & 0xfffn) | ((dev >> 32n) & 0xfffff000n);
   const minor = (dev & 0xffn) | ((dev >> 12n) & 0xffffff00n);
   return `${major}:${minor}`;
 }
 
-export function encodeDevno(majMin: string): bigint {
+function _encodeDevno(majMin: string): bigint {
   const [major, minor] = majMin.split(':').map((n) => BigInt(n)) as [bigint, bigint];
   return ((major & 0xfffn) << 8n) | ((major & 0xfffff000n) << 32n) | (minor & 0xffn) | ((minor & 0xffffff00n) << 12n);
 }

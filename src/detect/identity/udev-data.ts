@@ -20,20 +20,20 @@ export function identityFromUdev(env: ReadonlyMap<string, string>): BlockIdentit
   const id: BlockIdentity = { source: 'udev' };
   _set(id, 'type', env.get('ID_FS_TYPE'));
   _set(id, 'uuid', env.get('ID_FS_UUID_ENC') ?? env.get('ID_FS_UUID'));
-  _set(id, 'label', env.has('ID_FS_LABEL_ENC') ? decodeUdevString(env.get('ID_FS_LABEL_ENC') as string) : env.get('ID_FS_LABEL'));
+  _set(id, 'label', env.has('ID_FS_LABEL_ENC') ? _decodeUdevString(env.get('ID_FS_LABEL_ENC') as string) : env.get('ID_FS_LABEL'));
   _set(id, 'uuidSub', env.get('ID_FS_UUID_SUB_ENC') ?? env.get('ID_FS_UUID_SUB'));
   _set(id, 'partUuid', env.get('ID_PART_ENTRY_UUID'));
   const partName = env.get('ID_PART_ENTRY_NAME');
-  _set(id, 'partLabel', partName === undefined ? undefined : decodeUdevString(partName));
+  _set(id, 'partLabel', partName === undefined ? undefined : _decodeUdevString(partName));
   _set(id, 'ptType', env.get('ID_PART_TABLE_TYPE'));
   _set(id, 'ptUuid', env.get('ID_PART_TABLE_UUID'));
   const md = env.get('MD_UUID');
-  _set(id, 'mdUuid', md === undefined ? undefined : normalizeMdUuid(md));
+  _set(id, 'mdUuid', md === undefined ? undefined : _normalizeMdUuid(md));
   return Object.keys(id).length > 1 ? id : undefined;
 }
 
 /** udev's "\x20" escapes back to text. */
-export function decodeUdevString(value: string): string {
+function _decodeUdevString(value: string): string {
   const bytes: number[] = [];
   for (let i = 0; i < value.length; ) {
     const m = /^\\x([0-9a-fA-F]{2})/.exec(value.slice(i, i + 4));
@@ -49,7 +49,7 @@ export function decodeUdevString(value: string): string {
 }
 
 /** mdadm writes array UUIDs as four colon-separated words; the kernel (md/uuid) and blkid as 8-4-4-4-12. */
-export function normalizeMdUuid(value: string): string {
+function _normalizeMdUuid(value: string): string {
   const hex = value.replace(/[:-]/g, '').toLowerCase();
   if (!/^[0-9a-f]{32}$/.test(hex)) return value;
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;

@@ -2,13 +2,13 @@
 // order, the last one winning as on the kernel command line), a driver for each named type must be
 // there: a module of that name or with the alias the kernel requests ("fs-ext4") in the image, or a
 // module modules.builtin says is built in.
+import { CMDLINE_DIR } from '../../boot-contract.js';
 import { modinfoValues } from '../../kmod/modinfo.js';
 import { normalizeAlias, normalizeModname } from '../../kmod/names.js';
 import type { ImageTree } from '../image-tree.js';
 import { builtinFor, type ModuleIndex } from './module-index.js';
 import { type Problem, problem } from './problem.js';
 
-const CMDLINE_DIR = '/etc/cmdline.d';
 /** Filesystems no kernel that can run an initramfs lacks. */
 const ALWAYS_THERE = new Set(['rootfs', 'ramfs', 'tmpfs']);
 

@@ -1,5 +1,6 @@
 // The kernel-module facts verify needs, read once: every module file with its .modinfo, and per module
 // directory what modules.builtin and modules.builtin.modinfo say the kernel has built in.
+import { decompressLimit } from '../../compress/decompress-limit.js';
 import { MkError } from '../../errors.js';
 import { compressionOf, decompressModule } from '../../kmod/module-compression.js';
 import { modinfoFromBytes } from '../../kmod/modinfo-reader.js';
@@ -32,9 +33,10 @@ export interface ModuleIndex {
   builtin: Map<string, BuiltinInfo>;
 }
 
-export function indexModules(tree: ImageTree): ModuleIndex {
+/** `maxDecompressed`: what one compressed module may decompress to (default: derived from its size). */
+export function indexModules(tree: ImageTree, maxDecompressed?: number): ModuleIndex {
   const dirs = moduleDirs(tree);
-  const modules = imageModules(tree, dirs).map((m) => _withModinfo(tree, m));
+  const modules = imageModules(tree, dirs).map((m) => _withModinfo(tree, m, maxDecompressed));
   const builtin = new Map(dirs.map((d) => [d.path, _builtin(tree, d.path)] as const));
   return { dirs, modules, names: new Set(modules.map((m) => m.name)), builtin };
 }
@@ -51,10 +53,11 @@ export function builtinFor(index: ModuleIndex, moduleDir: string | undefined): B
   };
 }
 
-function _withModinfo(tree: ImageTree, m: ImageModule): IndexedModule {
+function _withModinfo(tree: ImageTree, m: ImageModule, maxDecompressed: number | undefined): IndexedModule {
   const data = tree.get(m.path)?.content?.data ?? Buffer.alloc(0);
   try {
-    return { ...m, modinfo: modinfoFromBytes(decompressModule(data, compressionOf(m.path), m.path), m.path) };
+    const bytes = decompressModule(data, compressionOf(m.path), m.path, decompressLimit(data.length, maxDecompressed));
+    return { ...m, modinfo: modinfoFromBytes(bytes, m.path) };
   } catch (err) {
     if (!(err instanceof MkError)) throw err;
     return { ...m, error: err.message };

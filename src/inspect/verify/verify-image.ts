@@ -1,7 +1,7 @@
 // `verify`: a static bootability check of any initramfs — what can be known without booting it. Each
 // check lives in its own file; this one reads the image and runs them in order.
 import type { ImageSegment } from '../../cpio/newc-reader.js';
-import { BadImageError } from '../../errors.js';
+import { BadImageError, DecompressLimitError } from '../../errors.js';
 import { ImageHost } from '../image-host.js';
 import { imageFromSegments, loadImage, type LoadedImage } from '../load-image.js';
 import { checkElfLinks } from './check-elf-links.js';
@@ -20,15 +20,18 @@ export interface VerifyOptions {
   kver?: string;
   /** How messages name the image when segments are given (default "image"). */
   name?: string;
+  /** What the image's segments may decompress to in all, and each compressed module in it (default: derived from sizes). */
+  maxDecompressed?: number;
 }
 
 /** Every problem found; [] means the image passed. An unreadable image file throws (NotFoundError...). */
 export async function verifyImage(input: string | readonly ImageSegment[], opts: VerifyOptions = {}): Promise<Problem[]> {
   let image: LoadedImage;
   try {
-    image = typeof input === 'string' ? await loadImage(input) : imageFromSegments([...input], opts.name ?? 'image', 0);
+    image = typeof input === 'string' ? await loadImage(input, opts) : imageFromSegments([...input], opts.name ?? 'image', 0);
   } catch (err) {
-    if (err instanceof BadImageError) return [problem(`does not decode: ${err.message}`)];
+    // past the limit is no fault of the image: the caller decides (a bigger limit), not a problem found
+    if (err instanceof BadImageError && !(err instanceof DecompressLimitError)) return [problem(`does not decode: ${err.message}`)];
     throw err;
   }
   return verifyLoadedImage(image, opts);
@@ -39,7 +42,7 @@ export async function verifyLoadedImage(image: LoadedImage, opts: VerifyOptions 
   // first: its shell syntax check is a child process that works while the other checks run
   const init = checkInit(image.tree);
   const lost = image.notes.filter((n) => n.lost).map((n) => problem(n.message, `/${n.path.replace(/^\/+/, '')}`));
-  const index = indexModules(image.tree);
+  const index = indexModules(image.tree, opts.maxDecompressed);
   const rest = [
     ...checkElfLinks(new ImageHost(image.tree, image.name)),
     ...checkModuleDeps(index, opts.kver),

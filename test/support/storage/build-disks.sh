@@ -14,8 +14,7 @@ mount -t tmpfs tmpfs /run
 mkdir -p /run/initramfs
 exec </dev/console >/dev/console 2>&1
 
-. /lib/mkinitramfs-ts/functions.sh
-. /lib/mkinitramfs-ts/module-loads.sh
+for lib in messages cmdline module-loads coldplug; do . "/lib/mkinitramfs-ts/$lib.sh"; done
 . "$HERE/recipe.env"
 . "$HERE/disks.env"
 read_cmdline

@@ -65,7 +65,7 @@ function sourcedBy(plan: Plan, stage: string): string[] {
 
 describe('assemblePlan: feature hooks and files', () => {
   it('installs hooks where run_hooks finds them, ordered by NN then feature name', async () => {
-    const runHooks = readFileSync(new URL('../../../modules.d/base/functions.sh', import.meta.url), 'utf8');
+    const runHooks = readFileSync(new URL('../../../modules.d/base/stages.sh', import.meta.url), 'utf8');
     expect(runHooks).toContain('/lib/mkinitramfs-ts/hooks/"$1"/*.sh');
     const plan = await planFeatures({
       'zeta/module.toml': 'description = "z"\n[[hooks]]\nstage = "initqueue"\nscript = "z.sh"\norder = 5\n',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findMount, parseMountinfo, unescapeOctal } from '../../../src/detect/mountinfo.js';
+import { findMount, parseMountinfo } from '../../../src/detect/mountinfo.js';
 
 describe('parseMountinfo', () => {
   it('splits optional fields off at the lone "-" and unescapes octal in paths', () => {
@@ -37,7 +37,8 @@ describe('parseMountinfo', () => {
     expect(findMount(table, '/home')).toBeUndefined();
   });
 
-  it('unescapeOctal leaves other backslashes alone', () => {
-    expect(unescapeOctal('a\\040b\\x\\12')).toBe('a b\\x\\12');
+  it('unescapes only three-digit octal: other backslashes stay', () => {
+    const [entry] = parseMountinfo('40 26 254:3 / /mnt/a\\040b\\x\\12 rw - ext4 /dev/vdb rw\n');
+    expect(entry?.mountPoint).toBe('/mnt/a b\\x\\12');
   });
 });

@@ -1,4 +1,4 @@
-// Property-based fuzzing of /init's command-line parser (read_cmdline, argval, getarg, getargs,
+// Property-based fuzzing of /init's command-line parser (read_cmdline, argval, getargs,
 // getargbool, seconds_of/root_timeout) under busybox ash and dash, against a small TypeScript model
 // of what each must answer. Values are built from the characters an attacker would use ($(...),
 // backticks, ;, |, &, globs, quotes, backslashes); a canary file that any evaluation of them would

@@ -14,6 +14,8 @@ const EVIL_UUID = '0badc0de-0000-4000-8000-000000000001';
 /** A label that, printed raw, forges a line for the root disk and a second LABEL= on its own line. */
 const FORGED = `x\n/dev/vdz: UUID="${EVIL_UUID}" LABEL="rootfs`;
 const FORGED_QUOTE = 'evil" LABEL="rootfs';
+/** find_device SPEC, and the device it found. */
+const found = (spec: string): string => `find_device ${spec} && echo "$FOUND_DEVICE"`;
 
 let fr: FakeRoot | undefined;
 const loops: string[] = [];
@@ -47,7 +49,7 @@ describe('busybox blkid (raw labels, no options)', () => {
   it.each([FORGED, FORGED_QUOTE])('a label %j forges nothing, before and after the snapshot', (label) => {
     const r = setup(label);
     for (const pre of ['', 'blkid_refresh; ']) {
-      const out = r.out(`${pre}find_root_device LABEL=rootfs; find_root_device UUID=${EVIL_UUID}; find_root_device UUID=${ROOT_UUID}; blkid_value /dev/vdy LABEL; printf '[%s]\\n' "$BLKID_VALUE"`);
+      const out = r.out(`${pre}${found('LABEL=rootfs')}; ${found(`UUID=${EVIL_UUID}`)}; ${found(`UUID=${ROOT_UUID}`)}; blkid_value /dev/vdy LABEL; printf '[%s]\\n' "$BLKID_VALUE"`);
       expect(out, pre).toBe(`/dev/vdz\n/dev/vdy\n/dev/vdz\n[${label.replace('\n', '^J')}]\n`);
     }
   });
@@ -72,7 +74,7 @@ describe('util-linux blkid (-o export) on real ext4', () => {
       lines.push(` ${maj} ${min} 4096 ${loop.replace('/dev/', '')}`);
     });
     r.dir('/run/initramfs').file('/proc/partitions', `major minor  #blocks  name\n\n${lines.join('\n')}\n`);
-    const out = r.out(['blkid_refresh', ...loops.map((l) => `blkid_value ${l} LABEL; printf '[%s]' "$BLKID_VALUE"; blkid_tag ${l} TYPE`), `find_root_device ${q(`LABEL=${labels[1]}`)}`, `find_root_device UUID=${ROOT_UUID}`].join('\n'));
+    const out = r.out(['blkid_refresh', ...loops.map((l) => `blkid_value ${l} LABEL; printf '[%s]' "$BLKID_VALUE"; blkid_value ${l} TYPE; echo "$BLKID_VALUE"`), found(q(`LABEL=${labels[1]}`)), found(`UUID=${ROOT_UUID}`)].join('\n'));
     expect(out).toBe(`[x^J/dev/vdz: UUID]ext4\n[my root "disk"]ext4\n[back\\slash]ext4\n${loops[1]}\n${loops[1]}\n`);
   });
 });

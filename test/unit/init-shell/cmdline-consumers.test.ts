@@ -28,7 +28,7 @@ const mountRoot = (cmdline: string): string[][] => {
       STUBS,
       `CMDLINE=" ${cmdline}"`,
       'ROOT_DEV=/dev/vdz2',
-      'ROOT_FSTYPE=$(getarg rootfstype) || ROOT_FSTYPE=ext4',
+      'argval rootfstype && ROOT_FSTYPE=$ARGVAL || ROOT_FSTYPE=ext4',
       'emergency() { echo "EMERGENCY: $1"; }',
       '. /lib/mkinitramfs-ts/hooks/mount/50-rootfs-block-mount-root.sh',
     ].join('\n'),
@@ -92,7 +92,7 @@ describe('forced and blacklisted drivers', () => {
   // after its `set +f`, so rd.driver.post=* runs modprobe once per file name in / instead of once
   // with "*".
   it('rd.driver.post=* reaches modprobe as "*" (after the first coldplug round)', () => {
-    fr.file('/sys/devices/pci0000:00/0000:00:01.0/modalias', 'pci:v00001AF4d00001001sv00001AF4sd00000002bc01sc00i00\n').dir('/run/initramfs');
+    fr.busDevice('pci', '/sys/devices/pci0000:00/0000:00:01.0', 'pci:v00001AF4d00001001sv00001AF4sd00000002bc01sc00i00').dir('/run/initramfs');
     fr.out(`${STUBS}CMDLINE=" rd.driver.post=*"\ncoldplug`);
     const calls = log('modprobe');
     expect(calls.at(-1)).toEqual(['-q', '-b', '--', '*']);

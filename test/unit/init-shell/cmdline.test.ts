@@ -1,4 +1,4 @@
-// The command-line functions of functions.sh under the image's busybox, in a fake root whose
+// The command-line functions of cmdline.sh under the image's busybox, in a fake root whose
 // /proc/cmdline and /etc/cmdline.d the test writes: the embedded defaults come first, the kernel's
 // words after (last wins), bare keys are "1", and nothing in a value is ever executed or glob-expanded.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -15,8 +15,10 @@ const withCmdline = (kernel: string, script: string, env: Record<string, string>
   fr.file('/proc/cmdline', `${kernel}\n`);
   return fr.sh(`read_cmdline\n${script}`, env);
 };
+/** `argval KEY` and, when it finds KEY, the value it set. */
+const show = (key: string): string => `argval ${key} && printf '%s\\n' "$ARGVAL"`;
 const arg = (kernel: string, key: string): { status: number | null; value: string } => {
-  const r = withCmdline(kernel, `getarg ${q(key)}`);
+  const r = withCmdline(kernel, show(q(key)));
   return { status: r.status, value: r.stdout };
 };
 
@@ -27,7 +29,7 @@ describe('read_cmdline', () => {
     fr.file('/etc/cmdline.d/20-ignored.txt', 'rd.timeout=99\n'); // not *.conf
     const out = withCmdline('BOOT_IMAGE=/vmlinuz root=/dev/vda2 ro', [
       'printf "[%s]\\n" "$CMDLINE"',
-      'getarg root; getarg rd.shell; getarg rd.timeout; getarg quiet; getarg ro',
+      ...['root', 'rd.shell', 'rd.timeout', 'quiet', 'ro'].map(show),
     ].join('\n'));
     expect(out.status).toBe(0);
     expect(out.stdout).toBe(' root=UUID=embedded rd.shell=0 quiet rd.timeout=5 BOOT_IMAGE=/vmlinuz root=/dev/vda2 ro'.replace(/^/, '[') + ']\n' + '/dev/vda2\n0\n5\n1\n1\n');
@@ -35,17 +37,17 @@ describe('read_cmdline', () => {
 
   it('the kernel’s value wins over the embedded default', () => {
     fr.file('/etc/cmdline.d/00-mkinitramfs-ts.conf', 'root=UUID=embedded\n');
-    expect(withCmdline('root=PARTUUID=kernel', 'getarg root').stdout).toBe('PARTUUID=kernel\n');
-    expect(withCmdline('quiet', 'getarg root').stdout).toBe('UUID=embedded\n');
+    expect(withCmdline('root=PARTUUID=kernel', show('root')).stdout).toBe('PARTUUID=kernel\n');
+    expect(withCmdline('quiet', show('root')).stdout).toBe('UUID=embedded\n');
   });
 
   it('a /proc/cmdline without a final newline is still read', () => {
     fr.file('/proc/cmdline', 'root=/dev/sda1');
-    expect(fr.out('read_cmdline; getarg root')).toBe('/dev/sda1\n');
+    expect(fr.out(`read_cmdline; ${show('root')}`)).toBe('/dev/sda1\n');
   });
 });
 
-describe('getarg', () => {
+describe('argval', () => {
   it('returns the last value of KEY', () => {
     expect(arg('root=/dev/sda1 quiet root=UUID=abc', 'root')).toEqual({ status: 0, value: 'UUID=abc\n' });
   });
@@ -173,25 +175,25 @@ describe('hostile command lines: nothing is executed or glob-expanded', () => {
     expect(markers()).toEqual(['subst']);
   });
 
-  it('getarg returns each value literally (no expansion, no globbing) and runs nothing', () => {
+  it('argval returns each value literally (no expansion, no globbing) and runs nothing', () => {
     fr.file('/tmp/aaa', '').file('/tmp/bbb', '');
     const script = Object.keys(payloads)
-      .map((k) => `getarg ${k}`)
+      .map(show)
       .join('\n');
     const r = withCmdline(kernel, script);
     expect(r.stdout).toBe(Object.values(payloads).map((v) => `${v}\n`).join(''));
     expect(markers()).toEqual([]);
   });
 
-  it('getargs, getargbool, stage_break, root_timeout and find_root_device run nothing', () => {
+  it('getargs, getargbool, stage_break, root_timeout and find_device run nothing', () => {
     const script = [
       'interactive_shell() { :; }',
       ...Object.keys(payloads).flatMap((k) => [`getargs ${k} >/dev/null`, `getargbool 0 ${k}`, `_x=$(getargs ${k})`]),
       'stage_break cmdline',
-      `rd_timeout_probe=$(CMDLINE="$CMDLINE rd.timeout=$(getarg k.subst)" root_timeout 2>/dev/null; echo "$ROOT_TIMEOUT_S")`,
-      'find_root_device "$(getarg root)"',
-      'find_root_device "$(getarg k.tick)"',
-      'find_root_device "$(getarg k.glob)"',
+      `argval k.subst; rd_timeout_probe=$(CMDLINE="$CMDLINE rd.timeout=$ARGVAL" root_timeout 2>/dev/null; echo "$ROOT_TIMEOUT_S")`,
+      'argval root; find_device "$ARGVAL"',
+      'argval k.tick; find_device "$ARGVAL"',
+      'argval k.glob; find_device "$ARGVAL"',
       'echo done',
     ].join('\n');
     const r = withCmdline(`${kernel} rd.break=$(touch\${IFS}/tmp/pwned-amp)`, script);

@@ -6,10 +6,13 @@
 // sh, kmod as modprobe, coreutils and friends, each with its libraries (this machine's Debian 12
 // programs, the same release as the sysroot images are built from).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
+import { hookPath, INIT_LIB_DIR } from '../../../src/boot-contract.js';
+import { canonicalImagePath } from '../../../src/assemble/image-layout.js';
 import { BUILTIN_MODULES_D } from '../../../src/features/load-features.js';
+import { parseManifest } from '../../../src/features/manifest.js';
 import { busyboxRoot } from '../../support/fixtures.js';
 
 export interface ShellResult {
@@ -18,15 +21,22 @@ export interface ShellResult {
   stderr: string;
 }
 
-/** The feature files the shell tests source, at their image paths. */
-const LIBS: Record<string, string> = {
-  '/usr/lib/mkinitramfs-ts/functions.sh': 'base/functions.sh',
-  '/usr/lib/mkinitramfs-ts/module-loads.sh': 'base/module-loads.sh',
-  '/usr/lib/mkinitramfs-ts/emergency.sh': 'base/emergency.sh',
-  '/usr/lib/mkinitramfs-ts/root-device.sh': 'rootfs-block/root-device.sh',
-  '/usr/lib/mkinitramfs-ts/hooks/initqueue/50-rootfs-block-find-root.sh': 'rootfs-block/find-root.sh',
-  '/usr/lib/mkinitramfs-ts/hooks/mount/50-rootfs-block-mount-root.sh': 'rootfs-block/mount-root.sh',
-};
+/** The feature files the shell tests source, at their image paths: the shell library of base and
+ *  rootfs-block (where their manifests install it) and rootfs-block's hooks (where the generator puts them). */
+const LIBS: Record<string, string> = Object.fromEntries(
+  ['base', 'rootfs-block'].flatMap((name) => {
+    const dir = join(BUILTIN_MODULES_D, name);
+    const m = parseManifest(readFileSync(join(dir, 'module.toml'), 'utf8'), name, dir, join(dir, 'module.toml'));
+    return [
+      ...m.files.filter((f) => f.source?.endsWith('.sh') && f.path.startsWith(`${INIT_LIB_DIR}/`)).map((f) => [canonicalImagePath(f.path), `${name}/${f.source}`]),
+      ...m.hooks.map((h) => [canonicalImagePath(hookPath(h.stage, h.order, name, h.script)), `${name}/${h.script}`]),
+    ];
+  }),
+);
+
+/** What /init sources before it reads the command line (its `. /lib/mkinitramfs-ts/…` lines, in
+ *  order), so that a test's script sees the functions /init has; root-device.sh after them. */
+const PRELUDE = `${[...readFileSync(join(BUILTIN_MODULES_D, 'base/init.sh'), 'utf8').matchAll(/^\. (\/lib\/mkinitramfs-ts\/\S+\.sh)$/gm)].map((m) => `. ${m[1]}\n`).join('')}. ${INIT_LIB_DIR}/root-device.sh\n`;
 
 /** The shell /init runs under: busybox ash (with busybox's applets) or dash (with kmod and coreutils). */
 export type Shell = 'busybox' | 'dash';
@@ -106,6 +116,13 @@ export class FakeRoot {
     return this;
   }
 
+  /** A device on BUS as the kernel shows it: its folder `sysPath` (under /sys/devices) with its
+   *  modalias, and the bus's link to it, /sys/bus/BUS/devices/NAME, where coldplug looks. */
+  busDevice(bus: string, sysPath: string, modalias: string): this {
+    const busDir = `/sys/bus/${bus}/devices`;
+    return this.file(`${sysPath}/modalias`, `${modalias}\n`).link(`${busDir}/${posix.basename(sysPath)}`, posix.relative(busDir, sysPath));
+  }
+
   /** A symlink; `target` as written (relative or absolute inside the fake root). */
   link(path: string, target: string): this {
     symlinkSync(target, this.mkparent(path));
@@ -127,14 +144,13 @@ export class FakeRoot {
     return this;
   }
 
-  /** Run `script` with the root's shell inside the fake root; functions.sh, module-loads.sh and
-   *  root-device.sh are sourced first. `proc`: the machine's procfs on /proc (in a mount namespace of
+  /** Run `script` with the root's shell inside the fake root, after /init's shell library and
+   *  root-device.sh (PRELUDE). `proc`: the machine's procfs on /proc (in a mount namespace of
    *  the run's own), for code that reads /proc/PID; /proc/cmdline and /proc/partitions are then the machine's.
    *  `input`: what the script reads on stdin (a typed passphrase). */
   sh(script: string, env: Record<string, string> = {}, opts: { proc?: boolean; input?: string } = {}): ShellResult {
-    const prelude = '. /lib/mkinitramfs-ts/functions.sh\n. /lib/mkinitramfs-ts/module-loads.sh\n. /lib/mkinitramfs-ts/root-device.sh\n';
     const shell = this.shell === 'busybox' ? ['/usr/bin/busybox', 'sh'] : ['/usr/bin/dash'];
-    const chroot = ['chroot', this.root, ...shell, '-c', prelude + script];
+    const chroot = ['chroot', this.root, ...shell, '-c', PRELUDE + script];
     const argv = opts.proc ? ['unshare', '-m', 'sh', '-c', 'mount -t proc proc "$1/proc" && shift && exec "$@"', 'sh', this.root, ...chroot] : chroot;
     const r = spawnSync(argv[0] as string, argv.slice(1), {
       encoding: 'utf8',

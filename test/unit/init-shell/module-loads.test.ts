@@ -25,8 +25,8 @@ describe.each(['busybox', 'dash'] as const)('module loads under %s', (shell) => 
     fr.modules({
       'kernel/drivers/block/refused-disk.ko': makeKo({ modinfo: [['alias', 'pci:v00001AF4d00001001sv*sd*bc*sc*i*'], ['license', 'GPL']] }),
     });
-    fr.file('/sys/devices/pci0000:00/0000:00:02.0/modalias', `${DISK_MODALIAS}\n`);
-    fr.file('/sys/devices/pci0000:00/0000:00:03.0/modalias', `${NOBODY_MODALIAS}\n`);
+    fr.busDevice('pci', '/sys/devices/pci0000:00/0000:00:02.0', DISK_MODALIAS);
+    fr.busDevice('pci', '/sys/devices/pci0000:00/0000:00:03.0', NOBODY_MODALIAS);
   });
   afterEach(() => fr.cleanup());
 
@@ -93,6 +93,11 @@ describe.each(['busybox', 'dash'] as const)('module loads under %s', (shell) => 
     const report = fr.out('cat /run/initramfs/rdsosreport.txt');
     expect(report).toMatch(expected);
     expect(report).not.toContain(DISK_MODALIAS);
+  });
+
+  it('the report names the image’s features (image.conf’s IMAGE_FEATURES)', () => {
+    fr.out('IMAGE_FEATURES="base crypt lvm"; . /lib/mkinitramfs-ts/emergency.sh; write_report "test"');
+    expect(fr.out('sed -n 4p /run/initramfs/rdsosreport.txt')).toBe('features: base crypt lvm\n');
   });
 
   it('with no failed load the report says "(none)"', () => {

@@ -1,6 +1,6 @@
 // root-device.sh under the image's busybox, chrooted into a fake root with a kernel-shaped /sys, a
 // /proc/partitions, device nodes, and disks that are sfdisk-made images: the GUID byte juggling, the
-// PARTUUID arithmetic from GPT and MBR, and every root= form find_root_device understands.
+// PARTUUID arithmetic from GPT and MBR, and every root= form find_device understands.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -147,13 +147,13 @@ describe('partuuid_of', () => {
   });
 });
 
-describe('find_root_device', () => {
+describe('find_device', () => {
   beforeEach(() => {
     addDisk('vdz', 254, [{ n: 1, label: 'esp' }, { n: 2, label: 'rootfs' }], { image: sfdiskImage(GPT_SCRIPT) });
     addDisk('sda', 8, [{ n: 1 }], { devPath: '/sys/devices/pci0000:00/0000:00:1f.2/ata1/host0/target0:0:0/0:0:0:0/block/sda' });
   });
   const find = (spec: string) => {
-    const r = fr.sh(`find_root_device "$1"`.replace('"$1"', `'${spec}'`));
+    const r = fr.sh(`find_device '${spec}' && echo "$FOUND_DEVICE"`);
     return { status: r.status, dev: r.stdout.trim() };
   };
 
@@ -181,7 +181,7 @@ describe('find_root_device', () => {
     expect(find('/dev/disk/by-label/rootfs')).toEqual({ status: 0, dev: '/dev/vdz2' });
     expect(find('LABEL=ROOTFS')).toEqual({ status: 1, dev: '' });
     expect(find(`UUID=${P2}`)).toEqual({ status: 1, dev: '' });
-    expect(fr.out('blkid_tag /dev/vdz1 TYPE; blkid_tag /dev/vdz1 UUID; blkid_tag /dev/vdz2 PARTUUID')).toBe('vfat\nABCD-1234\na1b2c3d4-e5f6-4718-293a-4b5c6d7e8f90\n');
+    expect(fr.out('for t in "/dev/vdz1 TYPE" "/dev/vdz1 UUID" "/dev/vdz2 PARTUUID"; do blkid_value $t; echo "$BLKID_VALUE"; done')).toBe('vfat\nABCD-1234\na1b2c3d4-e5f6-4718-293a-4b5c6d7e8f90\n');
   });
 
   it('LABEL= and PARTLABEL= with spaces: udev’s \\x20 escapes, by-label paths, and a quoted root=', () => {
@@ -194,7 +194,7 @@ describe('find_root_device', () => {
     expect(find('PARTLABEL=linux\\x20root')).toEqual({ status: 0, dev: '/dev/vdz2' });
     expect(find('/dev/disk/by-partlabel/linux\\x20root')).toEqual({ status: 0, dev: '/dev/vdz2' });
     // the whole path of /init: quotes on the kernel command line, then the find-root hook
-    const hook = (cmdline: string) => fr.out(`CMDLINE=; printf '%s\\n' ${q(cmdline)} >/proc/cmdline; read_cmdline; argval root; find_root_device "$ARGVAL"`);
+    const hook = (cmdline: string) => fr.out(`CMDLINE=; printf '%s\\n' ${q(cmdline)} >/proc/cmdline; read_cmdline; argval root; find_device "$ARGVAL" && echo "$FOUND_DEVICE"`);
     expect(hook('root="LABEL=my root" ro')).toBe('/dev/vdz1\n');
     expect(hook('"root=PARTLABEL=linux root" ro')).toBe('/dev/vdz2\n');
     expect(hook('root="UUID=abcd-1234"')).toBe('/dev/vdz1\n');

@@ -11,7 +11,7 @@ import { unpackSegments } from '../../../src/inspect/kernel-unpack.js';
 import { archive, chardev, dir, fifo, file, image, link, rawArchive, tempDir, writeTemp } from './image-builder.js';
 import { runCli } from './run-cli.js';
 
-const CLI = fileURLToPath(new URL('../../../bin/mkinitramfs-ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../../../bin/mkinitramfs-ts.cjs', import.meta.url));
 
 async function treeOf(bytes: Buffer) {
   return unpackSegments(await readImage(bytes, 't.img')).tree;

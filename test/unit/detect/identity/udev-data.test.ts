@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeUdevString, identityFromUdev, normalizeMdUuid, parseUdevData } from '../../../../src/detect/identity/udev-data.js';
+import { identityFromUdev, parseUdevData } from '../../../../src/detect/identity/udev-data.js';
 
 const ENTRY = [
   'S:disk/by-uuid/0f6a2b1c-3d4e-4f50-8a61-72b3c4d5e6f7',
@@ -32,7 +32,10 @@ describe('udev database entries', () => {
     expect(identityFromUdev(parseUdevData('S:foo\nE:DM_NAME=x\n'))).toBeUndefined();
   });
   it('normalizes mdadm colon-form UUIDs', () => {
-    expect(normalizeMdUuid('3b1e2a4c:5d6f7081:92a3b4c5:d6e7f809')).toBe('3b1e2a4c-5d6f-7081-92a3-b4c5d6e7f809');
-    expect(decodeUdevString('a\\x2fb')).toBe('a/b');
+    expect(identityFromUdev(parseUdevData('E:MD_UUID=3b1e2a4c:5d6f7081:92a3b4c5:d6e7f809\nE:ID_FS_LABEL_ENC=a\\x2fb\n'))).toEqual({
+      source: 'udev',
+      mdUuid: '3b1e2a4c-5d6f-7081-92a3-b4c5d6e7f809',
+      label: 'a/b',
+    });
   });
 });

@@ -1,10 +1,10 @@
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildKernel, installedKernels, registerUpdate, runPool } from '../../../src/cli/commands/update.js';
-import { runCommand } from './run-command.js';
-import { ExitCode } from '../../../src/errors.js';
-import { cleanup, testdir } from '../config/testdir.js';
+import { buildKernel, installedKernels, registerUpdate, runPool } from '../../../../src/cli/commands/update.js';
+import { runCommand } from '../run-command.js';
+import { ExitCode } from '../../../../src/errors.js';
+import { cleanup, testdir } from '../../config/testdir.js';
 
 afterEach(cleanup);
 
@@ -41,7 +41,7 @@ describe('runPool', () => {
   });
 });
 
-/** A stand-in for bin/mkinitramfs-ts.js: fails for kernels named *bad*, else writes the --output file. */
+/** A stand-in for bin/mkinitramfs-ts.cjs: fails for kernels named *bad*, else writes the --output file. */
 function fakeEntry(dir: string): string {
   const entry = join(dir, 'fake-entry.mjs');
   writeFileSync(

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createOutput, formatDuration, formatSize, useColor, verbosityOf, type OutputStream } from '../../../src/cli/output.js';
+import { createOutput, formatDuration, formatSize, type OutputStream } from '../../../src/cli/output.js';
 import { UsageError } from '../../../src/errors.js';
 
 function sink(isTTY: boolean): OutputStream & { text: () => string } {
@@ -11,16 +11,17 @@ afterEach(() => vi.useRealTimers());
 
 describe('output', () => {
   it('colour only on a terminal, never with NO_COLOR or TERM=dumb', () => {
-    expect(useColor(sink(true), {})).toBe(true);
-    expect(useColor(sink(false), {})).toBe(false);
-    expect(useColor(sink(true), { NO_COLOR: '1' })).toBe(false);
-    expect(useColor(sink(true), { NO_COLOR: '' })).toBe(true);
-    expect(useColor(sink(true), { TERM: 'dumb' })).toBe(false);
+    const color = (stream: OutputStream, env: NodeJS.ProcessEnv) => createOutput({ stream, env }).color;
+    expect(color(sink(true), {})).toBe(true);
+    expect(color(sink(false), {})).toBe(false);
+    expect(color(sink(true), { NO_COLOR: '1' })).toBe(false);
+    expect(color(sink(true), { NO_COLOR: '' })).toBe(true);
+    expect(color(sink(true), { TERM: 'dumb' })).toBe(false);
   });
 
   it('-v and -q together are a usage error', () => {
-    expect(() => verbosityOf({ verbose: true, quiet: true })).toThrow(UsageError);
-    expect(verbosityOf({})).toBe('normal');
+    expect(() => createOutput({ stream: sink(false), verbose: true, quiet: true })).toThrow(UsageError);
+    expect(createOutput({ stream: sink(false) }).verbosity).toBe('normal');
   });
 
   it('not a terminal: plain lines, no escapes; phases only with -v', () => {

@@ -6,10 +6,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FIXTURES, debianRoot, kernelRoot, kver } from '../../support/fixtures.js';
+import { FIXTURES, debianRoot, kernelRoot, kver } from './fixtures.js';
 
-export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-export const ENTRY = join(REPO, 'bin/mkinitramfs-ts.js');
+export const REPO = fileURLToPath(new URL('../../', import.meta.url));
+export const ENTRY = join(REPO, 'bin/mkinitramfs-ts.cjs');
 /** How hooks run this checkout (MKINITRAMFS_TS). */
 export const COMMAND = `${process.execPath} ${ENTRY}`;
 

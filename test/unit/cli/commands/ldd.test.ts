@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../../src/cli/main.js';
-import { ExitCode } from '../../../src/errors.js';
-import { baseRoot, program } from './resolver-fixture.js';
-import { link, makeSysroot, type Sysroot } from './sysroot-tree.js';
+import { main } from '../../../../src/cli/main.js';
+import { ExitCode } from '../../../../src/errors.js';
+import { baseRoot, program } from '../../elf/resolver-fixture.js';
+import { link, makeSysroot, type Sysroot } from '../../elf/sysroot-tree.js';
 
 let sys: Sysroot | undefined;
 afterEach(() => {

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ExitCode } from '../../../src/errors.js';
-import { main } from '../../../src/cli/main.js';
-import { fakeKernel, KVER } from './fake-kernel.js';
-import type { TempTree } from './tree.js';
+import { ExitCode } from '../../../../src/errors.js';
+import { main } from '../../../../src/cli/main.js';
+import { fakeKernel, KVER } from '../../kmod/fake-kernel.js';
+import type { TempTree } from '../../kmod/tree.js';
 
 let tree: TempTree;
 beforeAll(() => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { toBuildOptions, withBuildFlags, type BuildFlagValues } from '../../../src/cli/build-flags.js';
 import { defaultHostOnly, probeHostRoot, type HostRootFacts } from '../../../src/cli/host-only-default.js';
-import { cleanup, testdir } from './testdir.js';
+import { cleanup, testdir } from '../config/testdir.js';
 
 afterEach(cleanup);
 

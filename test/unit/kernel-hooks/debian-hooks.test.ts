@@ -66,7 +66,7 @@ describe('postinst.d/mkinitramfs-ts', () => {
 
   it.each([
     ['its command is not on PATH', 'mkinitramfs-ts-not-installed'],
-    ['its script is gone (node /path/bin/mkinitramfs-ts.js)', `${process.execPath} /nonexistent/bin/mkinitramfs-ts.js`],
+    ['its script is gone (node /path/bin/mkinitramfs-ts.cjs)', `${process.execPath} /nonexistent/bin/mkinitramfs-ts.cjs`],
   ])('succeeds with a note, building nothing, when the program was removed (%s)', (_what, command) => {
     const dir = testdir();
     const r = runHook(dir, 'postinst.d/mkinitramfs-ts', [KVER], { MKINITRAMFS_TS_BOOT_DIR: dir, DEB_MAINT_PARAMS: "'configure' ''", MKINITRAMFS_TS: command });

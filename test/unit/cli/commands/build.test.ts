@@ -1,7 +1,7 @@
 // build --fallback-generic (what the kernel hooks run): which failures of a host-only build a generic
 // build may get past, and which it would meet again.
 import { describe, expect, it } from 'vitest';
-import { genericMayDo } from '../../../src/cli/commands/build.js';
+import { genericMayDo } from '../../../../src/cli/commands/build.js';
 import {
   BadElfError,
   BadModuleError,
@@ -16,7 +16,7 @@ import {
   UnknownFeatureError,
   UnreadableError,
   UsageError,
-} from '../../../src/errors.js';
+} from '../../../../src/errors.js';
 
 describe('genericMayDo', () => {
   it.each([

@@ -1,11 +1,11 @@
-// Runs the shell hooks of hooks/ with a stand-in for mkinitramfs-ts that records its arguments and
+// Runs the shell hooks of kernel-hooks/ with a stand-in for mkinitramfs-ts that records its arguments and
 // writes a file where --output points, so the hooks' decisions can be checked without a real build.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const HOOKS = fileURLToPath(new URL('../../../hooks/', import.meta.url));
+export const HOOKS = fileURLToPath(new URL('../../../kernel-hooks/', import.meta.url));
 
 export interface HookRun {
   status: number | null;

@@ -2,13 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HOOK_TAG, hookFiles, hookRunPaths, registerInstallHooks, installHooks, requireRootOnly, thisCommand, uninstallHooks } from '../../../src/cli/commands/install-hooks.js';
-import { runCommand } from './run-command.js';
-import { ExitCode, OutputError, UsageError } from '../../../src/errors.js';
-import { writableByOthers } from '../../../src/cli/writable-by-others.js';
-import { cleanup, testdir } from '../config/testdir.js';
-import { HOOKS } from './hook-runner.js';
-import { PACKAGE_ROOT } from '../../../src/package-root.js';
+import { HOOK_TAG, hookFiles, hookRunPaths, registerInstallHooks, installHooks, requireRootOnly, thisCommand, uninstallHooks } from '../../../../src/cli/commands/install-hooks.js';
+import { runCommand } from '../run-command.js';
+import { ExitCode, OutputError, UsageError } from '../../../../src/errors.js';
+import { writableByOthers } from '../../../../src/cli/writable-by-others.js';
+import { cleanup, testdir } from '../../config/testdir.js';
+import { HOOKS } from '../../kernel-hooks/hook-runner.js';
+import { PACKAGE_ROOT } from '../../../../src/package-root.js';
 
 afterEach(cleanup);
 
@@ -27,15 +27,15 @@ describe('install-hooks', () => {
   it('installs executable copies with the command baked in, and is idempotent', () => {
     const root = testdir();
     const hooks = hookFiles('/etc/kernel/install.d', true);
-    expect(installHooks(root, hooks, { command: '/usr/bin/node /opt/mk/bin/mkinitramfs-ts.js', force: false })).toEqual(ALL.map((f) => `installed: ${root}${f}`));
+    expect(installHooks(root, hooks, { command: '/usr/bin/node /opt/mk/bin/mkinitramfs-ts.cjs', force: false })).toEqual(ALL.map((f) => `installed: ${root}${f}`));
     for (const f of ALL.slice(0, 2)) {
       const text = readFileSync(join(root, f), 'utf8');
-      expect(text).toContain("MKINITRAMFS_TS_DEFAULT='/usr/bin/node /opt/mk/bin/mkinitramfs-ts.js'");
+      expect(text).toContain("MKINITRAMFS_TS_DEFAULT='/usr/bin/node /opt/mk/bin/mkinitramfs-ts.cjs'");
       expect(text).not.toContain("MKINITRAMFS_TS_DEFAULT='mkinitramfs-ts'");
     }
     for (const f of ALL) expect(statSync(join(root, f)).mode & 0o777).toBe(0o755);
     expect(readFileSync(join(root, ALL[2] as string), 'utf8')).toBe(readFileSync(join(HOOKS, 'postrm.d/mkinitramfs-ts'), 'utf8'));
-    expect(installHooks(root, hooks, { command: '/usr/bin/node /opt/mk/bin/mkinitramfs-ts.js', force: false })).toEqual(ALL.map((f) => `up to date: ${root}${f}`));
+    expect(installHooks(root, hooks, { command: '/usr/bin/node /opt/mk/bin/mkinitramfs-ts.cjs', force: false })).toEqual(ALL.map((f) => `up to date: ${root}${f}`));
     expect(installHooks(root, hooks, { command: 'mkinitramfs-ts', force: false })[0]).toBe(`updated: ${root}${ALL[0]}`);
   });
 
@@ -146,11 +146,11 @@ describe('install-hooks refuses what a non-root user could change', () => {
     const { dir, node, entry } = runTree();
     expect(requireRootOnly([node, entry], false)).toEqual([]);
     chownSync(join(dir, 'pkg'), NOBODY, NOBODY);
-    const run = (): string[] => requireRootOnly([node, entry, join(dir, 'pkg/bin/load-cli.cjs')], false);
+    const run = (): string[] => requireRootOnly([node, entry, join(dir, 'pkg/dist/mkinitramfs-ts.cjs')], false);
     expect(run).toThrow(UsageError);
     expect(run).toThrow(`${join(dir, 'pkg')} is owned by uid ${NOBODY} (it holds ${entry}), and the kernel hooks run ${entry} as root`);
     expect(run).toThrow(/install node and mkinitramfs-ts root-owned .*or pass --force/);
-    const warnings = requireRootOnly([node, entry, join(dir, 'pkg/bin/load-cli.cjs')], true);
+    const warnings = requireRootOnly([node, entry, join(dir, 'pkg/dist/mkinitramfs-ts.cjs')], true);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('installed anyway (--force)');
   });

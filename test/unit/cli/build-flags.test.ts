@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { toBuildOptions, withBuildFlags, type BuildFlagValues } from '../../../src/cli/build-flags.js';
 import { ConfigError, UsageError } from '../../../src/errors.js';
-import { cleanup, testdir } from './testdir.js';
+import { cleanup, testdir } from '../config/testdir.js';
 
 afterEach(cleanup);
 
