@@ -1,7 +1,7 @@
 // Network roots under QEMU: qemu-nbd serves the systemd root disk on this machine's loopback, the guest
 // reaches it through QEMU's user network (the host is 10.0.2.2 there, which also hands out the DHCP
 // lease), and the generic image with the network and nbd features boots into systemd with
-// `ip=dhcp root=nbd:10.0.2.2:PORT`. A server where nothing listens ends in the failure report, which
+// `ip=dhcp root=nbd:10.0.2.2:PORT`, or with ifname= and a static ip=. A server where nothing listens ends in the failure report, which
 // names the links, addresses and routes, within the timeout. Traffic stays on this machine.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -79,6 +79,20 @@ describe('network roots', () => {
     expect(r.log).toMatch(new RegExp(`nbd: /dev/nbd0 is 10\\.0\\.2\\.2:${port}`));
     expect(r.log).toMatch(/handing over to systemd/);
     console.log(`nbd boot: lease at ${markerMs(r, /network: eth0 10\.0\.2\.15/)} ms, nbd attached at ${markerMs(r, /nbd: \/dev\/nbd0 is/)} ms, multi-user at ${r.durationMs} ms (${r.accel})`);
+  }, BOOT_TIMEOUT + 30_000);
+
+  it('ifname= renames the NIC by its MAC and a static ip= on it reaches the NBD root', async () => {
+    const r = await bootVm({
+      kernel: kernelImage(), initrd: image,
+      append: `ifname=lan0:52:54:00:AB:CD:EF ip=10.0.2.15::10.0.2.2:255.255.255.0:nbdhost:lan0:none root=nbd:10.0.2.2:${port}`,
+      extraArgs: ['-netdev', 'user,id=n0', '-device', 'virtio-net-pci,netdev=n0,mac=52:54:00:ab:cd:ef'],
+      until: [/MARKER:systemd multi-user reached/], timeoutMs: BOOT_TIMEOUT,
+    });
+    if (!r.matched) console.log(r.log.slice(-6000));
+    expect(r.matched).toBe(true);
+    expect(r.log).toMatch(/network: eth0 is now lan0 \(ifname=lan0:52:54:00:AB:CD:EF\)/);
+    expect(r.log).toMatch(/network: lan0 10\.0\.2\.15\/24 via 10\.0\.2\.2 \(static\)/);
+    expect(r.log).not.toMatch(/udhcpc/);
   }, BOOT_TIMEOUT + 30_000);
 
   it('a server where nothing listens ends in the failure report naming links, addresses and routes (rd.shell=0)', async () => {
