@@ -109,4 +109,28 @@ describe('network roots', () => {
     expect(r.log).toMatch(/addr: \d+: eth0 +inet 10\.0\.2\.15\/24/);
     expect(r.log).toMatch(/route: default via 10\.0\.2\.2 dev eth0/);
   }, BOOT_TIMEOUT + 30_000);
+
+  it('no DHCP server answering ends in a report naming the interface and the DHCP wait (rd.shell=0)', async () => {
+    // a socket network with nobody on its other end: the link is up, nothing answers
+    const silent = await freePort();
+    const r = await bootVm({
+      kernel: kernelImage(), initrd: image, append: `ip=dhcp rd.net.timeout.dhcp=3 root=nbd:10.0.2.2:${port} rd.shell=0`,
+      extraArgs: ['-netdev', `socket,id=n0,listen=127.0.0.1:${silent}`, '-device', 'virtio-net-pci,netdev=n0'],
+      until: [/cannot boot: network: no interface came up: eth0: no DHCP lease within 3s \(rd\.net\.timeout\.dhcp=\)/, /rd\.shell=0: rebooting/],
+      failOn: [/MARKER:systemd/], timeoutMs: BOOT_TIMEOUT,
+    });
+    if (!r.matched) console.log(r.log.slice(-6000));
+    expect(r.matched).toBe(true);
+    expect(r.log).toMatch(/link: \d+: eth0: .*UP/);
+  }, BOOT_TIMEOUT + 30_000);
+
+  it('no network card: the wait for root ends naming the network (rd.shell=0)', async () => {
+    const r = await bootVm({
+      kernel: kernelImage(), initrd: image, append: `ip=dhcp root=nbd:10.0.2.2:${port} rd.timeout=5 rd.shell=0`,
+      until: [/cannot boot: network: no network interface appeared within 5s/, /rd\.shell=0: rebooting/],
+      failOn: [/MARKER:systemd/], timeoutMs: BOOT_TIMEOUT,
+    });
+    if (!r.matched) console.log(r.log.slice(-6000));
+    expect(r.matched).toBe(true);
+  }, BOOT_TIMEOUT + 30_000);
 });
