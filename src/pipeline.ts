@@ -78,7 +78,8 @@ export interface WriteResult {
   warnings: string[];
 }
 
-export interface WriteHooks {
+/** How the CLI follows and steers a write: progress phases, the lock wait message, the pre-write check. */
+export interface WriteControls {
   /** Called as each phase starts; the returned function ends it with a detail line. */
   phase?: (name: 'pack' | 'compress' | 'write') => (detail?: string) => void;
   /**
@@ -90,19 +91,19 @@ export interface WriteHooks {
   waiting?: (message: string) => void;
 }
 
-export async function writeImage(planned: PlannedImage, opts: BuildOptions, hooks: WriteHooks = {}): Promise<WriteResult> {
+export async function writeImage(planned: PlannedImage, opts: BuildOptions, controls: WriteControls = {}): Promise<WriteResult> {
   // one build of an image at a time: a second one waits, then replaces the first one's result
-  const release = await acquireBuildLock(resolve(opts.output), hooks.waiting ? { onWait: hooks.waiting } : {});
+  const release = await acquireBuildLock(resolve(opts.output), controls.waiting ? { onWait: controls.waiting } : {});
   try {
-    return await _writeImage(planned, opts, hooks);
+    return await _writeImage(planned, opts, controls);
   } finally {
     release();
   }
 }
 
-async function _writeImage(planned: PlannedImage, opts: BuildOptions, hooks: WriteHooks): Promise<WriteResult> {
+async function _writeImage(planned: PlannedImage, opts: BuildOptions, controls: WriteControls): Promise<WriteResult> {
   const t0 = Date.now();
-  const phase = hooks.phase ?? (() => () => undefined);
+  const phase = controls.phase ?? (() => () => undefined);
   const spec = opts.compress ? parseCompressSpec(opts.compress) : defaultCompression();
   const support = requireKernelSupport(planned.host, opts.kver, spec.format);
   const packing = phase('pack');
@@ -111,7 +112,7 @@ async function _writeImage(planned: PlannedImage, opts: BuildOptions, hooks: Wri
   const done = phase('compress');
   // the checks (--no-verify skips them): a failed one leaves nothing behind, the old image stays;
   // the compressor is another process, so the packed archives are verified while it works
-  const verify = hooks.verify !== false;
+  const verify = controls.verify !== false;
   const [compressed] = await Promise.all([compress(archives.main, spec), verify ? _requireBootable(archives, opts.kver) : undefined]);
   if (verify) await checkRoundTrip(compressed, archives.main, spec);
   const image = imageOf(archives, compressed);

@@ -5,7 +5,7 @@ import type { Plan, PlanEntry, PlanNote, Reason } from './plan.js';
 const MODULE_FILE = /\/lib\/modules\/[^/]+\/.*\/([^/]+)\.ko(\.[a-z]+)?$/;
 
 /** The kernel-module name of an entry, if it is a module file ("nvme-core.ko" → "nvme_core"). */
-export function moduleNameOf(path: string): string | undefined {
+function moduleNameOf(path: string): string | undefined {
   const m = MODULE_FILE.exec(path);
   return m?.[1]?.replace(/-/g, '_');
 }
@@ -36,7 +36,7 @@ export function explainLines(e: PlanEntry): string[] {
 }
 
 /** A coarse heading for a reason, to group the whole plan. */
-export function reasonGroup(e: PlanEntry, r: Reason | undefined): string {
+function reasonGroup(e: PlanEntry, r: Reason | undefined): string {
   if (!r) return 'other';
   if (moduleNameOf(e.path)) return 'kernel modules';
   if (r.why.startsWith('firmware')) return 'firmware';

@@ -5,7 +5,7 @@ import type { Host } from '../host/host.js';
 import type { PlanEntry } from './plan.js';
 import type { PlanBuilder } from './plan-builder.js';
 
-export const MICROCODE_DIR = '/kernel/x86/microcode';
+const MICROCODE_DIR = '/kernel/x86/microcode';
 
 interface _Vendor {
   blob: string;

@@ -93,7 +93,7 @@ export function sortEntries(entries: PlanEntry[]): PlanEntry[] {
 }
 
 /** Byte order of subject, then text: the order never depends on the order requests came in. */
-export function sortNotes(notes: PlanNote[]): PlanNote[] {
+function sortNotes(notes: PlanNote[]): PlanNote[] {
   const key = (n: PlanNote): string => `${n.subject}\0${n.text}`;
   return notes.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }

@@ -11,7 +11,7 @@ export interface CompressSpec {
   level?: number;
 }
 
-export const LEVEL_RANGE: Record<Exclude<CompressFormat, 'none'>, readonly [number, number]> = {
+const LEVEL_RANGE: Record<Exclude<CompressFormat, 'none'>, readonly [number, number]> = {
   gzip: [1, 9],
   zstd: [1, 22],
   xz: [0, 9],
@@ -33,7 +33,7 @@ export function parseCompressSpec(text: string): CompressSpec {
   return { format, level };
 }
 
-export function isCompressFormat(name: string | undefined): name is CompressFormat {
+function isCompressFormat(name: string | undefined): name is CompressFormat {
   return (COMPRESS_FORMATS as readonly string[]).includes(name ?? '');
 }
 

@@ -9,7 +9,7 @@ import { CompressorError } from '../errors.js';
 
 const gzipAsync = promisify(gzipCallback);
 
-export const DEFAULT_LEVEL: Record<Exclude<CompressFormat, 'none'>, number> = {
+const DEFAULT_LEVEL: Record<Exclude<CompressFormat, 'none'>, number> = {
   gzip: 6,
   zstd: 3,
   xz: 6,

@@ -12,7 +12,7 @@ const CONFIG_OPTION: Record<Exclude<CompressFormat, 'none'>, string> = {
 };
 
 /** The options a kernel needs to unpack `format` (all must be "y"). */
-export function requiredOptions(format: CompressFormat): string[] {
+function requiredOptions(format: CompressFormat): string[] {
   return format === 'none' ? ['CONFIG_BLK_DEV_INITRD'] : ['CONFIG_BLK_DEV_INITRD', CONFIG_OPTION[format]];
 }
 
@@ -27,7 +27,7 @@ export function kernelSupports(configText: string, format: CompressFormat): bool
 }
 
 /** In-root places a kernel's config is installed, most usual first. */
-export function kernelConfigPaths(kver: string): string[] {
+function kernelConfigPaths(kver: string): string[] {
   return [
     `/boot/config-${kver}`,
     `/lib/modules/${kver}/build/.config`,

@@ -113,7 +113,7 @@ function _modname(name: string): string {
 }
 
 /** "/ (ext4 UUID=…)" */
-export function describeMount(m: MountedFs): string {
+function describeMount(m: MountedFs): string {
   const id = m.device.identity;
   const tag = id?.uuid ? ` UUID=${id.uuid}` : id?.label ? ` LABEL=${id.label}` : '';
   return `${m.mountPoint} (${m.fstype}${tag})`;

@@ -64,7 +64,7 @@ export function kmodBinaryIndexes(kver: string, modules: ResolvedModuleFile[], s
 }
 
 /** Where depmod is looked for: PATH, then the sbin directories a user's PATH often lacks. */
-export const depmodDirs = (): string[] => [...(process.env['PATH'] ?? '').split(delimiter).filter((d) => d.startsWith('/')), '/usr/sbin', '/sbin', '/usr/bin', '/bin'];
+const depmodDirs = (): string[] => [...(process.env['PATH'] ?? '').split(delimiter).filter((d) => d.startsWith('/')), '/usr/sbin', '/sbin', '/usr/bin', '/bin'];
 
 /** The build machine's depmod (kmod), or a BuildToolError saying to install kmod. */
 export function findDepmod(dirs = depmodDirs()): string {

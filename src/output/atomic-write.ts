@@ -55,7 +55,7 @@ export async function writeImageAtomically(target: string, parts: readonly Buffe
  * Removes temp images a stopped build left beside `dest` (`.NAME.PID.HEX.tmp`): only those older
  * than this process whose process is gone, so a build still writing keeps its own.
  */
-export function removeStaleTemps(dest: string, startedMs = Date.now() - process.uptime() * 1000): string[] {
+function removeStaleTemps(dest: string, startedMs = Date.now() - process.uptime() * 1000): string[] {
   const dir = dirname(dest);
   const pattern = new RegExp(`^\\.${_escapeRegExp(basename(dest))}\\.(\\d+)\\.[0-9a-f]{8}\\.tmp$`);
   const removed: string[] = [];
