@@ -25,6 +25,8 @@ export const debianRoot = (): string => need(join(FIXTURES, 'rootfs', '.complete
 export const cacheDir = (): string => join(FIXTURES, 'cache');
 /** debianRoot() with the fixture kernel installed into it: the sysroot images are built from. */
 export const buildSysroot = (): string => need(join(FIXTURES, 'sysroot', '.complete')).replace(/\/\.complete$/, '');
+/** buildSysroot() with nbd-client and its libraries unpacked into it (the network-root boot tests). */
+export const netSysroot = (): string => need(join(FIXTURES, 'sysroot-net', '.complete')).replace(/\/\.complete$/, '');
 
 /** buildSysroot() with systemd-boot-efi installed (its EFI stub builds UKIs). */
 export const efiSysroot = (): string => need(join(FIXTURES, 'sysroot-efi', '.complete')).replace(/\/\.complete$/, '');
