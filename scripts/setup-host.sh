@@ -10,10 +10,11 @@ set -euo pipefail
 # fetch.sh: apt-get download + dpkg -x, depmod (kmod), mmdebstrap; images: zstd (the default compressor),
 # xz-utils (.ko.xz of Debian 13's kernel); disks: mke2fs -d (e2fsprogs); boots: QEMU; chroots: unshare
 DEMO_PACKAGES="qemu-system-x86 kmod mmdebstrap e2fsprogs zstd xz-utils util-linux"
-# the tests also build GPT, xfs, btrfs and FAT disks, compare against dracut, initramfs-tools and
-# binutils, decompress every format, shellcheck the shell, and render the man page
-TEST_PACKAGES="$DEMO_PACKAGES strace fdisk xfsprogs btrfs-progs dosfstools cpio lz4 bzip2 binutils dracut-core
-  initramfs-tools-core systemd shellcheck man-db groff-base"
+# the tests also serve an NBD root (qemu-nbd), build GPT, xfs, btrfs and FAT disks, compare against
+# dracut, initramfs-tools and binutils, decompress every format, shellcheck the shell, render the man
+# page and sign UKIs (sbsigntool)
+TEST_PACKAGES="$DEMO_PACKAGES qemu-utils strace fdisk xfsprogs btrfs-progs dosfstools cpio lz4 bzip2 binutils dracut-core
+  initramfs-tools-core systemd shellcheck man-db groff-base sbsigntool"
 
 case "${1:-}" in
   demo) want=$DEMO_PACKAGES what="npm run demo" ;;

@@ -21,6 +21,10 @@ export interface BuildOptions {
   mtime: number;
   output: string;
   force: boolean;
+  /** Write a Unified Kernel Image (systemd EFI stub + kernel + this initramfs) instead of a bare initramfs. */
+  uki?: boolean;
+  /** Sign the UKI with sbsign: the private key and its certificate (PEM), both or neither. */
+  secureBoot?: { key: string; cert: string };
   /** Plan only: no install script of a feature runs (a plan note says so). */
   dryRun?: boolean;
   /** Run the scripts of the sysroot's own features on this host instead of chrooted into the sysroot. */

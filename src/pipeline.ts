@@ -19,6 +19,9 @@ import { acquireBuildLock } from './output/build-lock.js';
 import { imageOf, packArchives, type PackedArchives, uncompressedImage } from './pack/pack-image.js';
 import type { Plan } from './assemble/plan.js';
 import { assemblePlan } from './assemble/assemble-plan.js';
+import { buildUki } from './uki/build-uki.js';
+import { signUki } from './uki/sign-uki.js';
+import { UKI_SECTIONS } from './uki/uki-sections.js';
 import type { BuildOptions } from './build-options.js';
 import { openModuleSource } from './kmod/open-module-source.js';
 import { hostOnlyInputs } from './hostonly/host-only-inputs.js';
@@ -28,6 +31,8 @@ export interface PlannedImage {
   host: Host;
   features: SelectedFeature[];
   moduleCount: number;
+  /** The command line the image embeds (host-only's root= and --kernel-cmdline): a UKI's .cmdline. */
+  kernelCmdline: string;
 }
 
 export async function planImage(opts: BuildOptions): Promise<PlannedImage> {
@@ -47,6 +52,7 @@ export async function planImage(opts: BuildOptions): Promise<PlannedImage> {
     hasBinary: (name) => findExecutable(host, name) !== undefined,
     applies: (f) => runCheckScript(f, scriptEnv),
   });
+  const kernelCmdline = [hostOnly?.cmdline ?? '', opts.kernelCmdline].filter((s) => s).join(' ');
   const plan = await assemblePlan({
     host,
     kver: opts.kver,
@@ -58,7 +64,7 @@ export async function planImage(opts: BuildOptions): Promise<PlannedImage> {
     forceDrivers: opts.forceDrivers,
     detectedModules: hostOnly?.modules,
     install: opts.install,
-    kernelCmdline: [hostOnly?.cmdline ?? '', opts.kernelCmdline].filter((s) => s).join(' '),
+    kernelCmdline,
     rootTimeout: opts.rootTimeout,
     extraFiles: hostOnly?.files,
     scriptEnv,
@@ -66,7 +72,7 @@ export async function planImage(opts: BuildOptions): Promise<PlannedImage> {
     earlyMicrocode: opts.earlyMicrocode,
   });
   const moduleCount = plan.entries.filter((e) => e.type === 'file' && /\.ko(\.[a-z]+)?$/.test(e.path)).length;
-  return { plan, host, features, moduleCount };
+  return { plan, host, features, moduleCount, kernelCmdline };
 }
 
 export interface WriteResult {
@@ -118,15 +124,25 @@ async function _writeImage(planned: PlannedImage, opts: BuildOptions, controls: 
   const image = imageOf(archives, compressed);
   done(`${(image.mainSize / 1048576).toFixed(1)} MiB → ${(image.compressedSize / 1048576).toFixed(1)} MiB ${formatCompressSpec(spec)}${verify ? ', verified' : ''}`);
   const written = phase('write');
-  await writeImageAtomically(opts.output, image.parts, { force: opts.force });
-  written(opts.output);
+  const uki = opts.uki ? _uki(planned, opts, image.parts) : undefined;
+  const parts = uki?.parts ?? image.parts;
+  await writeImageAtomically(opts.output, parts, { force: opts.force });
+  written(uki ? `${opts.output} (UKI: ${uki.what})` : opts.output);
   return {
     output: opts.output,
-    size: image.parts.reduce((n, p) => n + p.length, 0),
+    size: parts.reduce((n, p) => n + p.length, 0),
     format: formatCompressSpec(spec),
     ms: Date.now() - t0,
     warnings: support.warning ? [support.warning] : [],
   };
+}
+
+/** The initramfs wrapped into a Unified Kernel Image with the sysroot's stub and kernel. */
+function _uki(planned: PlannedImage, opts: BuildOptions, initrd: Buffer[]): { parts: Buffer[]; what: string } {
+  const uki = buildUki({ host: planned.host, kver: opts.kver, cmdline: planned.kernelCmdline, initrd, timestamp: opts.mtime });
+  const sections = uki.sections.filter((s) => (UKI_SECTIONS as readonly string[]).includes(s.name)).map((s) => s.name).join(' ');
+  if (!opts.secureBoot) return { parts: uki.parts, what: sections };
+  return { parts: [signUki(uki.parts, opts.secureBoot)], what: `${sections}, signed with ${opts.secureBoot.cert}` };
 }
 
 /** The image must pass `verify` (of the uncompressed archives, what the kernel unpacks) before it may replace a working one. */

@@ -33,6 +33,14 @@ write_report() {
     echo "modules that failed to load (in the image, refused by the kernel):"
     if [ -s "$LOADS_FAILED_FILE" ]; then sed 's/^/  /' "$LOADS_FAILED_FILE"; else echo "  (none)"; fi
     echo
+    # the network feature keeps its state in /run/initramfs/net when the network was wanted
+    if [ -d /run/initramfs/net ] && command -v ip >/dev/null 2>&1; then
+      echo "network (links, addresses, routes):"
+      ip -o link show 2>&1 | sed 's/^/  link: /'
+      ip -o addr show 2>&1 | sed 's/^/  addr: /'
+      ip route show 2>&1 | sed 's/^/  route: /'
+      echo
+    fi
     if [ -r /proc/mdstat ]; then echo "md arrays (/proc/mdstat):"; sed 's/^/  /' /proc/mdstat; echo; fi
     if command -v dmsetup >/dev/null 2>&1; then echo "device-mapper devices:"; dmsetup ls 2>&1 | sed 's/^/  /'; echo; fi
     if command -v lvm >/dev/null 2>&1; then echo "LVM volumes:"; lvm lvs 2>&1 | sed 's/^/  /'; echo; fi

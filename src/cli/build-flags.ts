@@ -36,6 +36,10 @@ export function withBuildFlags(cmd: Command) {
     .option('--early-microcode', 'prepend an uncompressed early-microcode cpio')
     .option('--no-early-microcode', 'no early-microcode cpio, whatever the configuration says')
     .option('--kernel-cmdline <args>', 'embed default kernel command-line arguments (the boot command line wins)')
+    .option('--uki', "write a Unified Kernel Image (the sysroot's systemd EFI stub + kernel + this initramfs + command line) instead of a bare initramfs")
+    .option('--no-uki', 'a bare initramfs, whatever the configuration says')
+    .option('--secureboot-key <key>', 'with --uki: sign it for Secure Boot with this private key (PEM, needs sbsign from sbsigntool)')
+    .option('--secureboot-cert <cert>', 'with --uki: the certificate (PEM) of --secureboot-key')
     .option('--root-timeout <seconds>', 'how long /init waits for the root device (default 60)')
     .option('--trust-sysroot-scripts', "run the check/install scripts of the sysroot's own features on this host (default: chrooted into the sysroot as nobody)")
     .option('-v, --verbose', 'print every phase with its time')
@@ -63,6 +67,9 @@ export interface BuildFlagValues {
   install?: string[];
   earlyMicrocode?: boolean;
   kernelCmdline?: string;
+  uki?: boolean;
+  securebootKey?: string;
+  securebootCert?: string;
   rootTimeout?: string;
   verbose?: boolean;
   quiet?: boolean;
@@ -97,6 +104,8 @@ export function toBuildOptions(f: BuildFlagValues, image?: string, kverArg?: str
   const flagAddDrivers = [...splitList(f.addDrivers), ...splitList(f.filesystems)];
   const flagForceDrivers = splitList(f.forceDrivers);
   const drivers = _flagsOverConfig([...c.addDrivers, ...c.filesystems], c.omitDrivers, [...flagAddDrivers, ...flagForceDrivers], splitList(f.omitDrivers));
+  const uki = f.uki ?? c.uki ?? false;
+  const secureBoot = _secureBoot(f, uki);
   const forceDrivers = _unique([...c.forceDrivers.filter((d) => !drivers.omit.includes(d)), ...flagForceDrivers]);
   return {
     sysroot,
@@ -116,11 +125,24 @@ export function toBuildOptions(f: BuildFlagValues, image?: string, kverArg?: str
     kernelCmdline: f.kernelCmdline ?? c.kernelCmdline ?? '',
     rootTimeout: _rootTimeout(f.rootTimeout) ?? c.rootTimeout,
     mtime: defaultMtime(),
-    output: f.output ?? image ?? join(sysroot, 'boot', `initrd.img-${kver}`),
+    // a UKI never lands where the boot loader expects a bare initramfs
+    output: f.output ?? image ?? join(sysroot, 'boot', (f.uki ?? c.uki) === true ? `linux-${kver}.efi` : `initrd.img-${kver}`),
     force: f.force === true,
+    uki,
+    ...(secureBoot ? { secureBoot } : {}),
     dryRun: f.dryRun === true,
     trustSysrootScripts: f.trustSysrootScripts === true,
   };
+}
+
+/** --secureboot-key and --secureboot-cert: both or neither, only for a UKI, readable files. */
+function _secureBoot(f: BuildFlagValues, uki: boolean): { key: string; cert: string } | undefined {
+  const { securebootKey: key, securebootCert: cert } = f;
+  if (key === undefined && cert === undefined) return undefined;
+  if (key === undefined || cert === undefined) throw new UsageError(`--secureboot-${key === undefined ? 'cert' : 'key'} needs --secureboot-${key === undefined ? 'key' : 'cert'} as well`);
+  if (!uki) throw new UsageError('--secureboot-key signs a UKI: add --uki (or uki = true in the configuration)');
+  for (const file of [key, cert]) if (!existsSync(file)) throw new UsageError(`${file}: no such file (--secureboot-${file === key ? 'key' : 'cert'})`);
+  return { key, cert };
 }
 
 /** Host-only on the running system's own root for every kernel version, or from a capture; else generic, saying why. */

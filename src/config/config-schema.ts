@@ -17,6 +17,7 @@ export interface MkConfig {
   earlyMicrocode?: boolean;
   kernelCmdline?: string;
   rootTimeout?: number;
+  uki?: boolean;
 }
 
 export type ListField = 'add' | 'omit' | 'addDrivers' | 'omitDrivers' | 'forceDrivers' | 'filesystems' | 'installItems';
@@ -46,6 +47,7 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   { key: 'install_items', field: 'installItems', kind: 'list', doc: 'absolute paths of sysroot files to add (ELF files with their libraries)', check: _checkPath },
   { key: 'early_microcode', field: 'earlyMicrocode', kind: 'bool', doc: 'prepend an uncompressed early-microcode cpio' },
   { key: 'kernel_cmdline', field: 'kernelCmdline', kind: 'string', doc: 'default kernel arguments embedded in the image (the boot command line wins)', check: _checkOneLine },
+  { key: 'uki', field: 'uki', kind: 'bool', doc: "write a Unified Kernel Image (the sysroot's systemd EFI stub, kernel, initramfs and command line) instead of a bare initramfs (like --uki)" },
   { key: 'root_timeout', field: 'rootTimeout', kind: 'seconds', doc: 'seconds /init waits for the root device' },
 ];
 

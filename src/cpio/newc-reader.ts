@@ -6,6 +6,7 @@ import { decompressSegment } from '../compress/decompress.js';
 import { decompressLimit, overLimitMessage } from '../compress/decompress-limit.js';
 import { type SegmentCompression, detectCompression } from '../compress/detect-compression.js';
 import { BadImageError, DecompressLimitError, fsError } from '../errors.js';
+import { looksLikePe, ukiInitrd } from '../uki/uki-sections.js';
 import { type CpioEntry, parseNewcArchive } from './newc-parse.js';
 
 export type { CpioEntry } from './newc-parse.js';
@@ -25,7 +26,9 @@ const ASCII_ZERO = 0x30; // every newc header starts with "0707"
 
 /** `maxDecompressed`: what all its segments may decompress to together (default: see decompress-limit.ts). */
 export async function readImageFile(path: string, maxDecompressed?: number): Promise<ImageSegment[]> {
-  const image = _readRegularFile(path);
+  const file = _readRegularFile(path);
+  // a Unified Kernel Image: its .initrd section is the image
+  const image = looksLikePe(file) ? ukiInitrd(file, path) : file;
   const segments = await readImage(image, path, maxDecompressed);
   if (segments.length === 0)
     throw new BadImageError(`${path}: ${image.length === 0 ? 'empty' : 'only NUL bytes'}: not an initramfs image`, path);

@@ -5,6 +5,11 @@
 // sizes the containers record (decompressed-size.ts). gzip is decoded in-process by node:zlib.
 // The tools read the files by name and write into an unlinked temporary file: they run to the end
 // while this process plans other things, which a pipe to a busy event loop would stall.
+// Every file decompresses within moduleLimit of its size (module-compression.ts says why): a file
+// whose container claims more fails at once; a run of the tool may write no more than the sizes its
+// files claim, which the kernel enforces (RLIMIT_FSIZE, `ulimit -f`, kills the tool with SIGXFSZ),
+// so a bomb fills neither the memory nor $TMPDIR, however busy the event loop is.
+import { constants as bufferConstants } from 'node:buffer';
 import { spawn } from 'node:child_process';
 import { closeSync, fstatSync, openSync, readSync, unlinkSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -12,7 +17,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { BadModuleError, CompressorError } from '../errors.js';
-import type { ModuleCompression } from './module-compression.js';
+import { implausibleModule, moduleLimit, type ModuleCompression } from './module-compression.js';
 import { decompressedSize } from './decompressed-size.js';
 
 export interface CompressedModule {
@@ -36,6 +41,7 @@ export async function decompressModules(files: readonly CompressedModule[], jobs
     files.forEach((f, index) => {
       if (f.compression !== format) return;
       const size = decompressedSize(f.data, format);
+      if (size !== undefined && size > moduleLimit(f.data.length)) throw implausibleModule(f.path, f.data.length);
       if (size === undefined) work.push(_one(f).then((b) => void (out[index] = b)));
       else sized.push({ index, size });
     });
@@ -72,12 +78,12 @@ async function _batch(files: readonly CompressedModule[], batch: { index: number
   const expected = batch.reduce((n, b) => n + b.size, 0);
   let bytes: Buffer | undefined;
   try {
-    bytes = await _run(first.compression as 'xz' | 'zstd', _input(batch.map((b) => files[b.index] as CompressedModule)));
+    bytes = await _run(first.compression as 'xz' | 'zstd', _input(batch.map((b) => files[b.index] as CompressedModule)), expected);
   } catch (err) {
     if (err instanceof CompressorError) throw err;
   }
   if (bytes === undefined || bytes.length !== expected) {
-    // a corrupt file or a container that misstates its size: one by one, so the error names the file
+    // a corrupt file or a container that misstates its size (or a bomb): one by one, so the error names the file
     await Promise.all(batch.map(async (b) => void (out[b.index] = await _one(files[b.index] as CompressedModule))));
     return;
   }
@@ -90,18 +96,22 @@ async function _batch(files: readonly CompressedModule[], batch: { index: number
 
 async function _one(file: CompressedModule): Promise<Buffer> {
   if (file.compression === 'gzip') return _gzip(file);
+  let bytes: Buffer | undefined;
   try {
-    return await _run(file.compression, _input([file]));
+    bytes = await _run(file.compression, _input([file]), moduleLimit(file.data.length));
   } catch (err) {
     if (err instanceof CompressorError) throw err;
     throw _corrupt(file, err);
   }
+  if (bytes === undefined) throw implausibleModule(file.path, file.data.length);
+  return bytes;
 }
 
 async function _gzip(file: CompressedModule): Promise<Buffer> {
   try {
-    return await _gunzip(file.data);
+    return await _gunzip(file.data, { maxOutputLength: Math.min(moduleLimit(file.data.length), bufferConstants.MAX_LENGTH) });
   } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw implausibleModule(file.path, file.data.length);
     throw _corrupt(file, err);
   }
 }
@@ -113,22 +123,35 @@ function _input(files: readonly CompressedModule[]): Buffer | string[] {
 
 let _outputs = 0;
 
-function _run(format: 'xz' | 'zstd', input: Buffer | string[]): Promise<Buffer> {
+/** POSIX `ulimit -f` counts 512-byte blocks. */
+const FSIZE_BLOCK = 512;
+
+/**
+ * The tool's output for `input`, or undefined when it would pass `maxBytes` (the tool is then killed).
+ * The tool runs under `sh` only to lower its file size limit before it starts.
+ */
+function _run(format: 'xz' | 'zstd', input: Buffer | string[], maxBytes: number): Promise<Buffer | undefined> {
   const tool = TOOL[format];
   const name = join(tmpdir(), `mkinitramfs-ts-ko-${process.pid}-${_outputs++}`);
   const out = openSync(name, 'wx+', 0o600);
   unlinkSync(name);
-  return new Promise<Buffer>((resolve, reject) => {
-    const args = Array.isArray(input) ? ['-dcq', '--', ...input] : ['-dcq'];
-    const child = spawn(tool.command, args, { stdio: [Array.isArray(input) ? 'ignore' : 'pipe', out, 'pipe'] });
+  return new Promise<Buffer | undefined>((resolve, reject) => {
+    // no sparse output: zeros are written, so the file size limit stops a bomb of zeros at once, not after it is decoded
+    const args = Array.isArray(input) ? ['-dcq', '--no-sparse', '--', ...input] : ['-dcq', '--no-sparse'];
+    // one block more than maxBytes: an output of exactly maxBytes is not cut, anything longer is seen below
+    const blocks = Math.floor(maxBytes / FSIZE_BLOCK) + 1;
+    const script = 'ulimit -S -f "$1" 2>/dev/null; shift; exec "$@"';
+    const child = spawn('/bin/sh', ['-c', script, 'sh', String(blocks), tool.command, ...args], { stdio: [Array.isArray(input) ? 'ignore' : 'pipe', out, 'pipe'] });
     const errors: Buffer[] = [];
     child.stderr?.on('data', (c: Buffer) => errors.push(c));
     child.stdin?.on('error', () => undefined); // a tool that stops reading fails below with its own message
-    child.on('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'ENOENT' ? new CompressorError(`cannot decompress modules: '${tool.command}' is not installed (install the ${tool.package} package)`) : err),
-    );
-    child.on('close', (code) => {
-      if (code === 0) resolve(_readAll(out));
+    let spawnError: Error | undefined;
+    child.on('error', (err) => (spawnError = err));
+    child.on('close', (code, signal) => {
+      if (spawnError) reject(spawnError);
+      else if (signal === 'SIGXFSZ' || fstatSync(out).size > maxBytes) resolve(undefined);
+      else if (code === 0) resolve(_readAll(out));
+      else if (code === 127) reject(new CompressorError(`cannot decompress modules: '${tool.command}' is not installed (install the ${tool.package} package)`));
       else reject(new Error(Buffer.concat(errors).toString('utf8').trim().split('\n')[0] || `${tool.command} exited with ${code}`));
     });
     if (!Array.isArray(input)) child.stdin?.end(input);

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readImageFile } from '../../src/cpio/newc-reader.js';
 import { COMMAND, REPO, buildDist, makeSysroot } from '../support/real-sysroot.js';
+import { efiSysroot, trixieRoot } from '../support/fixtures.js';
+import { findSection, readPe, sectionData } from '../../src/uki/pe-file.js';
 
 const PLUGIN = join(REPO, 'kernel-hooks/50-mkinitramfs-ts.install');
 const LOADER_ENTRY = '/usr/lib/kernel/install.d/90-loaderentry.install';
@@ -91,6 +93,30 @@ describe('kernel-install with 50-mkinitramfs-ts.install', () => {
     expect(remove.status).toBe(0);
     expect(existsSync(entryDir)).toBe(false);
     expect(existsSync(join(s.esp, 'loader/entries', `${MACHINE_ID}-${sys.kver}.conf`))).toBe(false);
+  });
+
+  it('uki layout: add builds a whole UKI into the staging area (.cmdline from kernel-install\'s cmdline), 90-uki-copy installs it as $BOOT/EFI/Linux/TOKEN-KVER.efi; remove deletes it', async () => {
+    const s = setup('uki', 'layout=uki\n');
+    // systemd 257's 90-uki-copy.install (Debian 13): this host's kernel-install 252 ships none
+    const ukiCopy = join(trixieRoot(), 'usr/lib/kernel/install.d/90-uki-copy.install');
+    const env = { KERNEL_INSTALL_PLUGINS: `${PLUGIN} ${ukiCopy}`, MKINITRAMFS_TS_ARGS: `--sysroot ${efiSysroot()} -N` };
+    const add = kernelInstall(s, ['--verbose', 'add', sys.kver, join(efiSysroot(), 'boot', `vmlinuz-${sys.kver}`)], env);
+    expect(add.status, add.stderr).toBe(0);
+    expect(add.stdout).toMatch(/50-mkinitramfs-ts: \+ .* --output \S+\/uki\.efi --uki --kernel-cmdline 'root=LABEL=root console=ttyS0'/);
+    const file = join(s.esp, 'EFI/Linux', `${MACHINE_ID}-${sys.kver}.efi`);
+    const uki = readFileSync(file);
+    const pe = readPe(uki, file);
+    expect(sectionData(uki, findSection(pe, '.cmdline')!).toString()).toBe('root=LABEL=root console=ttyS0');
+    expect(sectionData(uki, findSection(pe, '.uname')!).toString()).toBe(sys.kver);
+    const entries = (await readImageFile(file)).flatMap((seg) => seg.entries.map((e) => e.path)); // its .initrd
+    expect(entries).toContain('init');
+    expect(entries.some((p) => p.startsWith(`usr/lib/modules/${sys.kver}/`))).toBe(true);
+    expect(existsSync(join(s.esp, MACHINE_ID, sys.kver, 'initrd'))).toBe(false);
+    expect(existsSync(join(s.boot, `initrd.img-${sys.kver}`))).toBe(false);
+
+    const remove = kernelInstall(s, ['remove', sys.kver], env);
+    expect(remove.status).toBe(0);
+    expect(existsSync(file)).toBe(false);
   });
 
   it('other layout: add builds BOOT_DIR/initrd.img-KVER and no entry; remove deletes it', async () => {

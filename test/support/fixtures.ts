@@ -25,6 +25,21 @@ export const debianRoot = (): string => need(join(FIXTURES, 'rootfs', '.complete
 export const cacheDir = (): string => join(FIXTURES, 'cache');
 /** debianRoot() with the fixture kernel installed into it: the sysroot images are built from. */
 export const buildSysroot = (): string => need(join(FIXTURES, 'sysroot', '.complete')).replace(/\/\.complete$/, '');
+/** buildSysroot() with nbd-client and its libraries unpacked into it (the network-root boot tests). */
+export const netSysroot = (): string => need(join(FIXTURES, 'sysroot-net', '.complete')).replace(/\/\.complete$/, '');
+
+/** buildSysroot() with systemd-boot-efi installed (its EFI stub builds UKIs). */
+export const efiSysroot = (): string => need(join(FIXTURES, 'sysroot-efi', '.complete')).replace(/\/\.complete$/, '');
+/** The Debian 13 sysroot (kernel 6.12) with trixie's systemd-boot-efi (257) installed. */
+export const efiSysrootTrixie = (): string => need(join(FIXTURES, 'sysroot-trixie-efi', '.complete')).replace(/\/\.complete$/, '');
+/** The systemd EFI stubs of Debian 12 (252) and 13 (257), unpacked. */
+export const efiStub = (suite: 'bookworm' | 'trixie'): string =>
+  need(join(FIXTURES, suite === 'bookworm' ? 'systemd-boot-efi' : 'systemd-boot-efi-trixie', 'usr/lib/systemd/boot/efi/linuxx64.efi.stub'));
+/** Debian's OVMF (UEFI firmware for QEMU): the code and the pristine variable store to copy per boot. */
+export const ovmf = (): { code: string; vars: string } => ({
+  code: need(join(FIXTURES, 'ovmf/usr/share/OVMF/OVMF_CODE_4M.fd')),
+  vars: need(join(FIXTURES, 'ovmf/usr/share/OVMF/OVMF_VARS_4M.fd')),
+});
 
 /** A kernel fetched beside kernel/ (another flavour, or Debian 13's): where it is unpacked and how to boot it. */
 export interface KernelFixture {

@@ -21,7 +21,8 @@ export const INIT_STARTED = /Run \S+ as init process/;
 export const KERNEL_PANIC = /Kernel panic - not syncing/;
 
 export interface BootOptions {
-  kernel: string;
+  /** -kernel; without it the firmware boots (a UKI on an ESP given in extraArgs) and append/initrd are unused. */
+  kernel?: string;
   initrd?: string;
   /** The kernel command line; console=ttyS0 and panic=-1 are added unless it sets console=/panic=. */
   append?: string;
@@ -94,9 +95,9 @@ export function qemuArgs(options: BootOptions, accel: Accel): string[] {
     '-m', options.memory ?? '1G',
     // No default NIC/VGA/monitor: only the devices a test asks for.
     '-nodefaults', '-display', 'none', '-serial', 'stdio', '-no-reboot',
-    '-kernel', options.kernel,
-    ...(options.initrd ? ['-initrd', options.initrd] : []),
-    '-append', kernelCommandLine(options.append ?? ''),
+    ...(options.kernel
+      ? ['-kernel', options.kernel, ...(options.initrd ? ['-initrd', options.initrd] : []), '-append', kernelCommandLine(options.append ?? '')]
+      : []),
     ...diskArgs(options.disks ?? [], machine),
     ...(options.extraArgs ?? []),
   ];

@@ -37,7 +37,7 @@ export function registerBuild(program: Command): void {
         for (const w of [...planned.plan.warnings, ...result.warnings]) out.warn(w);
         for (const n of planned.plan.notes) out.detail(`note: ${formatNote(n)}`);
         out.info(
-          `wrote ${result.output} (${(result.size / 1048576).toFixed(1)} MiB, ${result.format}, ${opts.hostonly ? 'host-only' : 'generic'}, ` +
+          `wrote ${result.output} (${(result.size / 1048576).toFixed(1)} MiB, ${opts.uki ? 'UKI, ' : ''}${result.format}, ${opts.hostonly ? 'host-only' : 'generic'}, ` +
             `${planned.plan.entries.length} entries, ${planned.moduleCount} modules) in ${result.ms} ms`,
         );
       };

@@ -116,7 +116,8 @@ export function buildKernel(kver: string, flags: UpdateBuildFlags, entry: string
   const output = _imagePath(flags.sysroot, kver);
   // each kernel gets build's own default (host-only on the machine itself, running kernel or not) and,
   // as in the kernel hooks, a failed host-only build is retried generic with a warning
-  const args = [entry, 'build', '--force', '--fallback-generic', '--kver', kver, '--sysroot', flags.sysroot, '--output', output];
+  // --no-uki: /boot/initrd.img-KVER is where boot loaders expect a bare initramfs, whatever the configuration says
+  const args = [entry, 'build', '--force', '--fallback-generic', '--kver', kver, '--sysroot', flags.sysroot, '--output', output, '--no-uki'];
   if (flags.conf !== undefined) args.push('--conf', flags.conf);
   if (flags.confdir !== undefined) args.push('--confdir', flags.confdir);
   if (flags.verbose) args.push('--verbose');

@@ -3,6 +3,7 @@ import { MAX_DECOMPRESSED_FLAG, MAX_DECOMPRESSED_HELP, parseMaxDecompressed } fr
 import type { Problem } from '../../inspect/verify/problem.js';
 import { BadImageError, DecompressLimitError, NotBootableError } from '../../errors.js';
 import { loadImage } from '../../inspect/load-image.js';
+import { ukiChecks } from '../../inspect/verify/check-uki.js';
 import { verifyLoadedImage } from '../../inspect/verify/verify-image.js';
 import { formatProblem, problem } from '../../inspect/verify/problem.js';
 
@@ -12,6 +13,7 @@ export function registerVerify(program: Command): void {
     .description('check statically that an initramfs image can boot: segments, /init, libraries, modules, root fs driver')
     .argument('<image>', 'the image file')
     .option('--kver <kver>', 'the kernel version the image is for')
+    .option('--secureboot-cert <cert>', "a UKI: check its Secure Boot signature against this certificate (PEM) with sbverify")
     .option('--json', 'print JSON')
     .option(MAX_DECOMPRESSED_FLAG, MAX_DECOMPRESSED_HELP)
     .action(async (image, flags) => {
@@ -20,7 +22,10 @@ export function registerVerify(program: Command): void {
       let problems: Problem[];
       let decodes = true;
       try {
-        problems = await verifyLoadedImage(await loadImage(image, opts), opts);
+        const loaded = await loadImage(image, opts); // a regular file that holds an image (a UKI's .initrd)
+        const uki = ukiChecks(image, flags.securebootCert);
+        const kver = flags.kver ?? uki.kver;
+        problems = [...uki.problems, ...(await verifyLoadedImage(loaded, kver === undefined ? opts : { ...opts, kver }))];
       } catch (err) {
         // past the limit the image is not known to be broken: say so, not "does not decode"
         if (!(err instanceof BadImageError) || err instanceof DecompressLimitError) throw err;

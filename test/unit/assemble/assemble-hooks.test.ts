@@ -1,35 +1,18 @@
 // assemblePlan and a feature's own files: hooks land where /init's run_hooks looks for them
 // (/lib/mkinitramfs-ts/hooks/STAGE/*.sh, sourced in name order), feature files keep their mode, links
 // obey if_binary. A tiny sysroot and a module source with no modules keep this about features only.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { assemblePlan } from '../../../src/assemble/assemble-plan.js';
-import type { ModuleSource } from '../../../src/kmod/module-source.js';
+import { FEATURES_ONLY, tempDirs } from './helpers.js';
 import { MkError } from '../../../src/errors.js';
 import type { SelectedFeature } from '../../../src/features/select-features.js';
 import { loadFeatures } from '../../../src/features/load-features.js';
 import { FsHost } from '../../../src/host/fs-host.js';
 import type { Plan } from '../../../src/assemble/plan.js';
 
-const made: string[] = [];
-afterEach(() => {
-  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-const temp = (): string => {
-  const d = mkdtempSync(join(tmpdir(), 'mkits-assemble-'));
-  made.push(d);
-  return d;
-};
-
-const NO_MODULES: ModuleSource = {
-  kver: '6.1.0-test',
-  resolve: async () => ({ modules: [], firmware: [], builtin: [], warnings: [], notes: [] }),
-  resolveAlias: () => [],
-  isBuiltin: () => false,
-  subsetFiles: () => new Map(),
-};
+const temp = tempDirs('mkits-assemble-');
 
 /** Features from a temp modules.d ({ 'name/file': text }), all selected, planned over an empty sysroot. */
 function planFeatures(files: Record<string, string>): Promise<Plan> {
@@ -42,15 +25,8 @@ function planFeatures(files: Record<string, string>): Promise<Plan> {
   const features: SelectedFeature[] = [...loadFeatures(host, builtin).values()].map((feature) => ({ feature, why: 'test' }));
   return assemblePlan({
     host,
-    kver: '6.1.0-test',
+    ...FEATURES_ONLY,
     features,
-    modules: NO_MODULES,
-    hostonly: false,
-    addDrivers: [],
-    omitDrivers: [],
-    forceDrivers: [],
-    install: [],
-    kernelCmdline: '',
   });
 }
 

@@ -3,35 +3,18 @@
 // and a dry run runs no install script but says so in a plan note. A module source with no modules keeps
 // this about features only.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { assemblePlan } from '../../../src/assemble/assemble-plan.js';
-import type { ModuleSource } from '../../../src/kmod/module-source.js';
+import { FEATURES_ONLY, tempDirs } from './helpers.js';
 import { ConfigError, NotBootableError } from '../../../src/errors.js';
 import { loadFeatures } from '../../../src/features/load-features.js';
 import { FsHost } from '../../../src/host/fs-host.js';
 import type { Plan, PlanEntry } from '../../../src/assemble/plan.js';
 
-const made: string[] = [];
-afterEach(() => {
-  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-const temp = (): string => {
-  const d = mkdtempSync(join(tmpdir(), 'mkits-sysfeat-'));
-  made.push(d);
-  return d;
-};
-
-const NO_MODULES: ModuleSource = {
-  kver: '6.1.0-test',
-  resolve: async () => ({ modules: [], firmware: [], builtin: [], warnings: [], notes: [] }),
-  resolveAlias: () => [],
-  isBuiltin: () => false,
-  subsetFiles: () => new Map(),
-};
+const temp = tempDirs('mkits-sysfeat-');
 
 const FEATURE = 'etc/mkinitramfs-ts/modules.d/leaky';
 
@@ -59,15 +42,8 @@ function plan(root: string, dryRun = false): Promise<Plan> {
   if (!feature) throw new Error('feature leaky not loaded');
   return assemblePlan({
     host,
-    kver: '6.1.0-test',
+    ...FEATURES_ONLY,
     features: [{ feature, why: 'requested with --add' }],
-    modules: NO_MODULES,
-    hostonly: false,
-    addDrivers: [],
-    omitDrivers: [],
-    forceDrivers: [],
-    install: [],
-    kernelCmdline: '',
     scriptEnv: { sysroot: root, kver: '6.1.0-test', hostonly: false, trustSysroot: true },
     dryRun,
   });

@@ -19,7 +19,7 @@ describe('postinst.d/mkinitramfs-ts', () => {
       MKINITRAMFS_TS_ARGS: '--quiet',
     });
     expect(r.status).toBe(0);
-    expect(r.calls).toEqual([['build', '--force', '--fallback-generic', '--kver', KVER, '--output', join(dir, `initrd.img-${KVER}`), '--quiet']]);
+    expect(r.calls).toEqual([['build', '--force', '--fallback-generic', '--kver', KVER, '--output', join(dir, `initrd.img-${KVER}`), '--no-uki', '--quiet']]);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(`building ${dir}/initrd.img-${KVER}`);
   });

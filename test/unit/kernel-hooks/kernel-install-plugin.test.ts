@@ -20,7 +20,7 @@ function setup() {
   return { dir, staging, entry, boot };
 }
 
-const buildArgs = (target: string, ...extra: string[]) => ['build', '--force', '--fallback-generic', '--kver', KVER, '--output', target, ...extra];
+const buildArgs = (target: string, ...extra: string[]) => ['build', '--force', '--fallback-generic', '--kver', KVER, '--output', target, '--no-uki', ...extra];
 
 describe('50-mkinitramfs-ts.install add', () => {
   it('BLS layout with a staging area: builds $KERNEL_INSTALL_STAGING_AREA/initrd', () => {
@@ -49,6 +49,30 @@ describe('50-mkinitramfs-ts.install add', () => {
     expect(existsSync(join(t.staging, 'initrd'))).toBe(false);
   });
 
+  it('layout "uki": builds the whole UKI into the staging area with kernel-install\'s cmdline; another uki_generator gets a bare initrd', () => {
+    const t = setup();
+    mkdirSync(join(t.dir, 'conf'));
+    writeFileSync(join(t.dir, 'conf/cmdline'), 'root=LABEL=r\n  quiet\n');
+    const env = { KERNEL_INSTALL_LAYOUT: 'uki', KERNEL_INSTALL_STAGING_AREA: t.staging, KERNEL_INSTALL_CONF_ROOT: join(t.dir, 'conf') };
+    const r = runHook(t.dir, PLUGIN, ['add', KVER, t.entry, '/boot/vmlinuz'], env);
+    expect(r.status).toBe(0);
+    expect(r.calls).toEqual([['build', '--force', '--fallback-generic', '--kver', KVER, '--output', join(t.staging, 'uki.efi'), '--uki', '--kernel-cmdline', 'root=LABEL=r quiet']]);
+    const u = setup();
+    const other = runHook(u.dir, PLUGIN, ['add', KVER, u.entry, '/boot/vmlinuz'], { ...env, KERNEL_INSTALL_STAGING_AREA: u.staging, KERNEL_INSTALL_UKI_GENERATOR: 'ukify' });
+    expect(other.calls).toEqual([buildArgs(join(u.staging, 'initrd'))]);
+  });
+
+  it('layout "uki" without a staging area: writes and removes $BOOT/EFI/Linux/TOKEN-KVER.efi itself', () => {
+    const t = setup();
+    const env = { KERNEL_INSTALL_LAYOUT: 'uki', KERNEL_INSTALL_BOOT_ROOT: join(t.dir, 'esp'), KERNEL_INSTALL_ENTRY_TOKEN: 'tok', KERNEL_INSTALL_CONF_ROOT: join(t.dir, 'none') };
+    const file = join(t.dir, 'esp/EFI/Linux', `tok-${KVER}.efi`);
+    const r = runHook(t.dir, PLUGIN, ['add', KVER, t.entry, '/boot/vmlinuz'], env);
+    expect(r.calls).toEqual([['build', '--force', '--fallback-generic', '--kver', KVER, '--output', file, '--uki', '--kernel-cmdline', '']]);
+    expect(existsSync(file)).toBe(true);
+    expect(runHook(t.dir, PLUGIN, ['remove', KVER, t.entry], env).status).toBe(0);
+    expect(existsSync(file)).toBe(false);
+  });
+
   it('passes MKINITRAMFS_TS_ARGS through, split on blanks, and --verbose with KERNEL_INSTALL_VERBOSE=1', () => {
     const t = setup();
     const r = runHook(t.dir, PLUGIN, ['add', KVER, t.entry, '/boot/vmlinuz'], {
@@ -58,7 +82,7 @@ describe('50-mkinitramfs-ts.install add', () => {
       MKINITRAMFS_TS_ARGS: '--sysroot /srv/root  --compress gzip',
     });
     expect(r.status).toBe(0);
-    expect(r.calls).toEqual([['build', '--force', '--fallback-generic', '--verbose', '--kver', KVER, '--output', join(t.staging, 'initrd'), '--sysroot', '/srv/root', '--compress', 'gzip']]);
+    expect(r.calls).toEqual([['build', '--force', '--fallback-generic', '--verbose', '--kver', KVER, '--output', join(t.staging, 'initrd'), '--no-uki', '--sysroot', '/srv/root', '--compress', 'gzip']]);
     expect(r.stdout).toContain('50-mkinitramfs-ts: +');
   });
 

@@ -15,6 +15,8 @@ import { PlanBuilder } from '../../../src/assemble/plan-builder.js';
 import { canonicalImagePath } from '../../../src/assemble/image-layout.js';
 import { fakeKernel, KDIR, KVER } from './fake-kernel.js';
 import type { TempTree } from './tree.js';
+import { BadModuleError } from '../../../src/errors.js';
+import { gzipBomb, zstdBomb } from '../../support/module-bombs.js';
 
 // module file → how it is compressed in this kernel
 const COMPRESS: Record<string, 'xz' | 'zst' | 'gz'> = {
@@ -100,5 +102,20 @@ describe('an image of a kernel with compressed modules', () => {
     await expect(addModules(plan, openModuleSource(new FsHost({ root: tree.root }), KVER), [request('ext4')], [])).rejects.toThrow(
       /jbd2\.ko\.zst: corrupt zstd data .*reinstall the kernel package/,
     );
+  });
+
+  it.each([
+    ['kernel/lib/crc16.ko.gz', () => gzipBomb(512)],
+    ['kernel/fs/jbd2/jbd2.ko.zst', () => zstdBomb(512)],
+  ])('a module file that is a bomb (%s, 512 MiB of zeros) fails the build with exit 5 naming it, stopped at 64 MiB', async (rel, make) => {
+    writeFileSync(join(tree.root, KDIR, rel), make());
+    const plan = new PlanBuilder(KVER, canonicalImagePath);
+    const err = await addModules(plan, openModuleSource(new FsHost({ root: tree.root }), KVER), [request('ext4')], []).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BadModuleError);
+    expect((err as BadModuleError).exitCode).toBe(5);
+    expect((err as Error).message).toMatch(
+      new RegExp(`^/${KDIR}/${rel.replaceAll('.', '\\.')}: decompresses to more than 64 MiB .*not a plausible kernel module: reinstall the kernel package$`),
+    );
+    expect((err as Error).message).not.toContain('--max-decompressed');
   });
 });

@@ -1,5 +1,6 @@
 // decompressModules: many files of each format in one go, cut back into the right files; a corrupt
-// file is named in the error; a missing tool is a CompressorError saying what to install.
+// file is named in the error; a missing tool is a CompressorError saying what to install; a bomb
+// (a file that decompresses past moduleLimit) is a BadModuleError naming it, stopped at the limit.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BadModuleError, CompressorError } from '../../../src/errors.js';
 import { decompressModules, type CompressedModule } from '../../../src/kmod/decompress-modules.js';
 import { makeKo } from '../../support/make-ko.js';
+import { gzipBomb, xzBomb, zstdBomb, zstdBombWithSize } from '../../support/module-bombs.js';
 
 const ko = (name: string, pad = 0): Buffer => makeKo({ modinfo: [['name', name], ['description', 'x'.repeat(pad)]] });
 const xz = (b: Buffer, flags: string[] = ['--check=crc32']): Buffer => execFileSync('xz', ['-c', ...flags], { input: b });
@@ -82,5 +84,47 @@ describe('decompressModules', () => {
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }
+  });
+
+  describe('a bomb among real modules (512 MiB of zeros, where the limit is 64 MiB)', () => {
+    it.each([
+      ['gzip, decoded in-process', 'm.ko.gz', 'gzip', () => gzipBomb(512)],
+      ['zstd without a content size, decoded by the tool (killed at the limit)', 'm.ko.zst', 'zstd', () => zstdBomb(512)],
+      ['zstd whose frames say how big they are (refused undecoded)', 'm.ko.zst', 'zstd', () => zstdBombWithSize(512)],
+      ['xz whose index says how big it is (refused undecoded)', 'm.ko.xz', 'xz', () => xzBomb(512)],
+    ] as const)('%s: a BadModuleError naming the file, exit 5', async (_what, name, compression, make) => {
+      const bomb: CompressedModule = { path: `/lib/modules/k/kernel/${name}`, data: make(), compression };
+      const list = [...files(), bomb];
+      const err = await decompressModules(list, 2).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(BadModuleError);
+      expect((err as BadModuleError).exitCode).toBe(5);
+      const message = (err as Error).message;
+      expect(message).toMatch(new RegExp(`^${bomb.path.replaceAll('.', '\\.')}: decompresses to more than 64 MiB .*not a plausible kernel module: reinstall the kernel package$`));
+      expect(message).not.toContain('--max-decompressed');
+      expect(message).not.toContain('\n');
+    });
+
+    it('a bomb the tool reads by name (as a build does) is stopped the same way', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'bomb-'));
+      try {
+        const diskPath = join(dir, 'm.ko.zst');
+        writeFileSync(diskPath, zstdBomb(512));
+        const bomb: CompressedModule = { path: '/lib/modules/k/kernel/m.ko.zst', data: zstdBomb(512), compression: 'zstd', diskPath };
+        await expect(decompressModules([bomb], 1)).rejects.toThrow(/m\.ko\.zst: decompresses to more than 64 MiB/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('a module just under the limit still decompresses whole', async () => {
+      // 63 MiB of zeros: far past any ratio a real module has, yet under the 64 MiB floor
+      const list: CompressedModule[] = [
+        { path: '/k/a.ko.zst', data: zstdBomb(63), compression: 'zstd' },
+        { path: '/k/b.ko.gz', data: gzipBomb(63), compression: 'gzip' },
+        { path: '/k/c.ko.xz', data: xzBomb(63), compression: 'xz' },
+      ];
+      const out = await decompressModules(list, 1);
+      expect(out.map((b) => b.length)).toEqual([63 * 2 ** 20, 63 * 2 ** 20, 63 * 2 ** 20]);
+    });
   });
 });

@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FsHost } from '../../../src/host/fs-host.js';
 import { modinfoDepends, modinfoValue, modinfoValues, parseModinfo } from '../../../src/kmod/modinfo.js';
 import { readModinfo } from '../../../src/kmod/modinfo-reader.js';
+import { BadModuleError } from '../../../src/errors.js';
 import { makeKo } from '../../support/make-ko.js';
+import { gzipBomb, xzBomb, zstdBomb, zstdBombWithSize } from '../../support/module-bombs.js';
 import { makeTree, type TempTree } from './tree.js';
 
 const FIELDS: Array<[string, string]> = [
@@ -39,6 +41,31 @@ describe('readModinfo', () => {
     expect(modinfoValues(info, 'alias')).toHaveLength(2);
     expect(modinfoValue(info, 'name')).toBe('virtio_blk');
     expect(modinfoDepends(info)).toEqual(['virtio', 'virtio_ring']);
+  });
+});
+
+describe('readModinfo of a module file that is a bomb (512 MiB of zeros, where the limit is 64 MiB)', () => {
+  it.each([
+    ['b.ko.gz', () => gzipBomb(512)],
+    ['b.ko.zst', () => zstdBomb(512)],
+    ['b.ko.zst', () => zstdBombWithSize(512)],
+    ['b.ko.xz', () => xzBomb(512)],
+  ] as const)('%s: a BadModuleError naming the file, exit 5, saying to reinstall the kernel package', (name, make) => {
+    const bombs = makeTree({ [`m/${name}`]: make() });
+    try {
+      let err: unknown;
+      try {
+        readModinfo(new FsHost({ root: bombs.root }), `/m/${name}`);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(BadModuleError);
+      expect((err as BadModuleError).exitCode).toBe(5);
+      expect((err as Error).message).toMatch(new RegExp(`^/m/${name.replaceAll('.', '\\.')}: decompresses to more than 64 MiB .*reinstall the kernel package$`));
+      expect((err as Error).message).not.toContain('--max-decompressed');
+    } finally {
+      bombs.cleanup();
+    }
   });
 });
 

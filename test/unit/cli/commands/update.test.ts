@@ -65,7 +65,7 @@ describe('buildKernel', () => {
     const r = await buildKernel('6.1.0-1-amd64', { sysroot: dir, conf: '/c.conf', confdir: '/d' }, fakeEntry(dir));
     expect(r).toMatchObject({ ok: true, exitCode: 0, output: join(dir, 'boot/initrd.img-6.1.0-1-amd64'), size: 'IMAGE-6.1.0-1-amd64'.length });
     expect(JSON.parse(readFileSync(join(dir, 'calls'), 'utf8'))).toEqual([
-      'build', '--force', '--fallback-generic', '--kver', '6.1.0-1-amd64', '--sysroot', dir, '--output', join(dir, 'boot/initrd.img-6.1.0-1-amd64'), '--conf', '/c.conf', '--confdir', '/d',
+      'build', '--force', '--fallback-generic', '--kver', '6.1.0-1-amd64', '--sysroot', dir, '--output', join(dir, 'boot/initrd.img-6.1.0-1-amd64'), '--no-uki', '--conf', '/c.conf', '--confdir', '/d',
     ]);
   });
 
