@@ -1,6 +1,6 @@
 // Binaries, their interpreters and libraries, and busybox applet links, as plan entries.
 import { NotBootableError } from '../errors.js';
-import { findExecutable, resolveFiles } from '../elf/library-resolver.js';
+import { findExecutable, resolveFiles, type ResolveOptions } from '../elf/library-resolver.js';
 import type { Host } from '../host/host.js';
 import type { PlanBuilder } from './plan-builder.js';
 import { canonicalImagePath, MERGED_USR } from './image-layout.js';
@@ -14,8 +14,8 @@ const SBIN_APPLETS = new Set(['modprobe', 'insmod', 'rmmod', 'lsmod', 'modinfo',
  * Add sysroot files (ELF binaries with everything they need, scripts with their interpreter, plain
  * files as they are). Returns the in-root path of each file added, by requested name.
  */
-export function addSysrootFiles(host: Host, plan: PlanBuilder, paths: string[], why: string): void {
-  for (const f of resolveFiles(host, paths)) {
+export function addSysrootFiles(host: Host, plan: PlanBuilder, paths: string[], why: string, opts: ResolveOptions = {}): void {
+  for (const f of resolveFiles(host, paths, opts)) {
     if (f.kind === 'symlink') {
       if (f.path in MERGED_USR) continue; // the image's own /lib -> usr/lib etc. stand
       const link = relocateSymlink(f.path, f.linkTarget ?? '');

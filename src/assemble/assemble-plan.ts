@@ -15,6 +15,8 @@ import { addBusyboxApplets, addSysrootFiles, findBinaries } from './add-binaries
 import { addKmodIndexes, addModules } from './add-modules.js';
 import { addSkeleton, canonicalImagePath } from './image-layout.js';
 import { addMicrocode } from './microcode.js';
+import { addSystemdUnits } from './add-systemd.js';
+import type { ResolveOptions } from '../elf/library-resolver.js';
 import type { ModuleRequest, ModuleSource } from '../kmod/module-source.js';
 
 export interface AssembleInput {
@@ -75,12 +77,23 @@ export async function assemblePlan(input: AssembleInput): Promise<Plan> {
   const modules = addModules(plan, input.modules, requests, input.omitDrivers);
   modules.catch(() => undefined); // awaited below; an error of the planning here may come first
 
+  // declared dlopen() libraries come along at the priorities some feature asks for (systemd's)
+  const priorities = new Set(input.features.flatMap((s) => s.feature.dlopen));
+  const opts: ResolveOptions = priorities.size ? { dlopen: (d) => priorities.has(d.priority) } : {};
+  // a feature whose program is PID 1 replaces the shell /init
+  const initFeature = input.features.find((s) => s.feature.init !== undefined)?.feature;
   const applets: string[] = [];
   let busybox: string | undefined;
   for (const sel of input.features) {
     const { feature } = sel;
     const fwhy = `feature ${feature.name}`;
+    if (feature.init !== undefined && feature === initFeature) {
+      addSysrootFiles(host, plan, [feature.init], `${fwhy}: PID 1`, opts);
+      plan.add({ type: 'symlink', path: '/init', target: feature.init.replace(/^\/+/, ''), reasons: [{ why: `${fwhy}: /init is ${feature.init}` }] });
+    }
+    if (feature.systemd_units.length) addSystemdUnits(host, plan, feature, opts);
     for (const f of feature.files) {
+      if (f.path === '/init' && initFeature !== undefined && feature !== initFeature) continue;
       if (f.source !== undefined) {
         plan.add({ type: 'file', path: f.path, mode: f.mode ?? 0o644, content: _featureFile(host, feature, f.source), reasons: [{ why: fwhy }] });
       } else if (f.from_sysroot !== undefined) {
@@ -88,7 +101,7 @@ export async function assemblePlan(input: AssembleInput): Promise<Plan> {
           if (f.optional) continue;
           throw new NotBootableError(`feature ${feature.name} needs ${f.from_sysroot}, which is not in ${host.root} (${feature.file})`);
         }
-        addSysrootFiles(host, plan, [f.from_sysroot], fwhy);
+        addSysrootFiles(host, plan, [f.from_sysroot], fwhy, opts);
       }
     }
     for (const h of feature.hooks) {
@@ -96,7 +109,7 @@ export async function assemblePlan(input: AssembleInput): Promise<Plan> {
       plan.add({ type: 'file', path, mode: 0o644, content: _featureFile(host, feature, h.script), reasons: [{ why: `${fwhy}, ${h.stage} hook` }] });
     }
     const bins = findBinaries(host, feature.binaries, `feature ${feature.name}`);
-    if (bins.size) addSysrootFiles(host, plan, [...bins.values()], fwhy);
+    if (bins.size) addSysrootFiles(host, plan, [...bins.values()], fwhy, opts);
     if (bins.has('busybox')) busybox = bins.get('busybox');
     for (const l of feature.links) {
       if (l.if_binary !== undefined && !bins.has(l.if_binary)) continue;
@@ -110,16 +123,16 @@ export async function assemblePlan(input: AssembleInput): Promise<Plan> {
       else if (d.kind === 'dir') plan.add({ type: 'dir', path: d.path, mode: 0o755, reasons: [{ why: swhy }] });
       else if (d.kind === 'binary') {
         const found = findBinaries(host, [`${d.name}${d.optional ? '?' : ''}`], swhy);
-        if (found.size) addSysrootFiles(host, plan, [...found.values()], swhy);
+        if (found.size) addSysrootFiles(host, plan, [...found.values()], swhy, opts);
       } else if (d.kind === 'file') {
-        if (host.exists(d.name)) addSysrootFiles(host, plan, [d.name], swhy);
+        if (host.exists(d.name)) addSysrootFiles(host, plan, [d.name], swhy, opts);
         else if (!d.optional) throw new NotBootableError(`${swhy} wants ${d.name}, which is not in ${host.root}`);
       }
     }
   }
   const added = await modules;
 
-  if (input.install.length) addSysrootFiles(host, plan, input.install, 'requested with --install');
+  if (input.install.length) addSysrootFiles(host, plan, input.install, 'requested with --install', opts);
   for (const f of input.extraFiles ?? []) plan.add({ type: 'file', path: f.path, mode: 0o644, content: f.content, reasons: [{ why: f.why }] });
 
   plan.add({
@@ -143,7 +156,8 @@ export async function assemblePlan(input: AssembleInput): Promise<Plan> {
   _requireInitShell(plan, host.root);
   // busybox's modprobe reads the text files; kmod's (and so the kernel's request_module) only *.bin
   const modprobe = _finalTarget(plan, '/usr/sbin/modprobe');
-  if (modprobe !== undefined && modprobe !== (busybox && canonicalImagePath(busybox))) addKmodIndexes(plan, added);
+  const libkmod = input.features.some((s) => s.feature.kmod_indexes);
+  if (libkmod || (modprobe !== undefined && modprobe !== (busybox && canonicalImagePath(busybox)))) addKmodIndexes(plan, added);
   if (input.earlyMicrocode) addMicrocode(plan, host);
   return plan.build();
 }

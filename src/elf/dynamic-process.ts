@@ -8,6 +8,7 @@ import { posix } from 'node:path';
 import { BadElfError } from '../errors.js';
 import type { Host } from '../host/host.js';
 import { defaultLibraryDirs, describeAbi, libTokenOf, platformOf, type ElfAbi } from './elf-abi.js';
+import type { DlopenDependency } from './dlopen-notes.js';
 import type { ElfInfo } from './executable-info.js';
 import { findLibrary, type LoadedObject, type SearchContext } from './library-search.js';
 import type { NeededFiles } from './needed-files.js';
@@ -20,6 +21,8 @@ export interface ProcessEnv {
   /** Memoised ELF inspection by in-root path. */
   inspect(path: string): ElfInfo;
   out: NeededFiles;
+  /** Which declared dlopen() libraries (.note.dlopen) to load too; none when absent. */
+  dlopen?: (dep: DlopenDependency) => boolean;
 }
 
 /** Record the interpreter and every library `program` (a symlink-free in-root path) loads. */
@@ -68,7 +71,45 @@ export function loadProcess(env: ProcessEnv, program: string, info: ElfInfo): vo
       lib.names.add(name);
       loaded.push(lib);
     }
+    for (const dep of obj.info.dlopen ?? []) if (env.dlopen?.(dep)) _loadDlopened(env, ctx, make, loaded, obj, dep, program);
   }
+}
+
+/**
+ * One declared dlopen() dependency: the first of its sonames the sysroot has (they are alternatives,
+ * best first), loaded like a DT_NEEDED library so its own libraries come too. A sysroot without any
+ * of them is fine (the program runs without the feature) unless the note says "required".
+ */
+function _loadDlopened(
+  env: ProcessEnv,
+  ctx: SearchContext,
+  make: (path: string, realPath: string, info: ElfInfo, loader: LoadedObject) => LoadedObject,
+  loaded: LoadedObject[],
+  obj: LoadedObject,
+  dep: DlopenDependency,
+  program: string,
+): void {
+  if (dep.sonames.some((n) => loaded.some((l) => l.names.has(n)))) return;
+  for (const name of dep.sonames) {
+    let found;
+    try {
+      found = findLibrary(ctx, name, obj, program);
+    } catch (err) {
+      if (err instanceof BadElfError) continue;
+      throw err;
+    }
+    const realPath = env.out.add(found.path, `library ${name} that ${obj.realPath} may dlopen (${dep.feature || 'no feature named'}, ${dep.priority})`, obj.realPath);
+    const same = loaded.find((l) => l.realPath === realPath);
+    if (same) same.names.add(name);
+    else {
+      const lib = make(found.path, realPath, found.info, obj);
+      lib.names.add(name);
+      loaded.push(lib);
+    }
+    return;
+  }
+  if (dep.priority === 'required')
+    throw new BadElfError(`${obj.realPath} needs one of ${dep.sonames.join(', ')} (dlopen, ${dep.feature}), none of which is in ${env.host.root}; install it`, obj.realPath);
 }
 
 function _loadInterpreter(

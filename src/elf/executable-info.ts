@@ -4,6 +4,7 @@
 import { BadElfError, fsError } from '../errors.js';
 import type { Host } from '../host/host.js';
 import { abiOf, type ElfAbi } from './elf-abi.js';
+import { readDlopenNotes, type DlopenDependency } from './dlopen-notes.js';
 import { ElfFile } from './elf-file.js';
 import { parseShebang, SHEBANG_BYTES, type Shebang, isScript } from './shebang.js';
 
@@ -15,6 +16,8 @@ export interface ElfInfo {
   interpreter?: string;
   /** Present for dynamically linked objects (PT_DYNAMIC). */
   dynamic?: { needed: string[]; soname?: string; rpath?: string; runpath?: string };
+  /** The libraries it declares it may dlopen() (its .note.dlopen); absent when none. */
+  dlopen?: DlopenDependency[];
 }
 
 export interface ScriptInfo extends Shebang {
@@ -60,5 +63,7 @@ function _elfInfo(elf: ElfFile): ElfInfo {
   if (interpreter !== undefined) info.interpreter = interpreter;
   const dynamic = elf.dynamic;
   if (dynamic) info.dynamic = dynamic;
+  const dlopen = readDlopenNotes(elf);
+  if (dlopen.length) info.dlopen = dlopen;
   return info;
 }

@@ -6,6 +6,7 @@ import { posix } from 'node:path';
 import { BadElfError, NotFoundError } from '../errors.js';
 import type { Host } from '../host/host.js';
 import { normalizeInRoot } from '../host/in-root-path.js';
+import type { DlopenDependency } from './dlopen-notes.js';
 import { loadProcess, type ProcessEnv } from './dynamic-process.js';
 import { ElfFile, ET_DYN, ET_EXEC } from './elf-file.js';
 import { readElfInfo, readExecutableInfo, type ElfInfo } from './executable-info.js';
@@ -20,8 +21,13 @@ export { findExecutable } from './find-executable.js';
 const MAX_SCRIPT_DEPTH = 4; // the kernel's binfmt recursion limit
 
 /** The files (and the symlinks leading to them) that programs `paths` (in-root) need, deduplicated, in discovery order. */
-export function resolveBinaries(host: Host, paths: string[]): NeededFile[] {
-  return _resolve(host, paths, false);
+export function resolveBinaries(host: Host, paths: string[], opts: ResolveOptions = {}): NeededFile[] {
+  return _resolve(host, paths, false, opts);
+}
+
+export interface ResolveOptions {
+  /** Which libraries that programs declare they may dlopen() (.note.dlopen) to bring too; none when absent. */
+  dlopen?: (dep: DlopenDependency) => boolean;
 }
 
 /**
@@ -29,16 +35,17 @@ export function resolveBinaries(host: Host, paths: string[]): NeededFile[] {
  * need, executable `#!` scripts their interpreter; everything else (data, non-executable scripts,
  * kernel objects) is taken as it is, with the symlinks leading to it.
  */
-export function resolveFiles(host: Host, paths: string[]): NeededFile[] {
-  return _resolve(host, paths, true);
+export function resolveFiles(host: Host, paths: string[], opts: ResolveOptions = {}): NeededFile[] {
+  return _resolve(host, paths, true, opts);
 }
 
-function _resolve(host: Host, paths: string[], plainAllowed: boolean): NeededFile[] {
+function _resolve(host: Host, paths: string[], plainAllowed: boolean, opts: ResolveOptions): NeededFile[] {
   const elfCache = new Map<string, ElfInfo>();
   const env: ProcessEnv = {
     host,
     cacheDirs: readLdSoConfDirs(host),
     out: new NeededFiles(host),
+    ...(opts.dlopen ? { dlopen: opts.dlopen } : {}),
     inspect: (path) => {
       const real = host.realpath(path);
       let info = elfCache.get(real);

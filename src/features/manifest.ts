@@ -56,6 +56,16 @@ export interface FeatureManifest {
   files: FeatureFile[];
   links: FeatureLink[];
   hooks: FeatureHook[];
+  /** PID 1 is this sysroot program: /init links to it instead of being the shell /init. */
+  init?: string;
+  /** systemd units to take with everything they pull in ("unit?" when the sysroot may lack it). */
+  systemd_units: string[];
+  /** Units never to take, even when another unit pulls them in. */
+  systemd_units_omit: string[];
+  /** Priorities of the libraries ELF files declare they may dlopen() (.note.dlopen) to bring along. */
+  dlopen: ('required' | 'recommended' | 'suggested')[];
+  /** The image needs kmod's binary indexes (libkmod in the image loads modules, not only busybox). */
+  kmod_indexes: boolean;
   /** Escape hatch: a build-time script in the folder; exit 0 includes a default feature, 1 leaves it out. */
   check_script?: string;
   /** Escape hatch: a build-time script whose stdout lines are directives folded into the plan. */
@@ -66,7 +76,8 @@ type Raw = Record<string, unknown>;
 
 const KEYS = new Set([
   'description', 'include', 'depends', 'generic_only', 'when_detected', 'requires_binaries', 'unless_binaries', 'kernel_modules', 'binaries',
-  'busybox_applets', 'files', 'links', 'hooks', 'check_script', 'install_script',
+  'busybox_applets', 'files', 'links', 'hooks', 'check_script', 'install_script', 'init', 'systemd_units', 'systemd_units_omit',
+  'dlopen', 'kmod_indexes',
 ]);
 
 export function parseManifest(text: string, name: string, dir: string, file: string): FeatureManifest {
@@ -105,7 +116,7 @@ export function parseManifest(text: string, name: string, dir: string, file: str
   const include = str('include', raw['include'], 'optional');
   if (include !== 'always' && include !== 'default' && include !== 'optional')
     throw bad('include', 'must be "always", "default" or "optional"');
-  for (const k of ['generic_only', 'when_detected'])
+  for (const k of ['generic_only', 'when_detected', 'kmod_indexes'])
     if (raw[k] !== undefined && typeof raw[k] !== 'boolean') throw bad(k, 'must be true or false');
 
   const files = tables('files').map((t, i): FeatureFile => {
@@ -148,12 +159,17 @@ export function parseManifest(text: string, name: string, dir: string, file: str
     if (v.includes('/')) throw bad(key, 'must be a file name in the feature folder');
     return v;
   };
+  const init = raw['init'] === undefined ? undefined : str('init', raw['init']);
+  if (init !== undefined && !init.startsWith('/')) throw bad('init', 'must be an absolute path in the sysroot');
+  const dlopen = strList('dlopen');
+  for (const d of dlopen) if (d !== 'required' && d !== 'recommended' && d !== 'suggested') throw bad('dlopen', `unknown priority "${d}" (required, recommended, suggested)`);
   const check_script = script('check_script');
   const install_script = script('install_script');
 
   return {
     ...(check_script ? { check_script } : {}),
     ...(install_script ? { install_script } : {}),
+    ...(init !== undefined ? { init } : {}),
     name,
     dir,
     file,
@@ -167,6 +183,10 @@ export function parseManifest(text: string, name: string, dir: string, file: str
     kernel_modules: strList('kernel_modules'),
     binaries: strList('binaries'),
     busybox_applets: strList('busybox_applets'),
+    systemd_units: strList('systemd_units'),
+    systemd_units_omit: strList('systemd_units_omit'),
+    dlopen: dlopen as FeatureManifest['dlopen'],
+    kmod_indexes: raw['kmod_indexes'] === true,
     files,
     links,
     hooks,

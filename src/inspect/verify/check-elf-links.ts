@@ -36,6 +36,7 @@ export function checkElfLinks(host: ImageHost): Problem[] {
   };
   const loaderNames = _loaderNames(host, objects, inspect);
   const inheritable = objects.flatMap((o) => (o.info.dynamic?.runpath === undefined ? _loaded(host, o).rpathDirs : []));
+  const preloaded = _loadedThroughOwnPath(host, objects);
 
   for (const obj of objects) {
     const { interpreter, dynamic } = obj.info;
@@ -57,6 +58,7 @@ export function checkElfLinks(host: ImageHost): Problem[] {
           continue;
         }
         if (interpreter === undefined && inheritable.some((d) => host.stat(posix.join(d, name))?.isFile())) continue;
+        if (interpreter === undefined && preloaded.has(name)) continue;
         const where = name.includes('/') ? '' : ` (searched ${dirs.join(':')})`;
         problems.push(problem(`needs ${name}, which is not in the image${where}: add the library`, obj.path));
       }
@@ -85,6 +87,23 @@ function _dynamicObjects(host: ImageHost, problems: Problem[]): _Object[] {
     out.push({ path, abi: info.abi, info });
   }
   return out;
+}
+
+/**
+ * Names that some program or library of the image finds through its own DT_RUNPATH/DT_RPATH: ld.so has
+ * loaded that library before the libraries it also loads need it, and a loaded library answers to its
+ * name without a search (systemd's libsystemd-core-252.so needs libsystemd-shared-252.so, which only
+ * the program's RUNPATH finds).
+ */
+function _loadedThroughOwnPath(host: ImageHost, objects: readonly _Object[]): Set<string> {
+  const names = new Set<string>();
+  for (const o of objects) {
+    const loaded = _loaded(host, o);
+    const dirs = [...(loaded.runpathDirs ?? []), ...loaded.rpathDirs];
+    if (!dirs.length) continue;
+    for (const name of o.info.dynamic?.needed ?? []) if (!name.includes('/') && dirs.some((d) => host.stat(posix.join(d, name))?.isFile())) names.add(name);
+  }
+  return names;
 }
 
 /** The names the dynamic loaders in use answer to without a search: their paths and SONAMEs. */

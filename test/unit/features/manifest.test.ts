@@ -103,6 +103,25 @@ script = "stop.sh"
     expect('check_script' in m || 'install_script' in m).toBe(false);
   });
 
+  it('reads the keys of a feature that runs systemd as PID 1', () => {
+    const m = parseDemo(`description = "d"
+init = "/usr/lib/systemd/systemd"
+systemd_units = ["initrd.target", "cryptsetup.target?"]
+systemd_units_omit = ["systemd-firstboot.service"]
+dlopen = ["required", "recommended"]
+kmod_indexes = true
+`);
+    expect(m).toMatchObject({
+      init: '/usr/lib/systemd/systemd',
+      systemd_units: ['initrd.target', 'cryptsetup.target?'],
+      systemd_units_omit: ['systemd-firstboot.service'],
+      dlopen: ['required', 'recommended'],
+      kmod_indexes: true,
+    });
+    const plain = parseDemo('description = "d"\n');
+    expect([plain.systemd_units, plain.systemd_units_omit, plain.dlopen, plain.kmod_indexes, 'init' in plain]).toEqual([[], [], [], false, false]);
+  });
+
   it('accepts every documented stage and the order bounds 0 and 99', () => {
     for (const stage of ['cmdline', 'pre-trigger', 'initqueue', 'timeout', 'pre-mount', 'mount', 'pre-pivot', 'cleanup']) {
       const m = parseDemo(`description = "d"\n[[hooks]]\nstage = "${stage}"\nscript = "a.sh"\norder = 0\n[[hooks]]\nstage = "${stage}"\nscript = "b.sh"\norder = 99\n`);
@@ -126,6 +145,10 @@ describe('parseManifest: every invalid manifest names the file and the key', () 
     ['busybox_applets a number', 'description = "d"\nbusybox_applets = 5\n', 'busybox_applets'],
     ['requires_binaries of lists', 'description = "d"\nrequires_binaries = [["lvm"]]\n', 'requires_binaries'],
     ['generic_only a string', 'description = "d"\ngeneric_only = "yes"\n', 'generic_only'],
+    ['init a relative path', 'description = "d"\ninit = "systemd"\n', 'init'],
+    ['dlopen an unknown priority', 'description = "d"\ndlopen = ["always"]\n', 'dlopen'],
+    ['kmod_indexes a string', 'description = "d"\nkmod_indexes = "yes"\n', 'kmod_indexes'],
+    ['systemd_units a string', 'description = "d"\nsystemd_units = "initrd.target"\n', 'systemd_units'],
     ['files a single table', 'description = "d"\n[files]\nsource = "a"\npath = "/a"\n', 'files'],
     ['files a list of strings', 'description = "d"\nfiles = ["a"]\n', 'files'],
     ['unknown key in a file', 'description = "d"\n[[files]]\nsource = "a"\npath = "/a"\nowner = "root"\n', 'files[0].owner'],

@@ -54,6 +54,15 @@ describe('checkElfLinks', () => {
     expect((await elfProblems([withRunpath, plugin, dep])).map((p) => p.path)).toEqual(['/opt/private/libplug.so.1']);
   });
 
+  it("lets a library need one that the program loaded first through its own RUNPATH (systemd's libsystemd-core)", async () => {
+    const core = file('usr/lib/x86_64-linux-gnu/systemd/libcore.so', library('libcore.so', { needed: ['libshared.so'] }));
+    const shared = file('usr/lib/x86_64-linux-gnu/systemd/libshared.so', library('libshared.so'));
+    const both = exe('usr/lib/systemd/systemd', program({ runpath: '/usr/lib/x86_64-linux-gnu/systemd', needed: ['libcore.so', 'libshared.so'] }));
+    expect(await elfProblems([both, core, shared])).toEqual([]);
+    const coreOnly = exe('usr/lib/systemd/systemd', program({ runpath: '/usr/lib/x86_64-linux-gnu/systemd', needed: ['libcore.so'] }));
+    expect((await elfProblems([coreOnly, core, shared])).map((p) => p.path)).toEqual(['/usr/lib/x86_64-linux-gnu/systemd/libcore.so']);
+  });
+
   it('requires the program interpreter, and lets the loader answer to its own SONAME anywhere', async () => {
     const musl = exe('usr/bin/static-ish', makeElf({ type: 'exec', interpreter: '/lib/ld-musl-x86_64.so.1', needed: ['libc.so'] }));
     expect(await elfProblems([musl])).toEqual([

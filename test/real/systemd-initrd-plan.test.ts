@@ -1,0 +1,77 @@
+// The plan of --add systemd-initrd on the real Debian roots: systemd is /init, the initrd units and
+// the programs they run are in, systemd 257's dlopen'ed libkmod comes (its "suggested" TPM libraries
+// do not), kmod's binary indexes are there for udevd, and the kernel modules are exactly those of the
+// same image with the shell /init.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/build-image.js';
+import { buildSysroot, kver, trixieKernel } from '../support/fixtures.js';
+
+interface Entry {
+  path: string;
+  type: string;
+  target?: string;
+  reasons: { why: string; via?: string }[];
+}
+
+function plan(sysroot: string, kernelVersion: string, extra: string[]): Map<string, Entry> {
+  const json = JSON.parse(runCli(['build', '--sysroot', sysroot, '--kver', kernelVersion, '-N', '--dry-run', '--json', ...extra])) as { entries: Entry[] };
+  return new Map(json.entries.map((e) => [e.path, e]));
+}
+
+const modules = (p: Map<string, Entry>): string[] => [...p.keys()].filter((k) => /\.ko(\.[a-z]+)?$/.test(k)).sort();
+
+describe('--add systemd-initrd plan', () => {
+  it("Debian 12 (systemd 252): systemd is /init, with the initrd's units, programs and indexes", () => {
+    const sd = plan(buildSysroot(), kver(), ['--add', 'systemd-initrd']);
+    expect(sd.get('/init')).toMatchObject({ type: 'symlink', target: 'usr/lib/systemd/systemd' });
+    expect(sd.get('/usr/lib/systemd/systemd')?.type).toBe('file');
+    const units = [
+      'initrd.target', 'initrd-root-fs.target', 'initrd-switch-root.target', 'initrd-switch-root.service', 'initrd-cleanup.service',
+      'initrd-parse-etc.service', 'initrd-udevadm-cleanup-db.service', 'systemd-udevd.service', 'systemd-journald.service',
+      'systemd-modules-load.service', 'systemd-fsck-root.service', 'emergency.target',
+    ];
+    for (const u of units) expect(sd.has(`/usr/lib/systemd/system/${u}`), u).toBe(true);
+    // never the units of a first boot or of the real root's state
+    for (const u of ['systemd-firstboot.service', 'systemd-journal-flush.service', 'systemd-random-seed.service']) expect(sd.has(`/usr/lib/systemd/system/${u}`), u).toBe(false);
+    // programs reached through Exec*= lines, with the unit that runs them as reason
+    expect(sd.get('/usr/bin/systemctl')?.reasons[0]?.why).toMatch(/run by systemd unit initrd-/);
+    expect(sd.get('/usr/lib/systemd/systemd-fsck')?.reasons[0]?.why).toMatch(/run by systemd unit systemd-fsck/);
+    expect(sd.has('/usr/bin/udevadm')).toBe(true);
+    expect(sd.has('/usr/lib/systemd/system-generators/systemd-fstab-generator')).toBe(true);
+    expect(sd.has('/usr/lib/udev/rules.d/60-persistent-storage.rules')).toBe(true);
+    expect(sd.has('/usr/lib/udev/hwdb.bin')).toBe(true);
+    expect(sd.has('/etc/initrd-release')).toBe(true);
+    expect(sd.has(`/usr/lib/modules/${kver()}/modules.alias.bin`)).toBe(true);
+
+    const shell = plan(buildSysroot(), kver(), []);
+    expect(shell.get('/init')?.type).toBe('file');
+    expect(shell.has(`/usr/lib/modules/${kver()}/modules.alias.bin`)).toBe(false); // busybox's modprobe reads the text files
+    const extra = modules(sd).filter((m) => !shell.has(m));
+    expect(modules(shell).filter((m) => !sd.has(m))).toEqual([]);
+    expect(extra.map((m) => m.replace(/.*\//, ''))).toEqual(['autofs4.ko']); // systemd's own; the root's drivers are the same
+  });
+
+  it('config add = ["systemd-initrd"] does the same as --add', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mkinitramfs-ts-conf-'));
+    try {
+      const conf = join(dir, 'mkinitramfs-ts.conf');
+      writeFileSync(conf, 'add = ["systemd-initrd"]\n');
+      const sd = plan(buildSysroot(), kver(), ['--conf', conf]);
+      expect(sd.get('/init')).toMatchObject({ type: 'symlink', target: 'usr/lib/systemd/systemd' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("Debian 13 (systemd 257): libkmod, which systemd only dlopen()s, is in; the suggested TPM libraries are not", () => {
+    const k = trixieKernel();
+    const sd = plan(k.sysroot, k.kver, ['--add', 'systemd-initrd']);
+    const kmod = [...sd.values()].find((e) => e.type === 'file' && /\/libkmod\.so\.2[.\d]*$/.test(e.path));
+    expect(kmod?.reasons.map((r) => r.why).join('\n')).toMatch(/may dlopen \(kmod, recommended\)/);
+    expect([...sd.keys()].some((p) => p.includes('libtss2-esys'))).toBe(false);
+    expect(sd.has('/usr/lib/systemd/systemd-executor')).toBe(true);
+  });
+});
