@@ -44,17 +44,19 @@ interface _Note {
 function _notes(data: Uint8Array, le: boolean): _Note[] {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const notes: _Note[] = [];
-  const align4 = (n: number): number => (n + 3) & ~3;
+  // plain arithmetic, not `(n + 3) & ~3`: sizes are 32-bit unsigned and a hostile one must not wrap
+  const pad4 = (n: number): number => n + ((4 - (n % 4)) % 4);
   for (let o = 0; o + 12 <= data.length; ) {
     const namesz = view.getUint32(o, le);
     const descsz = view.getUint32(o + 4, le);
     const type = view.getUint32(o + 8, le);
     const nameAt = o + 12;
-    const descAt = nameAt + align4(namesz);
-    if (descAt + descsz > data.length) break; // a truncated last note: nothing more to read
+    if (namesz > data.length - nameAt) break; // a truncated or corrupt note: nothing more to read
+    const descAt = nameAt + pad4(namesz);
+    if (descAt > data.length || descsz > data.length - descAt) break;
     const name = Buffer.from(data.subarray(nameAt, nameAt + namesz)).toString('latin1').replace(/\0+$/, '');
     notes.push({ owner: name, type, desc: data.subarray(descAt, descAt + descsz) });
-    o = descAt + align4(descsz);
+    o = descAt + pad4(descsz); // always past the 12-byte header, so the walk ends
   }
   return notes;
 }
