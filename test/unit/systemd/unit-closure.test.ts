@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { NotBootableError } from '../../../src/errors.js';
+import { ConfigError, NotBootableError } from '../../../src/errors.js';
 import { collectUnits } from '../../../src/systemd/unit-closure.js';
 import { link, makeSysroot, type Sysroot } from '../elf/sysroot-tree.js';
 
@@ -64,5 +64,13 @@ describe('collectUnits', () => {
     const { host } = tree();
     expect(() => collectUnits(host, ['nothere.target'], [], 'feature t')).toThrow(NotBootableError);
     expect(collectUnits(host, ['nothere.target?'], [], 'feature t').skipped.get('nothere.target')).toMatch(/not in/);
+  });
+
+  it('a feature listing no valid unit name is a config error; a dotted instance finds its template', () => {
+    const { host } = tree();
+    expect(() => collectUnits(host, ['../etc/passwd'], [], 'feature t')).toThrow(ConfigError);
+    const c = collectUnits(host, ['fsck@dev-disk-by\\x2dlabel-root.ext4.service'], [], 'feature t');
+    expect(c.files.has(`/${U}/fsck@.service`)).toBe(true);
+    expect(c.programs.has('/usr/lib/systemd/fsck')).toBe(true);
   });
 });
