@@ -101,6 +101,10 @@ export function collectUnits(host: Host, roots: string[], omit: readonly string[
     const { programs, runtime } = execPrograms(unit);
     for (const program of runtime) out.skipped.set(`${program} (program)`, `named with a specifier only known at run time, run by ${want.name}`);
     for (const program of programs) {
+      if (program.includes('/') && !program.startsWith('/')) {
+        out.skipped.set(`${program} (program)`, `neither an absolute path nor a plain name (systemd refuses it), run by ${want.name}`);
+        continue;
+      }
       const path = findExecutable(host, program);
       if (path === undefined) out.skipped.set(`${program} (program)`, `not in ${host.root}, run by ${want.name}`);
       else if (!out.programs.has(path)) out.programs.set(path, `run by systemd unit ${want.name}`);

@@ -24,7 +24,7 @@ function tree(): Sysroot {
     [`${U}/journald.socket`]: '[Socket]\nListenStream=/run/x\n',
     [`${U}/journald.service`]: '[Service]\nExecStart=/usr/lib/systemd/journald\n',
     [`${U}/journald.service.d/10-extra.conf`]: '[Unit]\nWants=extra.service\n',
-    [`${U}/extra.service`]: '[Service]\nExecStart=/usr/bin/missing-tool\n',
+    [`${U}/extra.service`]: '[Service]\nExecStart=/usr/bin/missing-tool\nExecStartPost=../../usr/bin/flush\n',
     [`${U}/fsck@.service`]: '[Service]\nExecStart=/usr/lib/systemd/fsck %f\n',
     [`${U}/emergency.target`]: '[Unit]\nWants=emergency.service\n',
     [`${U}/emergency.service`]: link('/dev/null'),
@@ -57,6 +57,8 @@ describe('collectUnits', () => {
     expect(c.skipped.get('gone.service')).toMatch(/not in /);
     expect(c.skipped.get('emergency.service')).toMatch(/masked/);
     expect(c.skipped.get('/usr/bin/missing-tool (program)')).toMatch(/run by extra.service/);
+    // systemd takes an absolute path or a plain name only
+    expect(c.skipped.get('../../usr/bin/flush (program)')).toMatch(/neither an absolute path nor a plain name/);
     expect(c.files.has(`/${U}/never-followed.target`)).toBe(false);
   });
 
