@@ -78,7 +78,10 @@ async function main(): Promise<void> {
   row('host-only', 'initramfs-tools MODULES=dep', s(iDep.ms), mib(iDep.bytes));
 
   // systemd in the image, against dracut (systemd in the image as well) and our shell /init
-  const ofDracut = (x: number, d: number): string => `${((100 * x) / d).toFixed(0)} % of dracut's`;
+  const ofDracut = (x: number, d: number): string => {
+    const pct = (100 * x) / d;
+    return `${pct.toFixed(pct < 10 ? 1 : 0)} % of dracut's`;
+  };
   const sdGeneric = ours('systemd-generic', ['-N', '--add', 'systemd-initrd']);
   row('generic', 'mkinitramfs-ts -N --add systemd-initrd', s(sdGeneric.ms), mib(sdGeneric.bytes), `time ${ofDracut(sdGeneric.ms, dGeneric.ms)}, size ${ofDracut(sdGeneric.bytes, dGeneric.bytes)}`);
   const sdHost = ours('systemd-hostonly', ['-H', '--sysfs', '/sys', '--procfs', '/proc', '--add', 'systemd-initrd']);
