@@ -26,6 +26,7 @@ import type { BuildOptions } from './build-options.js';
 import { openModuleSource } from './kmod/open-module-source.js';
 import { hostOnlyInputs } from './hostonly/host-only-inputs.js';
 import { hostOnlyNetwork } from './hostonly/network-inputs.js';
+import { networkPlanNote } from './assemble/network-plan.js';
 
 export interface PlannedImage {
   plan: Plan;
@@ -55,7 +56,8 @@ export async function planImage(opts: BuildOptions): Promise<PlannedImage> {
   });
   const kernelCmdline = [hostOnly?.cmdline ?? '', opts.kernelCmdline].filter((s) => s).join(' ');
   // host-only network roots: the card on the route to the root server instead of the generic NIC list
-  const network = opts.hostonly && features.some((f) => f.feature.name === 'network')
+  const hasNetwork = features.some((f) => f.feature.name === 'network');
+  const network = opts.hostonly && hasNetwork
     ? hostOnlyNetwork(host, modules, [kernelCmdline, host.tryReadText('/proc/cmdline') ?? ''])
     : undefined;
   const plan = await assemblePlan({
@@ -75,6 +77,7 @@ export async function planImage(opts: BuildOptions): Promise<PlannedImage> {
     scriptEnv,
     dryRun: opts.dryRun === true,
     earlyMicrocode: opts.earlyMicrocode,
+    notes: [networkPlanNote(hasNetwork, kernelCmdline, network)].filter((n) => n !== undefined),
   });
   const moduleCount = plan.entries.filter((e) => e.type === 'file' && /\.ko(\.[a-z]+)?$/.test(e.path)).length;
   return { plan, host, features, moduleCount, kernelCmdline };
