@@ -18,13 +18,14 @@ write_report() {
   {
     echo "mkinitramfs-ts boot report"
     printf 'reason: %s\n' "$1"
-    echo "kernel: $(uname -r)   image: ${IMAGE_KVER:-?} (${IMAGE_MODE:-generic})"
+    printf 'kernel: %s   image: %s (%s)\n' "$(uname -r)" "${IMAGE_KVER:-?}" "${IMAGE_MODE:-generic}"
     printf 'features: %s\n' "${IMAGE_FEATURES:-?}"
     printf 'command line:%s\n' "$CMDLINE"
     echo
     echo "block devices seen:"
     read_partitions
-    for _b in $BLOCK_NAMES; do echo "  /dev/$_b $(blkid "/dev/$_b" 2>/dev/null | sed 's/^[^:]*: //')"; done
+    # a label may hold backslashes: printf, not echo
+    for _b in $BLOCK_NAMES; do printf '  /dev/%s %s\n' "$_b" "$(blkid "/dev/$_b" 2>/dev/null | sed 's/^[^:]*: //')"; done
     [ -n "$BLOCK_NAMES" ] || echo "  (none)"
     echo
     echo "modaliases no module in this image claims (devices without a driver):"

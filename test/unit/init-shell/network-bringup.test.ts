@@ -215,9 +215,11 @@ describe.each<Shell>(['busybox', 'dash'])('network bring-up where values are use
   it('the failure report shows IPv6 routes, resolv.conf, the lease and the DHCP errors', () => {
     fr.file('/run/initramfs/net/lease.eth0', 'ip=10.0.2.15/24\n').file('/run/initramfs/net/error.eth1', 'cannot add the leased address\n').file('/etc/resolv.conf', 'nameserver 10.0.2.3\n');
     fr.tool('/stub/ip', 'echo "ip $*"');
-    fr.sh(`${STUBS}\nwrite_report 'network: x\\ny'`);
+    fr.file('/proc/partitions', 'major minor  #blocks  name\n\n 254        0   10485760 vda\n');
+    fr.sh(`${STUBS}\nblkid() { printf '%s\\n' '/dev/vda: LABEL="a\\tb" TYPE="ext4"'; }\nwrite_report 'network: x\\ny'`);
     const report = readFileSync(fr.disk('/run/initramfs/rdsosreport.txt'), 'utf8');
     expect(report).toContain('reason: network: x\\ny\n');
+    expect(report).toContain('  /dev/vda LABEL="a\\tb" TYPE="ext4"\n');
     expect(report).toContain('  route6: ip -6 route show\n');
     expect(report).toContain('  resolv.conf: nameserver 10.0.2.3\n');
     expect(report).toContain('  lease.eth0: ip=10.0.2.15/24\n');
