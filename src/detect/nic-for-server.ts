@@ -46,7 +46,8 @@ interface _Route {
 }
 
 /**
- * The interface that reaches `server` (an IPv4 address, an IPv6 one with or without brackets) by the
+ * The interface that reaches `server` (an IPv4 address, an IPv6 one with or without brackets; 0.0.0.0
+ * for the default route) by the
  * host's routing table, and the cards under it. Throws DetectError (naming the file) when no route
  * leads there, or when the interface has no card under it (a tunnel, a veth: nothing an image can drive).
  */
@@ -57,7 +58,10 @@ export function nicForServer(host: Host, server: string): NicRoute {
   if (v4 === undefined && v6 === undefined) throw new DetectError(`host-only: the root server '${server}' is not an IP address: give its address in root= (host names are not resolved at build time)`);
   const best = v4 !== undefined ? _bestRoute4(host, v4) : _bestRoute6(host, v6 as bigint);
   const table = v4 !== undefined ? '/proc/net/route' : '/proc/net/ipv6_route';
-  if (!best) throw new DetectError(`host-only: no route to the root server ${address} in ${table}: bring the network up before building, or use --no-hostonly`, table);
+  if (!best) {
+    const what = address === '0.0.0.0' ? 'no default route (and no network root= to look for)' : `no route to the root server ${address}`;
+    throw new DetectError(`host-only: ${what} in ${table}: bring the network up before building, or use --no-hostonly`, table);
+  }
   const links = _walk(host, best.iface, '', new Set());
   if (!links.some((l) => l.kind === 'nic')) {
     throw new DetectError(`host-only: the route to ${address} leaves by ${best.iface}, which has no network card under it: use --no-hostonly or add its driver with --add-drivers`, `/sys/class/net/${best.iface}`);

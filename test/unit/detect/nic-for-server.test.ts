@@ -107,6 +107,12 @@ describe('nicForServer', () => {
     expect(() => nicForServer(tree.host(), 'nbd.example')).toThrow(/not an IP address/);
     expect(() => nicForServer(tree.host(), '2001:db8::1')).toThrow(/no route to the root server 2001:db8::1 in \/proc\/net\/ipv6_route/);
     expect(() => nicForServer(tree.host(), '10.0.2.2')).toThrow(DetectError);
+    const empty = SysfsTree.create();
+    try {
+      expect(() => nicForServer(empty.host(), '0.0.0.0')).toThrow(/no default route \(and no network root= to look for\) in \/proc\/net\/route/);
+    } finally {
+      empty.cleanup();
+    }
     expect(() => nicForServer(tree.host(), '10.0.2.2')).toThrow(/leaves by tun0, which has no network card under it/);
   });
 });
