@@ -25,6 +25,8 @@ import { UKI_SECTIONS } from './uki/uki-sections.js';
 import type { BuildOptions } from './build-options.js';
 import { openModuleSource } from './kmod/open-module-source.js';
 import { hostOnlyInputs } from './hostonly/host-only-inputs.js';
+import { hostOnlyNetwork } from './hostonly/network-inputs.js';
+import { networkPlanNote } from './assemble/network-plan.js';
 
 export interface PlannedImage {
   plan: Plan;
@@ -53,6 +55,11 @@ export async function planImage(opts: BuildOptions): Promise<PlannedImage> {
     applies: (f) => runCheckScript(f, scriptEnv),
   });
   const kernelCmdline = [hostOnly?.cmdline ?? '', opts.kernelCmdline].filter((s) => s).join(' ');
+  // host-only network roots: the card on the route to the root server instead of the generic NIC list
+  const hasNetwork = features.some((f) => f.feature.name === 'network');
+  const network = opts.hostonly && hasNetwork
+    ? hostOnlyNetwork(host, modules, [kernelCmdline, host.tryReadText('/proc/cmdline') ?? ''])
+    : undefined;
   const plan = await assemblePlan({
     host,
     kver: opts.kver,
@@ -62,7 +69,7 @@ export async function planImage(opts: BuildOptions): Promise<PlannedImage> {
     addDrivers: opts.addDrivers,
     omitDrivers: opts.omitDrivers,
     forceDrivers: opts.forceDrivers,
-    detectedModules: hostOnly?.modules,
+    detectedModules: [...(hostOnly?.modules ?? []), ...(network?.modules ?? [])],
     install: opts.install,
     kernelCmdline,
     rootTimeout: opts.rootTimeout,
@@ -70,6 +77,7 @@ export async function planImage(opts: BuildOptions): Promise<PlannedImage> {
     scriptEnv,
     dryRun: opts.dryRun === true,
     earlyMicrocode: opts.earlyMicrocode,
+    notes: [networkPlanNote(hasNetwork, kernelCmdline, network)].filter((n) => n !== undefined),
   });
   const moduleCount = plan.entries.filter((e) => e.type === 'file' && /\.ko(\.[a-z]+)?$/.test(e.path)).length;
   return { plan, host, features, moduleCount, kernelCmdline };

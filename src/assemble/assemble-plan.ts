@@ -9,7 +9,7 @@ import { parseShebang } from '../elf/shebang.js';
 import { runInstallScript, type Directive, type ScriptEnv } from '../features/feature-scripts.js';
 import type { SelectedFeature } from '../features/select-features.js';
 import type { Host } from '../host/host.js';
-import type { Plan } from './plan.js';
+import type { Plan, PlanNote } from './plan.js';
 import { PlanBuilder } from './plan-builder.js';
 import { addBusyboxApplets, addSysrootFiles, findBinaries } from './add-binaries.js';
 import { addKmodIndexes, addModules } from './add-modules.js';
@@ -43,12 +43,15 @@ export interface AssembleInput {
   dryRun?: boolean;
   /** Plan the uncompressed early archive with the sysroot's CPU microcode. */
   earlyMicrocode?: boolean;
+  /** Notes the caller planned (the network plan). */
+  notes?: PlanNote[];
 }
 
 export async function assemblePlan(input: AssembleInput): Promise<Plan> {
   const { host } = input;
   const plan = new PlanBuilder(input.kver, canonicalImagePath);
   addSkeleton(plan);
+  for (const n of input.notes ?? []) plan.note(n);
 
   // The kernel modules first: resolving them starts the decompression of compressed ones in other
   // processes, which then runs while the binaries and their libraries are planned here.

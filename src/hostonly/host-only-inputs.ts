@@ -108,6 +108,9 @@ function _driversOf(a: AncestorFact, modalias: string, modules: ModuleSource): s
   return candidates;
 }
 
+/** The target's modules for one device of a chain (the NIC detector's cards use it too). */
+export const driversOfDevice = _driversOf;
+
 function _modname(name: string): string {
   return name.replace(/-/g, '_');
 }
