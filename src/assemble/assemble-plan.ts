@@ -16,6 +16,7 @@ import { addKmodIndexes, addModules } from './add-modules.js';
 import { addSkeleton, canonicalImagePath } from './image-layout.js';
 import { addMicrocode } from './microcode.js';
 import { addSystemdUnits } from './add-systemd.js';
+import { dlopenSelection } from '../elf/dlopen-selection.js';
 import type { ResolveOptions } from '../elf/library-resolver.js';
 import type { ModuleRequest, ModuleSource } from '../kmod/module-source.js';
 
@@ -77,9 +78,9 @@ export async function assemblePlan(input: AssembleInput): Promise<Plan> {
   const modules = addModules(plan, input.modules, requests, input.omitDrivers);
   modules.catch(() => undefined); // awaited below; an error of the planning here may come first
 
-  // declared dlopen() libraries come along at the priorities some feature asks for (systemd's)
-  const priorities = new Set(input.features.flatMap((s) => s.feature.dlopen));
-  const opts: ResolveOptions = priorities.size ? { dlopen: (d) => priorities.has(d.priority) } : {};
+  // declared dlopen() libraries come along at the priorities and note features some feature asks for
+  const dlopen = dlopenSelection(input.features.flatMap((s) => s.feature.dlopen));
+  const opts: ResolveOptions = dlopen.filter ? { dlopen: dlopen.filter } : {};
   // a feature whose program is PID 1 replaces the shell /init
   const initFeature = input.features.find((s) => s.feature.init !== undefined)?.feature;
   const applets: string[] = [];
@@ -159,6 +160,10 @@ export async function assemblePlan(input: AssembleInput): Promise<Plan> {
   const libkmod = input.features.some((s) => s.feature.kmod_indexes);
   if (libkmod || (modprobe !== undefined && modprobe !== (busybox && canonicalImagePath(busybox)))) addKmodIndexes(plan, added);
   if (input.earlyMicrocode) addMicrocode(plan, host);
+  for (const s of dlopen.skipped()) {
+    const askers = input.features.filter((f) => f.feature.dlopen.length).map((f) => `feature ${f.feature.name} (dlopen = ${f.feature.dlopen.join(', ')})`);
+    plan.note({ subject: s.soname, text: `skipped dlopen library ${s.soname} (feature ${s.feature}, priority ${s.priority}) declared by ${s.from.join(', ')}`, reasons: askers });
+  }
   return plan.build();
 }
 
