@@ -17,6 +17,7 @@ import { addSkeleton, canonicalImagePath } from './image-layout.js';
 import { addMicrocode } from './microcode.js';
 import { addSystemdUnits } from './add-systemd.js';
 import { dlopenSelection } from '../elf/dlopen-selection.js';
+import { findLibraryFile } from '../elf/find-library-file.js';
 import type { ResolveOptions } from '../elf/library-resolver.js';
 import type { ModuleRequest, ModuleSource } from '../kmod/module-source.js';
 
@@ -108,6 +109,14 @@ export async function assemblePlan(input: AssembleInput): Promise<Plan> {
     for (const h of feature.hooks) {
       const path = hookPath(h.stage, h.order, feature.name, h.script);
       plan.add({ type: 'file', path, mode: 0o644, content: _featureFile(host, feature, h.script), reasons: [{ why: `${fwhy}, ${h.stage} hook` }] });
+    }
+    for (const l of feature.libraries) {
+      const optional = l.endsWith('?');
+      const name = optional ? l.slice(0, -1) : l;
+      const found = findLibraryFile(host, name);
+      if (found !== undefined) addSysrootFiles(host, plan, [found], `${fwhy}: library ${name}`, opts);
+      else if (!optional) throw new NotBootableError(`feature ${feature.name} needs library ${name}, which no library directory of ${host.root} has; install it (${feature.file})`);
+      else plan.note({ subject: name, text: `optional library ${name} not in the sysroot: skipped`, reasons: [fwhy] });
     }
     const bins = findBinaries(host, feature.binaries, `feature ${feature.name}`);
     if (bins.size) addSysrootFiles(host, plan, [...bins.values()], fwhy, opts);

@@ -70,6 +70,8 @@ export interface FeatureManifest {
   dlopen: string[];
   /** Joins the image by itself when all of these features are in it (the part of a feature for one init). */
   with_features: string[];
+  /** Libraries by soname or path below a library dir ("?" optional), found as ld.so would, with their own. */
+  libraries: string[];
   /** The image needs kmod's binary indexes (libkmod in the image loads modules, not only busybox). */
   kmod_indexes: boolean;
   /** Escape hatch: a build-time script in the folder; exit 0 includes a default feature, 1 leaves it out. */
@@ -83,7 +85,7 @@ type Raw = Record<string, unknown>;
 const KEYS = new Set([
   'description', 'include', 'depends', 'generic_only', 'when_detected', 'requires_binaries', 'unless_binaries', 'kernel_modules', 'binaries',
   'busybox_applets', 'files', 'links', 'hooks', 'check_script', 'install_script', 'init', 'systemd_units', 'systemd_units_omit',
-  'dlopen', 'kmod_indexes', 'with_features',
+  'dlopen', 'kmod_indexes', 'with_features', 'libraries',
 ]);
 
 export function parseManifest(text: string, name: string, dir: string, file: string): FeatureManifest {
@@ -170,6 +172,10 @@ export function parseManifest(text: string, name: string, dir: string, file: str
   const dlopen = strList('dlopen');
   for (const d of dlopen)
     if (!/^[a-z0-9][a-z0-9_.-]*$/.test(d)) throw bad('dlopen', `"${d}" is neither a priority (required, recommended, suggested) nor a .note.dlopen feature name (tpm2, cryptsetup ...)`);
+  const libraries = strList('libraries');
+  for (const l of libraries)
+    if (l.startsWith('/') || l.split('/').includes('..') || !/^[A-Za-z0-9._+/-]+\??$/.test(l))
+      throw bad('libraries', `"${l}" must be a soname or a path below a library directory (no leading /, no ..)`);
   const check_script = script('check_script');
   const install_script = script('install_script');
 
@@ -194,6 +200,7 @@ export function parseManifest(text: string, name: string, dir: string, file: str
     systemd_units_omit: strList('systemd_units_omit'),
     dlopen,
     with_features: strList('with_features'),
+    libraries,
     kmod_indexes: raw['kmod_indexes'] === true,
     files,
     links,

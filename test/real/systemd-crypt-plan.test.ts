@@ -1,9 +1,10 @@
 // The plan of --add systemd-initrd on a sysroot with cryptsetup: systemd-cryptsetup joins because crypt
 // and systemd-initrd are both in (and never in a shell-/init image); Debian 13's declared dlopen()
 // libraries that no feature asked for are notes of the plan, each with its note feature and priority.
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/build-image.js';
-import { kver, trixieKernel } from '../support/fixtures.js';
+import { buildSysroot, kver, trixieKernel } from '../support/fixtures.js';
 import { builderDisksEnv } from '../support/storage/storage-disks.js';
 import { storageSysroot } from '../support/storage/storage-sysroot.js';
 
@@ -51,5 +52,18 @@ describe('systemd-cryptsetup in the plan', () => {
     // what was taken is not a note
     expect(notes.map((n) => n.subject)).not.toContain('libkmod.so.2');
     expect(sd.entries.some((e) => e.path.includes('libtss2-esys'))).toBe(false);
+  });
+
+  it('tpm2 on a sysroot without libtss2 stops the build (exit 13) and names the library, not at boot', () => {
+    let err: { status?: number; stderr?: string } | undefined;
+    try {
+      runCli(['build', '--sysroot', buildSysroot(), '--kver', kver(), '-N', '--dry-run', '--add', 'systemd-initrd,tpm2']);
+    } catch (e) {
+      err = e as { status?: number; stderr?: string };
+    }
+    expect(err?.status).toBe(13);
+    expect(String(err?.stderr)).toMatch(/feature tpm2 needs library libtss2-esys\.so\.0, which no library directory of \S+ has; install it/);
+    // the oracle: the sysroot really has no libtss2 (dpkg says so too)
+    expect(execFileSync('find', [buildSysroot(), '-name', 'libtss2-esys.so*'], { encoding: 'utf8' })).toBe('');
   });
 });

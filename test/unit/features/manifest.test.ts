@@ -111,6 +111,7 @@ systemd_units_omit = ["systemd-firstboot.service"]
 dlopen = ["required", "recommended", "tpm", "cryptsetup"]
 kmod_indexes = true
 with_features = ["crypt", "systemd-initrd"]
+libraries = ["libtss2-esys.so.0", "cryptsetup/libcryptsetup-token-systemd-tpm2.so?"]
 `);
     expect(m).toMatchObject({
       init: '/usr/lib/systemd/systemd',
@@ -119,6 +120,7 @@ with_features = ["crypt", "systemd-initrd"]
       dlopen: ['required', 'recommended', 'tpm', 'cryptsetup'],
       kmod_indexes: true,
       with_features: ['crypt', 'systemd-initrd'],
+      libraries: ['libtss2-esys.so.0', 'cryptsetup/libcryptsetup-token-systemd-tpm2.so?'],
     });
     const plain = parseDemo('description = "d"\n');
     expect([plain.systemd_units, plain.systemd_units_omit, plain.dlopen, plain.kmod_indexes, 'init' in plain, plain.with_features]).toEqual([[], [], [], false, false, []]);
@@ -150,6 +152,8 @@ describe('parseManifest: every invalid manifest names the file and the key', () 
     ['init a relative path', 'description = "d"\ninit = "systemd"\n', 'init'],
     ['dlopen a word that is neither a priority nor a feature name', 'description = "d"\ndlopen = ["tpm2 fido2"]\n', 'dlopen'],
     ['dlopen an empty word', 'description = "d"\ndlopen = [""]\n', 'dlopen'],
+    ['libraries an absolute path', 'description = "d"\nlibraries = ["/usr/lib/libx.so.1"]\n', 'libraries'],
+    ['libraries escaping the library dirs', 'description = "d"\nlibraries = ["../../etc/shadow"]\n', 'libraries'],
     ['with_features a string', 'description = "d"\nwith_features = "crypt"\n', 'with_features'],
     ['kmod_indexes a string', 'description = "d"\nkmod_indexes = "yes"\n', 'kmod_indexes'],
     ['systemd_units a string', 'description = "d"\nsystemd_units = "initrd.target"\n', 'systemd_units'],
