@@ -17,11 +17,12 @@ cd "$tmp"
 for n in plain tpm2 luks1; do truncate -s 20M "$n.img"; done
 printf pass > k1
 printf sealed-by-tpm > k2
-fast="--batch-mode --pbkdf-force-iterations 1000"
-cs luksFormat --type luks2 $fast --pbkdf pbkdf2 --uuid 5a0e1c2d-00a1-4c3b-9a8e-1f2d3c4b5aa1 --key-file k1 plain.img
-cs luksFormat --type luks2 $fast --pbkdf pbkdf2 --uuid 5a0e1c2d-00a2-4c3b-9a8e-1f2d3c4b5aa2 --key-file k1 tpm2.img
-cs luksFormat --type luks1 $fast --uuid 5a0e1c2d-00a3-4c3b-9a8e-1f2d3c4b5aa3 --key-file k1 luks1.img
+# a cryptsetup action with cheap key derivation and no questions
+fast() { action=$1; shift; cs "$action" --batch-mode --pbkdf-force-iterations 1000 "$@"; }
+fast luksFormat --type luks2 --pbkdf pbkdf2 --uuid 5a0e1c2d-00a1-4c3b-9a8e-1f2d3c4b5aa1 --key-file k1 plain.img
+fast luksFormat --type luks2 --pbkdf pbkdf2 --uuid 5a0e1c2d-00a2-4c3b-9a8e-1f2d3c4b5aa2 --key-file k1 tpm2.img
+fast luksFormat --type luks1 --uuid 5a0e1c2d-00a3-4c3b-9a8e-1f2d3c4b5aa3 --key-file k1 luks1.img
 PASSWORD=pass systemd-cryptenroll --recovery-key tpm2.img
-cs luksAddKey $fast --pbkdf pbkdf2 --key-file k1 tpm2.img k2
+fast luksAddKey --pbkdf pbkdf2 --key-file k1 tpm2.img k2
 cs token import --json-file "$here/systemd-tpm2-token.json" tpm2.img
 for n in plain tpm2 luks1; do head -c 16384 "$n.img" > "$here/$n.hdr"; done
