@@ -99,6 +99,8 @@ export async function assemblePlan(input: AssembleInput): Promise<Plan> {
       if (f.source !== undefined) {
         plan.add({ type: 'file', path: f.path, mode: f.mode ?? 0o644, content: _featureFile(host, feature, f.source), reasons: [{ why: fwhy }] });
       } else if (f.from_sysroot !== undefined) {
+        // host-only generates its own version of some sysroot files (crypttab: the root's entries only)
+        if (input.extraFiles?.some((x) => x.path === f.path)) continue;
         if (!host.exists(f.from_sysroot)) {
           if (f.optional) continue;
           throw new NotBootableError(`feature ${feature.name} needs ${f.from_sysroot}, which is not in ${host.root} (${feature.file})`);

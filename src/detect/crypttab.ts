@@ -2,6 +2,8 @@
 // "NAME DEVICE [KEYFILE [OPTIONS]]", fields split by blanks, '#' comments, options comma-separated.
 // Read only to learn what the host's volumes ask for (a TPM2 unlock), never rewritten.
 
+export const CRYPTTAB = '/etc/crypttab';
+
 export interface CrypttabEntry {
   name: string;
   /** As written: UUID=…, PARTUUID=…, LABEL=…, /dev/… */
@@ -36,4 +38,10 @@ export function crypttabEntryFor(entries: CrypttabEntry[], dmName: string | unde
 /** A TPM2 unlock is asked for: systemd's tpm2-device= option (any value, "auto" included). */
 export function wantsTpm2(entry: CrypttabEntry): boolean {
   return entry.options.some((o) => o === 'tpm2-device' || o.startsWith('tpm2-device='));
+}
+
+/** Entries as crypttab lines (a header comment first; "none" for no key file; no options field when there are none). */
+export function formatCrypttab(entries: CrypttabEntry[]): string {
+  const lines = entries.map((e) => [e.name, e.device, e.keyFile ?? 'none', ...(e.options.length ? [e.options.join(',')] : [])].join(' '));
+  return `# the host's entries for the root's volumes (mkinitramfs-ts host-only)\n${lines.map((l) => `${l}\n`).join('')}`;
 }

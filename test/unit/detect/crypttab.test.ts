@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { crypttabEntryFor, parseCrypttab, wantsTpm2 } from '../../../src/detect/crypttab.js';
+import { crypttabEntryFor, formatCrypttab, parseCrypttab, wantsTpm2 } from '../../../src/detect/crypttab.js';
 
 const TEXT = `# <name> <device> <key file> <options>
 cryptroot  UUID=5A0E1C2D-0003-4c3b-9a8e-1f2d3c4b5a03  none  luks,discard,tpm2-device=auto
@@ -32,5 +32,15 @@ describe('parseCrypttab', () => {
     expect(root && wantsTpm2(root)).toBe(true);
     expect(swap && wantsTpm2(swap)).toBe(false);
     expect(wantsTpm2({ name: 'x', device: 'y', keyFile: undefined, options: ['tpm2-pcrs=7'] })).toBe(false);
+  });
+});
+
+describe('formatCrypttab', () => {
+  it('writes entries that parse back to themselves', () => {
+    const entries = parseCrypttab(TEXT).slice(0, 3);
+    const text = formatCrypttab(entries);
+    expect(text).toMatch(/^# .*\ncryptroot UUID=5A0E1C2D-0003-4c3b-9a8e-1f2d3c4b5a03 none luks,discard,tpm2-device=auto\n/);
+    expect(text).toContain('\nhome /dev/disk/by-uuid/11111111-2222-4333-8444-555555555555 /etc/keys/home.key\n');
+    expect(parseCrypttab(text)).toEqual(entries);
   });
 });

@@ -50,4 +50,14 @@ describe('host-only tpm2 detection', () => {
     expect(hostOnlyInputsFromFacts(facts, fakeModuleSource(), 'cryptroot /dev/sda3 none tpm2-device=auto,discard\n').features).toEqual(['crypt', 'tpm2']);
     expect(hostOnlyInputsFromFacts(facts, fakeModuleSource(), `other UUID=${PLAIN_UUID.toUpperCase()} - luks,tpm2-device=/dev/tpmrm0\n`).features).toEqual(['crypt', 'tpm2']);
   });
+
+  it("a host crypttab becomes the root's entries only (the others' devices and key files are not the image's)", () => {
+    cryptRoot('plain', PLAIN_UUID);
+    const crypttab = `# host\nhome UUID=11111111-2222-4333-8444-555555555555 /etc/keys/home.key luks\ncryptroot UUID=${PLAIN_UUID} none luks,discard\n`;
+    const files = hostOnlyInputsFromFacts(detectHost(tree.host()), fakeModuleSource(), crypttab).files;
+    const generated = files.find((f) => f.path === '/etc/crypttab');
+    expect(generated?.content.split('\n').filter((l) => l !== '' && !l.startsWith('#'))).toEqual([`cryptroot UUID=${PLAIN_UUID} none luks,discard`]);
+    // no crypttab on the host: none generated
+    expect(hostOnlyInputsFromFacts(detectHost(tree.host()), fakeModuleSource()).files.map((f) => f.path)).not.toContain('/etc/crypttab');
+  });
 });
