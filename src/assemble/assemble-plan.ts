@@ -120,7 +120,8 @@ export async function assemblePlan(input: AssembleInput): Promise<Plan> {
       else if (!optional) throw new NotBootableError(`feature ${feature.name} needs library ${name}, which no library directory of ${host.root} has; install it (${feature.file})`);
       else plan.note({ subject: name, text: `optional library ${name} not in the sysroot: skipped`, reasons: [fwhy] });
     }
-    const bins = findBinaries(host, feature.binaries, `feature ${feature.name}`);
+    // the shell /init's tools stay out when another init is PID 1 (systemd opens LUKS without cryptsetup's CLI)
+    const bins = findBinaries(host, [...feature.binaries, ...(initFeature ? [] : feature.shell_binaries)], `feature ${feature.name}`);
     if (bins.size) addSysrootFiles(host, plan, [...bins.values()], fwhy, opts);
     if (bins.has('busybox')) busybox = bins.get('busybox');
     for (const l of feature.links) {

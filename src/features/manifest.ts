@@ -72,6 +72,8 @@ export interface FeatureManifest {
   with_features: string[];
   /** Libraries by soname or path below a library dir ("?" optional), found as ld.so would, with their own. */
   libraries: string[];
+  /** Binaries only the shell /init's hooks run: like `binaries`, but left out when another init is PID 1. */
+  shell_binaries: string[];
   /** The image needs kmod's binary indexes (libkmod in the image loads modules, not only busybox). */
   kmod_indexes: boolean;
   /** Escape hatch: a build-time script in the folder; exit 0 includes a default feature, 1 leaves it out. */
@@ -85,7 +87,7 @@ type Raw = Record<string, unknown>;
 const KEYS = new Set([
   'description', 'include', 'depends', 'generic_only', 'when_detected', 'requires_binaries', 'unless_binaries', 'kernel_modules', 'binaries',
   'busybox_applets', 'files', 'links', 'hooks', 'check_script', 'install_script', 'init', 'systemd_units', 'systemd_units_omit',
-  'dlopen', 'kmod_indexes', 'with_features', 'libraries',
+  'dlopen', 'kmod_indexes', 'with_features', 'libraries', 'shell_binaries',
 ]);
 
 export function parseManifest(text: string, name: string, dir: string, file: string): FeatureManifest {
@@ -201,6 +203,7 @@ export function parseManifest(text: string, name: string, dir: string, file: str
     dlopen,
     with_features: strList('with_features'),
     libraries,
+    shell_binaries: strList('shell_binaries'),
     kmod_indexes: raw['kmod_indexes'] === true,
     files,
     links,

@@ -39,6 +39,9 @@ describe('systemd-cryptsetup in the plan', () => {
     expect(shell.entries.some((e) => e.reasons.some((r) => r.why.includes('feature systemd-cryptsetup')))).toBe(false);
     const shellPaths = new Set(shell.entries.map((e) => e.path));
     for (const p of SD_CRYPT.filter((x) => x !== '/usr/sbin/dmsetup')) expect(shellPaths.has(p), p).toBe(false);
+    // cryptsetup's CLI is the shell hook's tool (shell_binaries): systemd opens the volumes without it
+    expect(shellPaths.has('/usr/sbin/cryptsetup')).toBe(true);
+    expect(paths.has('/usr/sbin/cryptsetup')).toBe(false);
   }, 120_000);
 
   it("Debian 13: the declared dlopen() libraries no feature asked for are notes (feature, priority, declarer)", () => {
