@@ -52,6 +52,8 @@ export interface BlockIdentity {
   ptUuid?: string;
   /** An md array's UUID as udev knows it (MD_UUID), 8-4-4-4-12. */
   mdUuid?: string;
+  /** A LUKS2 header's token types (systemd-tpm2 ...), read from the superblock only. */
+  luksTokens?: string[];
 }
 
 export type BlockKind = 'disk' | 'partition' | 'dm-crypt' | 'dm-lvm' | 'dm-other' | 'md';

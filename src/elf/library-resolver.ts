@@ -26,8 +26,11 @@ export function resolveBinaries(host: Host, paths: string[], opts: ResolveOption
 }
 
 export interface ResolveOptions {
-  /** Which libraries that programs declare they may dlopen() (.note.dlopen) to bring too; none when absent. */
-  dlopen?: (dep: DlopenDependency) => boolean;
+  /**
+   * Which libraries that programs declare they may dlopen() (.note.dlopen) to bring too; none when
+   * absent. Asked once per declaring file (`from`, in the sysroot) and dependency.
+   */
+  dlopen?: (dep: DlopenDependency, from: string) => boolean;
 }
 
 /**

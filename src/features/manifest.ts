@@ -62,8 +62,18 @@ export interface FeatureManifest {
   systemd_units: string[];
   /** Units never to take, even when another unit pulls them in. */
   systemd_units_omit: string[];
-  /** Priorities of the libraries ELF files declare they may dlopen() (.note.dlopen) to bring along. */
-  dlopen: ('required' | 'recommended' | 'suggested')[];
+  /**
+   * Which libraries ELF files declare they may dlopen() (.note.dlopen) to bring along: a priority
+   * ("required", "recommended", "suggested") takes every library declared at it, any other word is a
+   * note's feature name ("tpm2", "cryptsetup") and takes that feature's libraries at any priority.
+   */
+  dlopen: string[];
+  /** Joins the image by itself when all of these features are in it (the part of a feature for one init). */
+  with_features: string[];
+  /** Libraries by soname or path below a library dir ("?" optional), found as ld.so would, with their own. */
+  libraries: string[];
+  /** Binaries only the shell /init's hooks run: like `binaries`, but left out when another init is PID 1. */
+  shell_binaries: string[];
   /** The image needs kmod's binary indexes (libkmod in the image loads modules, not only busybox). */
   kmod_indexes: boolean;
   /** Escape hatch: a build-time script in the folder; exit 0 includes a default feature, 1 leaves it out. */
@@ -77,7 +87,7 @@ type Raw = Record<string, unknown>;
 const KEYS = new Set([
   'description', 'include', 'depends', 'generic_only', 'when_detected', 'requires_binaries', 'unless_binaries', 'kernel_modules', 'binaries',
   'busybox_applets', 'files', 'links', 'hooks', 'check_script', 'install_script', 'init', 'systemd_units', 'systemd_units_omit',
-  'dlopen', 'kmod_indexes',
+  'dlopen', 'kmod_indexes', 'with_features', 'libraries', 'shell_binaries',
 ]);
 
 export function parseManifest(text: string, name: string, dir: string, file: string): FeatureManifest {
@@ -162,7 +172,12 @@ export function parseManifest(text: string, name: string, dir: string, file: str
   const init = raw['init'] === undefined ? undefined : str('init', raw['init']);
   if (init !== undefined && !init.startsWith('/')) throw bad('init', 'must be an absolute path in the sysroot');
   const dlopen = strList('dlopen');
-  for (const d of dlopen) if (d !== 'required' && d !== 'recommended' && d !== 'suggested') throw bad('dlopen', `unknown priority "${d}" (required, recommended, suggested)`);
+  for (const d of dlopen)
+    if (!/^[a-z0-9][a-z0-9_.-]*$/.test(d)) throw bad('dlopen', `"${d}" is neither a priority (required, recommended, suggested) nor a .note.dlopen feature name (tpm2, cryptsetup ...)`);
+  const libraries = strList('libraries');
+  for (const l of libraries)
+    if (l.startsWith('/') || l.split('/').includes('..') || !/^[A-Za-z0-9._+/-]+\??$/.test(l))
+      throw bad('libraries', `"${l}" must be a soname or a path below a library directory (no leading /, no ..)`);
   const check_script = script('check_script');
   const install_script = script('install_script');
 
@@ -185,7 +200,10 @@ export function parseManifest(text: string, name: string, dir: string, file: str
     busybox_applets: strList('busybox_applets'),
     systemd_units: strList('systemd_units'),
     systemd_units_omit: strList('systemd_units_omit'),
-    dlopen: dlopen as FeatureManifest['dlopen'],
+    dlopen,
+    with_features: strList('with_features'),
+    libraries,
+    shell_binaries: strList('shell_binaries'),
     kmod_indexes: raw['kmod_indexes'] === true,
     files,
     links,

@@ -40,7 +40,23 @@ export function selectFeatures(all: Map<string, FeatureManifest>, sel: FeatureSe
   }
   for (const n of sel.detected ?? []) if (!sel.omit.includes(n)) want(known(n, 'detected').name, 'detected on the host');
   for (const n of sel.add) want(known(n, '--add').name, 'requested with --add');
-  // close over depends (an omitted dependency of a wanted feature is still needed)
+  for (let grown = true; grown; ) {
+    _closeOverDepends(all, chosen, known);
+    grown = false;
+    // a feature's part for one init mode joins when all the features it goes with are in
+    for (const f of all.values()) {
+      if (chosen.has(f.name) || f.with_features.length === 0 || sel.omit.includes(f.name)) continue;
+      if (f.with_features.every((w) => chosen.has(known(w, `with_features of ${f.name}`).name))) {
+        chosen.set(f.name, `with ${f.with_features.join(' and ')}`);
+        grown = true;
+      }
+    }
+  }
+  return [...chosen.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([n, why]) => ({ feature: all.get(n) as FeatureManifest, why }));
+}
+
+/** Close the chosen set over depends (an omitted dependency of a wanted feature is still needed). */
+function _closeOverDepends(all: Map<string, FeatureManifest>, chosen: Map<string, string>, known: (n: string, flag: string) => FeatureManifest): void {
   const queue = [...chosen.keys()];
   while (queue.length) {
     const n = queue.shift() as string;
@@ -52,7 +68,6 @@ export function selectFeatures(all: Map<string, FeatureManifest>, sel: FeatureSe
       }
     }
   }
-  return [...chosen.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([n, why]) => ({ feature: all.get(n) as FeatureManifest, why }));
 }
 
 function _defaultWhy(f: FeatureManifest): string {

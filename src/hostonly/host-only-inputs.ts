@@ -3,6 +3,7 @@
 // mdraid, btrfs, xfs), the embedded root= default, and a record of what the image was built for.
 // Host devices are mapped through the TARGET kernel's aliases, so a driver built into the running
 // kernel but modular in the target one is still found.
+import { CRYPTTAB, crypttabEntryFor, formatCrypttab, parseCrypttab, wantsTpm2, type CrypttabEntry } from '../detect/crypttab.js';
 import { detectHost } from '../detect/detect-host.js';
 import type { AncestorFact, BlockNode, HostFacts, MountedFs } from '../detect/host-facts.js';
 import type { Host } from '../host/host.js';
@@ -22,10 +23,13 @@ const MD_LEVEL_MODULE: Record<string, string> = { raid0: 'raid0', raid1: 'raid1'
 const FS_FEATURE: Record<string, string> = { btrfs: 'btrfs', xfs: 'xfs' };
 
 export function hostOnlyInputs(host: Host, modules: ModuleSource): HostOnlyInputs {
-  return hostOnlyInputsFromFacts(detectHost(host), modules);
+  return hostOnlyInputsFromFacts(detectHost(host), modules, host.tryReadText(CRYPTTAB));
 }
 
-export function hostOnlyInputsFromFacts(facts: HostFacts, modules: ModuleSource): HostOnlyInputs {
+/** `crypttab`: the host's /etc/crypttab text, when it has one (a TPM2 unlock asked for there). */
+export function hostOnlyInputsFromFacts(facts: HostFacts, modules: ModuleSource, crypttab?: string): HostOnlyInputs {
+  const crypttabEntries = crypttab === undefined ? [] : parseCrypttab(crypttab);
+  const rootCrypttab: CrypttabEntry[] = [];
   const requests: ModuleRequest[] = [];
   const features = new Set<string>();
   const cmdline: string[] = [];
@@ -48,7 +52,13 @@ export function hostOnlyInputsFromFacts(facts: HostFacts, modules: ModuleSource)
         case 'dm-crypt':
           features.add('crypt');
           want('dm_crypt', `dm-crypt ${node.dmName ?? node.name} ← ${tail}`, false);
-          for (const s of node.slaves) if (s.identity?.uuid) cmdline.push(`rd.luks.uuid=${s.identity.uuid}`);
+          for (const s of node.slaves) {
+            if (s.identity?.uuid) cmdline.push(`rd.luks.uuid=${s.identity.uuid}`);
+            // unlocked by a TPM2: its LUKS2 header has systemd-cryptenroll's token, or crypttab says tpm2-device=
+            const entry = crypttabEntryFor(crypttabEntries, node.dmName, s.identity?.uuid);
+            if (entry !== undefined && !rootCrypttab.includes(entry)) rootCrypttab.push(entry);
+            if (s.identity?.luksTokens?.includes('systemd-tpm2') || (entry !== undefined && wantsTpm2(entry))) features.add('tpm2');
+          }
           break;
         case 'dm-lvm':
           features.add('lvm');
@@ -89,7 +99,11 @@ export function hostOnlyInputsFromFacts(facts: HostFacts, modules: ModuleSource)
     modules: requests,
     features: [...features].sort(),
     cmdline: line,
-    files: [{ path: HOST_RECORD, content: `${JSON.stringify(record, null, 1)}\n`, why: 'generated: what this host-only image was built for (check-host compares it)' }],
+    files: [
+      { path: HOST_RECORD, content: `${JSON.stringify(record, null, 1)}\n`, why: 'generated: what this host-only image was built for (check-host compares it)' },
+      // the volumes the root needs, not the host's others (whose key files and devices the image lacks)
+      ...(crypttab === undefined ? [] : [{ path: CRYPTTAB, content: formatCrypttab(rootCrypttab), why: "generated: the host's /etc/crypttab entries of the root's volumes" }]),
+    ],
   };
 }
 

@@ -108,18 +108,22 @@ script = "stop.sh"
 init = "/usr/lib/systemd/systemd"
 systemd_units = ["initrd.target", "cryptsetup.target?"]
 systemd_units_omit = ["systemd-firstboot.service"]
-dlopen = ["required", "recommended"]
+dlopen = ["required", "recommended", "tpm", "cryptsetup"]
 kmod_indexes = true
+with_features = ["crypt", "systemd-initrd"]
+libraries = ["libtss2-esys.so.0", "cryptsetup/libcryptsetup-token-systemd-tpm2.so?"]
 `);
     expect(m).toMatchObject({
       init: '/usr/lib/systemd/systemd',
       systemd_units: ['initrd.target', 'cryptsetup.target?'],
       systemd_units_omit: ['systemd-firstboot.service'],
-      dlopen: ['required', 'recommended'],
+      dlopen: ['required', 'recommended', 'tpm', 'cryptsetup'],
       kmod_indexes: true,
+      with_features: ['crypt', 'systemd-initrd'],
+      libraries: ['libtss2-esys.so.0', 'cryptsetup/libcryptsetup-token-systemd-tpm2.so?'],
     });
     const plain = parseDemo('description = "d"\n');
-    expect([plain.systemd_units, plain.systemd_units_omit, plain.dlopen, plain.kmod_indexes, 'init' in plain]).toEqual([[], [], [], false, false]);
+    expect([plain.systemd_units, plain.systemd_units_omit, plain.dlopen, plain.kmod_indexes, 'init' in plain, plain.with_features]).toEqual([[], [], [], false, false, []]);
   });
 
   it('accepts every documented stage and the order bounds 0 and 99', () => {
@@ -146,7 +150,11 @@ describe('parseManifest: every invalid manifest names the file and the key', () 
     ['requires_binaries of lists', 'description = "d"\nrequires_binaries = [["lvm"]]\n', 'requires_binaries'],
     ['generic_only a string', 'description = "d"\ngeneric_only = "yes"\n', 'generic_only'],
     ['init a relative path', 'description = "d"\ninit = "systemd"\n', 'init'],
-    ['dlopen an unknown priority', 'description = "d"\ndlopen = ["always"]\n', 'dlopen'],
+    ['dlopen a word that is neither a priority nor a feature name', 'description = "d"\ndlopen = ["tpm2 fido2"]\n', 'dlopen'],
+    ['dlopen an empty word', 'description = "d"\ndlopen = [""]\n', 'dlopen'],
+    ['libraries an absolute path', 'description = "d"\nlibraries = ["/usr/lib/libx.so.1"]\n', 'libraries'],
+    ['libraries escaping the library dirs', 'description = "d"\nlibraries = ["../../etc/shadow"]\n', 'libraries'],
+    ['with_features a string', 'description = "d"\nwith_features = "crypt"\n', 'with_features'],
     ['kmod_indexes a string', 'description = "d"\nkmod_indexes = "yes"\n', 'kmod_indexes'],
     ['systemd_units a string', 'description = "d"\nsystemd_units = "initrd.target"\n', 'systemd_units'],
     ['files a single table', 'description = "d"\n[files]\nsource = "a"\npath = "/a"\n', 'files'],

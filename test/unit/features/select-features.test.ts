@@ -144,4 +144,33 @@ describe('selectFeatures', () => {
     picked(ALL, { applies, hasBinary: () => false });
     expect(applies.mock.calls.map(([f]) => f.name)).toEqual(['fsck']);
   });
+
+  describe('with_features: the part of a feature for one init joins with it', () => {
+    const sdinit = feature('systemd-initrd', 'description = "s"\ninclude = "optional"\n');
+    const sdcrypt = feature('systemd-cryptsetup', 'description = "sc"\ninclude = "optional"\nwith_features = ["crypt", "systemd-initrd"]\ndepends = ["crypt"]\n');
+    const all = featureMap(base, rootfs, fsck, lvm, crypt, dm, udev, nfs, sdinit, sdcrypt);
+
+    it('joins when every feature it goes with is in the image, and its depends come too', () => {
+      const p = picked(all, { add: ['crypt', 'systemd-initrd'] });
+      expect(p['systemd-cryptsetup']).toBe('with crypt and systemd-initrd');
+      expect(p).toHaveProperty('dm');
+    });
+
+    it('stays out when one of them is missing, and when it is omitted', () => {
+      expect(picked(all, { add: ['crypt'] })).not.toHaveProperty('systemd-cryptsetup');
+      expect(picked(all, { add: ['systemd-initrd'] })).not.toHaveProperty('systemd-cryptsetup');
+      expect(picked(all, { add: ['crypt', 'systemd-initrd'], omit: ['systemd-cryptsetup'] })).not.toHaveProperty('systemd-cryptsetup');
+    });
+
+    it('joins when a feature it goes with arrives only as a dependency (closure to a fixed point)', () => {
+      const needsCrypt = feature('needs-crypt', 'description = "n"\ninclude = "optional"\ndepends = ["crypt"]\n');
+      const p = picked(featureMap(base, rootfs, crypt, dm, udev, sdinit, sdcrypt, needsCrypt), { add: ['needs-crypt', 'systemd-initrd'] });
+      expect(p['systemd-cryptsetup']).toBe('with crypt and systemd-initrd');
+    });
+
+    it('an unknown name in with_features is an UnknownFeatureError naming it', () => {
+      const odd = feature('odd', 'description = "o"\nwith_features = ["nosuch"]\n');
+      expect(unknownError(() => picked(featureMap(base, rootfs, odd))).message).toContain('nosuch');
+    });
+  });
 });
