@@ -303,7 +303,7 @@ net_values() {
 net_read_cmdline() {
   NET_WANTED='' NET_ERROR=''
   argval root
-  case "$ARGVAL" in nbd:*) NET_WANTED=1 ;; esac
+  case "$ARGVAL" in nbd:*|nfs:*|nfs4:*|/dev/nfs|dhcp) NET_WANTED=1 ;; esac
   getargbool 0 rd.neednet && NET_WANTED=1
   NET_DHCP_TIMEOUT_S=$NET_DHCP_DEFAULT_S
   if argval rd.net.timeout.dhcp; then
@@ -395,7 +395,8 @@ net_configure() {
       info "network: $1: asking for a DHCP lease (up to ${NET_DHCP_TIMEOUT_S}s)"
       # -n: give up after -t discovers 1 s apart (-T 1); -q: exit once the lease is applied. The lease
       # is applied by the script; nothing stays running, so nothing is left to kill before switch_root.
-      if ! udhcpc -i "$1" -f -q -n -t "$NET_DHCP_TIMEOUT_S" -T 1 -s "$NET_DHCP_SCRIPT"; then
+      # -O rootpath: ask for option 17 (root=dhcp, an NFS root's path), which udhcpc does not by default
+      if ! udhcpc -i "$1" -f -q -n -t "$NET_DHCP_TIMEOUT_S" -T 1 -O rootpath -s "$NET_DHCP_SCRIPT"; then
         NET_ERROR="$1: no DHCP lease within ${NET_DHCP_TIMEOUT_S}s (rd.net.timeout.dhcp=)"
         return 1
       fi ;;

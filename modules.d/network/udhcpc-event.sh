@@ -21,6 +21,8 @@ case "$1" in
     {
       echo "interface=$interface"; echo "ip=$ip/${mask:-$subnet}"; echo "router=$router"; echo "dns=$dns"
       echo "domain=$domain"; echo "server=$serverid"; echo "lease=$lease"
+      # for an NFS root (root=dhcp, a root= without a server): the root-path option, the next-server
+      echo "rootpath=$rootpath"; echo "siaddr=$siaddr"
     } >"$NET_DIR/lease.$interface"
     echo "mkinitramfs-ts: network: $interface $ip/${mask:-$subnet}${router:+ via $router} (DHCP from ${serverid:-?}, lease ${lease:-?}s)" ;;
   leasefail|nak) ;;
