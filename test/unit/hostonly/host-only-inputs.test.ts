@@ -26,6 +26,17 @@ const resolved = async (inputs: HostOnlyInputs): Promise<string[]> =>
   (await fakeModuleSource().resolve(inputs.modules, [])).modules.map((m) => m.name).sort();
 
 describe('hostOnlyInputsFromFacts', () => {
+  it('a root on NFS: the nfs feature, root=nfs4:SERVER:/PATH:OPTIONS embedded, the NFS client by its fs- alias', () => {
+    virtioMachine(tree);
+    tree.file('/proc/4242/mountinfo', '50 1 0:52 / / rw,relatime - nfs4 10.0.0.1:/export/root rw,vers=4.2,hard,proto=tcp,sec=sys,clientaddr=10.0.0.5,addr=10.0.0.1\n');
+    const inputs = hostOnlyInputsFromFacts(detectHost(tree.host()), fakeModuleSource());
+    expect(inputs.features).toEqual(['nfs']);
+    expect(inputs.cmdline).toBe('root=nfs4:10.0.0.1:/export/root:vers=4.2,hard,proto=tcp,sec=sys');
+    expect(request(inputs, 'fs-nfs4')).toEqual([{ name: 'fs-nfs4', why: 'file system of / (nfs4 10.0.0.1:/export/root)', optional: false }]);
+    tree.file('/proc/4242/mountinfo', '50 1 0:52 / / rw,relatime - nfs nfs.example.org:/srv/root rw,vers=3,mountport=20048,addr=10.0.0.1\n');
+    expect(hostOnlyInputsFromFacts(detectHost(tree.host()), fakeModuleSource()).cmdline).toBe('root=nfs:nfs.example.org:/srv/root:vers=3');
+  });
+
   it('dm-crypt on an AHCI partition: crypt, dm_crypt required, the disk drivers by modalias, rd.luks.uuid of the LUKS partition', async () => {
     const sda3 = tree.partition(ahciDisk(tree, 0, 'sda', 8, 0), 'sda3', '8:3', 3);
     tree.dm('dm-0', '254:0', { uuid: `CRYPT-LUKS2-${LUKS_UUID.replace(/-/g, '')}-cryptroot`, name: 'cryptroot' }, [sda3]);
