@@ -6,6 +6,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BUILTIN_MODULES_D } from '../../../src/features/load-features.js';
+import { nfsRootArg } from '../../../src/hostonly/host-only-inputs.js';
 import { FakeRoot, q, type Shell } from './fake-root.js';
 
 const FIELDS = ['NFS_ROOT', 'NFS_KIND', 'NFS_SERVER', 'NFS_SERVER_IP', 'NFS_PATH', 'NFS_OPTIONS', 'NFS_FROM_DHCP'];
@@ -57,6 +58,14 @@ describe.each<Shell>(['busybox', 'dash'])('NFS root command line (%s)', (shell) 
     });
     expect(read('root=/dev/nfs nfsroot=/tftpboot/%s')).toEqual({ NFS_ROOT: '/dev/nfs', NFS_KIND: 'nfs', NFS_PATH: '/tftpboot/%s', NFS_FROM_DHCP: '1' });
     expect(read('root=/dev/nfs')).toEqual({ NFS_ROOT: '/dev/nfs', NFS_KIND: 'nfs', NFS_FROM_DHCP: '1' });
+  });
+
+  it('what host-only embeds for an NFS root is read back as the same server, export and options', () => {
+    const embedded = nfsRootArg({ kind: 'nfs4', server: '[2001:db8::1]', path: '/export/root', options: 'vers=4.2,hard,proto=tcp6,sec=sys' });
+    expect(read(embedded)).toEqual({
+      NFS_ROOT: 'nfs4', NFS_KIND: 'nfs4', NFS_SERVER: '[2001:db8::1]', NFS_SERVER_IP: '2001:db8::1', NFS_PATH: '/export/root', NFS_OPTIONS: 'vers=4.2,hard,proto=tcp6,sec=sys',
+    });
+    expect(read(nfsRootArg({ kind: 'nfs', server: 'nfs.example.org', path: '/srv/root', options: '' }))).toMatchObject({ NFS_KIND: 'nfs', NFS_SERVER: 'nfs.example.org', NFS_PATH: '/srv/root' });
   });
 
   it('a root on a block device is not an NFS root; nfsroot= without root=/dev/nfs is an error', () => {
