@@ -2,7 +2,7 @@
 // the kernel's root=/dev/nfs nfsroot=[SERVER:]/PATH[,OPTIONS] (nfsroot.rst) and root=dhcp with the
 // lease's root-path and server — under busybox ash and dash, in a fake root with net-lib.sh and
 // nfs-lib.sh at their image paths. Hostile values are refused with a message naming them and never run.
-import { readFileSync, rmSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BUILTIN_MODULES_D } from '../../../src/features/load-features.js';
@@ -66,6 +66,14 @@ describe.each<Shell>(['busybox', 'dash'])('NFS root command line (%s)', (shell) 
       NFS_ROOT: 'nfs4', NFS_KIND: 'nfs4', NFS_SERVER: '[2001:db8::1]', NFS_SERVER_IP: '2001:db8::1', NFS_PATH: '/export/root', NFS_OPTIONS: 'vers=4.2,hard,proto=tcp6,sec=sys',
     });
     expect(read(nfsRootArg({ kind: 'nfs', server: 'nfs.example.org', path: '/srv/root', options: '' }))).toMatchObject({ NFS_KIND: 'nfs', NFS_SERVER: 'nfs.example.org', NFS_PATH: '/srv/root' });
+  });
+
+  it('every NFS root form wants the network (the network feature reads root= too)', () => {
+    for (const root of ['nfs:10.0.3.1:/srv/root', 'nfs4:10.0.3.1:/srv/root', '/dev/nfs', 'dhcp']) {
+      fr.file('/proc/cmdline', `root=${root}\n`);
+      const r = fr.sh(`${LIBS}\nread_cmdline\nnet_read_cmdline; echo "wanted=$NET_WANTED"`);
+      expect(r.stdout.trim(), root).toBe('wanted=1');
+    }
   });
 
   it('a root on a block device is not an NFS root; nfsroot= without root=/dev/nfs is an error', () => {
@@ -148,5 +156,28 @@ describe.each<Shell>(['busybox', 'dash'])('NFS root command line (%s)', (shell) 
     expect(options('root=nfs:10.0.3.1:/srv:vers=4.2,rsize=8192,retry=1')).toBe('4.2 ro,vers=4.2,rsize=8192,retry=1');
     expect(options('root=nfs:10.0.3.1:/srv', false)).toBe('3 ro,vers=3,nolock');
     expect(options('root=nfs:10.0.3.1:/srv:lock')).toMatch(/^3 ro,vers=3,nolock,retry=0 \| .*'lock' is not supported for an NFSv3 root/);
+  });
+
+  /** nfs_mount for `kernel` with the network up: the command it runs (one word a line), or its error.
+   *  `timeout`, `load_module` and `is_mounted` are shell functions here: nothing is mounted. */
+  const mountCommand = (kernel: string, mountNfs: boolean): string => {
+    fr.file('/proc/cmdline', `${kernel}\n`);
+    if (mountNfs) {
+      fr.file('/usr/sbin/mount.nfs', '#!/bin/sh\nexit 0\n');
+      chmodSync(fr.disk('/usr/sbin/mount.nfs'), 0o755);
+    } else rmSync(fr.disk('/usr/sbin/mount.nfs'), { force: true });
+    const r = fr.sh(
+      `${LIBS}\ntimeout() { shift 3; printf '%s\\n' "$@" >/tmp/argv; }\nload_module() { echo "load $1"; }\nis_mounted() { return 0; }\nread_cmdline\nNET_UP=eth0\nnfs_read_cmdline || exit 9\nnfs_resolve || exit 8\nrm -f /tmp/argv\nif nfs_mount; then cat /tmp/argv; else echo "ERROR: $NFS_LAST_ERROR"; fi`,
+    );
+    expect(r.stderr).toBe('');
+    return r.stdout.trim();
+  };
+
+  it('the mount: mount.nfs SERVER:PATH /sysroot -o OPTIONS, else busybox mount with the kernel\'s addr= (an address only)', () => {
+    expect(mountCommand('root=nfs:10.0.3.1:/srv/root', true).split('\n')).toEqual(['load nfsv3', 'mount.nfs', '10.0.3.1:/srv/root', '/sysroot', '-o', 'ro,vers=3,nolock,retry=0']);
+    expect(mountCommand('root=nfs4:[2001:db8::1]:/srv/root rw', true).split('\n')).toEqual(['load nfsv4', 'mount.nfs', '[2001:db8::1]:/srv/root', '/sysroot', '-o', 'rw,vers=4,retry=0']);
+    expect(mountCommand('root=nfs:10.0.3.1:/srv/root', false).split('\n')).toEqual(['load nfsv3', 'mount', '-t', 'nfs', '-o', 'ro,vers=3,nolock,addr=10.0.3.1', '10.0.3.1:/srv/root', '/sysroot']);
+    expect(mountCommand('root=nfs4:[2001:db8::1]:/srv/root', false).split('\n')).toEqual(['load nfsv4', 'mount', '-t', 'nfs4', '-o', 'ro,vers=4,addr=2001:db8::1', '[2001:db8::1]:/srv/root', '/sysroot']);
+    expect(mountCommand('root=nfs:nfs.example.org:/srv/root', false)).toMatch(/ERROR: server nfs\.example\.org is a host name, and this image has no mount\.nfs/);
   });
 });
