@@ -86,6 +86,15 @@ export interface NetworkFsFact {
   path: string;
   /** The options an image mounts it with again (version, transport, security, sizes; no addresses). */
   options: string;
+  /** The interfaces that reach the server (the route to it), whose drivers the image needs. */
+  interfaces: NicFact[];
+}
+
+/** A network interface on a device, with the chain of devices it hangs from (nearest first). */
+export interface NicFact {
+  name: string;
+  mac?: string;
+  hardware: AncestorFact[];
 }
 
 /** A mounted file system (/ or a separate /usr) with the block stack it lives on, or, for a file

@@ -82,6 +82,7 @@ export function hostOnlyInputsFromFacts(facts: HostFacts, modules: ModuleSource)
     // the nfs feature mounts it (and brings in network); ip= stays the boot loader's (DHCP without one)
     features.add('nfs');
     cmdline.unshift(nfsRootArg(root.network));
+    for (const nic of root.network.interfaces) hardware(nic.hardware, `interface ${nic.name} ← route to ${root.network.server} ← ${describeMount(root)}`);
   } else if (root.device) {
     const uuid = root.device.identity?.uuid;
     if (uuid) cmdline.unshift(`root=UUID=${uuid}`, `rootfstype=${root.fstype}`);
@@ -121,7 +122,7 @@ function _modname(name: string): string {
 }
 
 /** root=nfs:SERVER:/PATH[:OPTIONS] or root=nfs4:…, the form the nfs feature reads. */
-export function nfsRootArg(n: NetworkFsFact): string {
+export function nfsRootArg(n: Pick<NetworkFsFact, 'kind' | 'server' | 'path' | 'options'>): string {
   return `root=${n.kind}:${n.server}:${n.path}${n.options ? `:${n.options}` : ''}`;
 }
 

@@ -5,7 +5,7 @@ import { detectHost } from '../../../src/detect/detect-host.js';
 import { parseHostRecord } from '../../../src/hostonly/compare-host.js';
 import { SysfsTree, writeAt } from '../../support/sysfs-tree.js';
 import { ext4Image, luksImage, mdImage } from '../detect/identity/superblock-bytes.js';
-import { ahciDisk, baseMachine, nvmeDisk, PS2_KEYBOARD, ps2KeyboardAndOthers, usbKeyboard, virtioMachine } from '../detect/machines.js';
+import { ahciDisk, baseMachine, nvmeDisk, PS2_KEYBOARD, ps2KeyboardAndOthers, twoNicMachine, usbKeyboard, virtioMachine } from '../detect/machines.js';
 import { FAKE_KVER, fakeModuleSource } from './fake-module-source.js';
 
 const FS_UUID = '0f6a2b1c-3d4e-4f50-8a61-72b3c4d5e6f7';
@@ -35,6 +35,17 @@ describe('hostOnlyInputsFromFacts', () => {
     expect(request(inputs, 'fs-nfs4')).toEqual([{ name: 'fs-nfs4', why: 'file system of / (nfs4 10.0.0.1:/export/root)', optional: false }]);
     tree.file('/proc/4242/mountinfo', '50 1 0:52 / / rw,relatime - nfs nfs.example.org:/srv/root rw,vers=3,mountport=20048,addr=10.0.0.1\n');
     expect(hostOnlyInputsFromFacts(detectHost(tree.host()), fakeModuleSource()).cmdline).toBe('root=nfs:nfs.example.org:/srv/root:vers=3');
+  });
+
+  it('a root on NFS: the drivers of the interface that reaches the server, with the chain that explains them', () => {
+    twoNicMachine(tree);
+    baseMachine(tree, '50 1 0:52 / / rw - nfs 10.0.0.1:/srv/root rw,vers=3,proto=tcp,addr=10.0.0.1');
+    const inputs = hostOnlyInputsFromFacts(detectHost(tree.host()), fakeModuleSource());
+    expect(request(inputs, 'virtio_net').map((r) => r.why)).toContain(
+      `driver virtio_net of ${'/sys/devices/pci0000:00'}/0000:00:03.0/virtio1 ← interface eth0 ← route to 10.0.0.1 ← / (nfs 10.0.0.1:/srv/root)`,
+    );
+    expect(request(inputs, 'virtio_pci').length).toBeGreaterThan(0);
+    expect(request(inputs, 'e1000e')).toEqual([]);
   });
 
   it('dm-crypt on an AHCI partition: crypt, dm_crypt required, the disk drivers by modalias, rd.luks.uuid of the LUKS partition', async () => {
