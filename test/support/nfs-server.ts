@@ -3,15 +3,15 @@
 // client connects in turn), exporting the systemd root tree read-write on a snapshot.
 //   nfsServerDisk()   ext4 of the rootfs-nfs fixture (nfs-kernel-server, busybox) with
 //                     roots/nfs-server: /etc/exports and the init that starts the server
-//   startNfsServer()  boots it (kernel + an image of ours) and resolves once it says it is ready
-import { statSync, existsSync, readFileSync } from 'node:fs';
+//   startNfsServer()  boots it (kernel + an image of ours) and resolves once it says it is ready; it
+//                     exports /srv/root (the systemd root) and /srv/capture (the capture root)
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { cachedArtifact } from './disks/cached-artifact.js';
 import { copyTree, ROOTS_DIR } from './disks/copy-tree.js';
 import { makeExt4 } from './disks/ext4-image.js';
 import { treeHash } from './disks/tree-hash.js';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
 import { nfsRoot } from './fixtures.js';
 import { bootVm, type BootResult } from './qemu.js';
 import { newBootLogFile } from './qemu/log-files.js';
@@ -20,6 +20,8 @@ const _RECIPE = 1;
 const OVERLAY = join(ROOTS_DIR, 'nfs-server');
 export const SERVER_IP = '10.0.3.1';
 export const EXPORT = '/srv/root';
+/** The capture root (test/support/capture), for host-only images of a machine whose root is on NFS. */
+export const CAPTURE_EXPORT = '/srv/capture';
 export const SERVER_MAC = '52:54:00:0f:00:01';
 export const READY = /NFS-SERVER: ready/;
 
@@ -51,13 +53,13 @@ export interface NfsServer {
 }
 
 /** Boots the server VM (one VM slot of the harness for as long as it runs) and waits for READY. */
-export async function startNfsServer(opts: { kernel: string; initrd: string; exportDisk: string; port: number; timeoutMs: number }): Promise<NfsServer> {
+export async function startNfsServer(opts: { kernel: string; initrd: string; exportDisk: string; captureDisk: string; port: number; timeoutMs: number }): Promise<NfsServer> {
   const logFile = newBootLogFile('nfs-server');
   const abort = new AbortController();
   const run = bootVm({
     kernel: opts.kernel, initrd: opts.initrd,
     append: 'root=LABEL=nfsserver rw init=/usr/local/sbin/nfs-server-init rd.driver.pre=nfsd',
-    disks: [{ file: await nfsServerDisk(), bus: 'virtio-blk' }, { file: opts.exportDisk, bus: 'virtio-blk' }],
+    disks: [{ file: await nfsServerDisk(), bus: 'virtio-blk' }, { file: opts.exportDisk, bus: 'virtio-blk' }, { file: opts.captureDisk, bus: 'virtio-blk' }],
     extraArgs: ['-netdev', `socket,id=n1,listen=127.0.0.1:${opts.port}`, '-device', `virtio-net-pci,netdev=n1,mac=${SERVER_MAC}`],
     until: [READY], failOn: [/NFS-SERVER: FAILED/],
     // after READY the server runs until stop(): the harness's wait for a power-off is the server's life
