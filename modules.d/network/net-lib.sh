@@ -314,7 +314,7 @@ net_values() {
 net_read_cmdline() {
   NET_WANTED='' NET_ERROR=''
   argval root
-  case "$ARGVAL" in nbd:*) NET_WANTED=1 ;; esac
+  case "$ARGVAL" in nbd:*|nfs:*|nfs4:*|/dev/nfs|dhcp) NET_WANTED=1 ;; esac
   getargbool 0 rd.neednet && NET_WANTED=1
   NET_DHCP_TIMEOUT_S=$NET_DHCP_DEFAULT_S NET_WARNINGS=''
   if argval rd.net.timeout.dhcp; then
@@ -449,8 +449,9 @@ net_configure() {
       # is applied by the script; nothing stays running, so nothing is left to kill before switch_root
       # (and nothing renews the lease after it: see the network feature in modules.d/README.md).
       # udhcpc ignores the script's status: the lease file, written last by the script, says it worked.
+      # -O rootpath: ask for option 17 (root=dhcp, an NFS root's path), which udhcpc does not by default
       rm -f "$NET_DIR/lease.$1" "$NET_DIR/error.$1"
-      if ! udhcpc -i "$1" -f -q -n -t "$NET_DHCP_TIMEOUT_S" -T 1 -O staticroutes -s "$NET_DHCP_SCRIPT"; then
+      if ! udhcpc -i "$1" -f -q -n -t "$NET_DHCP_TIMEOUT_S" -T 1 -O staticroutes -O rootpath -s "$NET_DHCP_SCRIPT"; then
         NET_ERROR="$1: no DHCP lease within ${NET_DHCP_TIMEOUT_S}s (rd.net.timeout.dhcp=)"
         return 1
       fi
