@@ -4,14 +4,19 @@
 // on xfs; rd.timeout= as the root device's timeout; rd.emergency, rd.systemd.unit= and rd.shell=0
 // covering the rescue shell too. The same storage disks and sysroot as storage-boot.test.ts, each
 // boot ends at the real root's marker. Markers, never timings (the timings are printed).
-import { beforeAll, describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFixtureImage, runCli } from '../support/build-image.js';
 import { systemdRootDisk } from '../support/disks.js';
-import { kernelImage, trixieKernel } from '../support/fixtures.js';
+import { runCliAsync } from '../support/capture/capture-vm.js';
+import { kernelImage, kver, trixieKernel } from '../support/fixtures.js';
 import { bootVm, type BootResult, type SerialInput, type VmDisk } from '../support/qemu.js';
 import { STORAGE_RECIPE as R } from '../support/storage/recipe.js';
 import { builderDisksEnv, storageDisks, type StorageDisks } from '../support/storage/storage-disks.js';
 import { storageSysroot } from '../support/storage/storage-sysroot.js';
+import { captureStorage, STORAGE_CAPTURE_TIMEOUT } from '../support/storage-capture/capture-storage.js';
+import { toolsDisk } from '../support/storage-capture/tools-disk.js';
 
 const BOOT_TIMEOUT = 300_000;
 const REACHED = /MARKER:systemd multi-user reached/;
@@ -32,6 +37,11 @@ beforeAll(async () => {
   image = buildFixtureImage('storage-systemd', ['-N', '--sysroot', sysroot, '--add', 'systemd-initrd', '--compress', 'zstd']);
   plainDisk = await systemdRootDisk({ uuid: R.plain.fsUuid, label: R.plain.label });
 }, 60 * 60_000);
+
+const _scratch: string[] = [];
+afterAll(() => {
+  for (const dir of _scratch) rmSync(dir, { recursive: true, force: true });
+});
 
 interface Cell {
   name: string;
@@ -163,6 +173,21 @@ describe.concurrent('the command line in systemd mode', () => {
     expect(r.log).toMatch(IN_INITRD);
   }, BOOT_TIMEOUT + 60_000);
 
+  it('rd.break=pre-mount opens a shell before the root is mounted; exiting it boots on', async () => {
+    const r = await bootVm({
+      kernel: kernelImage(),
+      initrd: image,
+      append: `root=UUID=${R.plain.fsUuid} rd.break=pre-mount`,
+      disks: [{ file: plainDisk, bus: 'virtio-blk' }],
+      until: [/rd\.break=pre-mount: break before continuing/, /^BREAK-42 NOT-MOUNTED$/m, REACHED],
+      failOn: [SHELL_PROMPT, /MARKER:systemd multi-user NOT reached/],
+      input: [{ when: /^~ # /m, send: 'grep -q " /sysroot " /proc/mounts && m=MOUNTED || m=NOT-MOUNTED; echo BREAK-$((6*7)) $m; exit\n' }],
+      timeoutMs: BOOT_TIMEOUT,
+    });
+    if (!r.matched) console.log(r.log.slice(-5000));
+    expect(r.matched).toBe(true);
+  }, BOOT_TIMEOUT + 60_000);
+
   it('rd.systemd.unit=rescue.target with rd.shell=0 reboots instead of opening the rescue shell', async () => {
     const r = await bootVm({
       kernel: kernelImage(),
@@ -180,18 +205,15 @@ describe.concurrent('the command line in systemd mode', () => {
     expect(r.exitCode).toBe(0); // rebooted: qemu -no-reboot exits
   }, BOOT_TIMEOUT + 60_000);
 
-  it('rd.systemd.unit=rescue.target without rd.shell=0 opens the rescue shell', async () => {
+  it('rd.systemd.unit=rescue.target without rd.shell=0 offers the rescue shell (no guard)', async () => {
     const r = await bootVm({
       kernel: kernelImage(),
       initrd: image,
       append: `root=UUID=${R.plain.fsUuid} rd.systemd.unit=rescue.target`,
       disks: [{ file: plainDisk, bus: 'virtio-blk' }],
-      until: [/^SHELL-42$/m],
-      failOn: [REACHED, /Give root password|Login incorrect/],
-      input: [
-        { when: /press Control-D to continue\): $/m, send: '\n' },
-        { when: /^~ # /m, send: 'echo SHELL-$((6*7)); poweroff -f\n' },
-      ],
+      // sulogin --force's prompt (typing Enter there races its TCSAFLUSH; the emergency test types into a shell)
+      until: [/You are in rescue mode/, /Press Enter for maintenance/],
+      failOn: [REACHED, /rd\.shell=0/, /Give root password|Login incorrect/],
       timeoutMs: 150_000,
     });
     if (!r.matched) console.log(r.log.slice(-5000));
@@ -207,4 +229,37 @@ describe('Debian 13 (systemd 257, kernel 6.12) in systemd mode', () => {
     expect(r.log).toMatch(/systemd 257/);
     expect(rootMount(r)).toMatch(/^\/dev\/sda1 xfs /);
   }, BOOT_TIMEOUT + 120_000);
+});
+
+describe('a host-only image with systemd as PID 1', () => {
+  it('btrfs RAID1 on AHCI, captured from the machine: boots without root= (the embedded root= is mounted)', async () => {
+    // captured as storage-hostonly.test.ts does: the machine booted with the generic (shell /init) image
+    const generic = buildFixtureImage('storage', ['-N', '--sysroot', sysroot, '--install', R.keyPath, '--compress', 'zstd']);
+    const machine = disks.btrfs.map((file) => ({ file, bus: 'ahci' as const }));
+    const captured = await captureStorage({
+      name: 'sd-btrfs',
+      disks: machine,
+      append: `root=UUID=${R.btrfs.fsUuid} rootflags=subvol=${R.btrfs.subvol}`,
+      image: generic,
+      tools: await toolsDisk(),
+    });
+    _scratch.push(captured.work);
+    const img = join(captured.work, 'sd-btrfs-hostonly.img');
+    const built = await runCliAsync([
+      'build', '-H', '--sysroot', sysroot, '--kver', kver(), '--sysfs', join(captured.dir, 'sys'), '--procfs', join(captured.dir, 'proc'),
+      '--add', 'systemd-initrd', '--compress', 'zstd', '-o', img, '-f',
+    ]);
+    expect(built.code, built.stderr).toBe(0);
+    const conf = runCli(['cat', img, '/etc/mkinitramfs-ts/image.conf']);
+    const features = /IMAGE_FEATURES='([^']*)'/.exec(conf)?.[1]?.split(' ') ?? [];
+    expect(features).toEqual(expect.arrayContaining(['btrfs', 'systemd-initrd']));
+    for (const absent of ['lvm', 'mdraid', 'crypt']) expect(features).not.toContain(absent);
+    const cmdline = runCli(['cat', img, '/etc/cmdline.d/00-mkinitramfs-ts.conf']).trim();
+    expect(cmdline.split(' ')).toEqual(expect.arrayContaining([`root=UUID=${R.btrfs.fsUuid}`, 'rootfstype=btrfs', `rootflags=subvol=${R.btrfs.subvol}`]));
+    console.log(`[systemd-storage] host-only btrfs image: ${built.stderr.trim().split('\n').at(-1)}`);
+    const r = await boot({ name: 'host-only btrfs RAID1 on AHCI', initrd: img, disks: machine, append: '' });
+    expect(r.log).not.toMatch(/Kernel command line:.*\broot=/);
+    expect(r.log).toMatch(new RegExp(`mkinitramfs-ts: mounting the embedded root=UUID=${R.btrfs.fsUuid} on /sysroot`));
+    expect(rootMount(r)).toMatch(/^\/dev\/sd[ab]\[\/@\] btrfs .*subvol=\/@/);
+  }, STORAGE_CAPTURE_TIMEOUT + BOOT_TIMEOUT + 180_000);
 });

@@ -3,7 +3,7 @@
 // with this machine's real systemd-escape (Debian 12's systemd 252, as in the images):
 // mkinitramfs-ts-root-timeout turns rd.timeout= (else the image's root timeout, else 60 s) into the
 // root device unit's JobRunningTimeoutSec=; mkinitramfs-ts-embedded-root mounts a root= that only
-// the image's embedded command line names.
+// the image's embedded command line names; mkinitramfs-ts-break places rd.break=STAGE shells.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -13,6 +13,7 @@ import { FakeRoot } from './fake-root.js';
 
 const TIMEOUT_GEN = '/usr/lib/systemd/system-generators/mkinitramfs-ts-root-timeout';
 const ROOT_GEN = '/usr/lib/systemd/system-generators/mkinitramfs-ts-embedded-root';
+const BREAK_GEN = '/usr/lib/systemd/system-generators/mkinitramfs-ts-break';
 const OUT = '/run/systemd/generator';
 
 let fr: FakeRoot | undefined;
@@ -28,6 +29,7 @@ function make(cmdline: string, files: Record<string, string> = {}): FakeRoot {
   r.file('/usr/lib/mkinitramfs-ts/systemd-root-unit.sh', readFileSync(join(BUILTIN_MODULES_D, 'systemd-initrd/root-unit.sh')));
   r.file(TIMEOUT_GEN, readFileSync(join(BUILTIN_MODULES_D, 'systemd-initrd/root-timeout-generator.sh')));
   r.file(ROOT_GEN, readFileSync(join(BUILTIN_MODULES_D, 'systemd-initrd/embedded-root-generator.sh')));
+  r.file(BREAK_GEN, readFileSync(join(BUILTIN_MODULES_D, 'systemd-initrd/break-generator.sh')));
   for (const [path, text] of Object.entries(files)) r.file(path, text);
   // the real systemd-escape with the libraries ldd says it loads, at merged-/usr paths
   const escape = execFileSync('sh', ['-c', 'command -v systemd-escape'], { encoding: 'utf8' }).trim();
@@ -133,5 +135,35 @@ describe('mkinitramfs-ts-embedded-root', () => {
   it.each(['rootflags=subvol=%n', 'rootflags=a\\nb', 'rootfstype=ext4;x'])('embedded %s cannot reach a unit line: nothing written', (extra) => {
     const files = run(make('quiet', { '/etc/cmdline.d/00-mkinitramfs-ts.conf': `root=UUID=${UUID} ${extra}\n` }), ROOT_GEN);
     expect(files).toEqual({});
+  });
+});
+
+describe('mkinitramfs-ts-break', () => {
+  const order = (unit: string | undefined): [string, string] => [/^After=(.*)$/m.exec(unit ?? '')?.[1] ?? '', /^Before=(.*)$/m.exec(unit ?? '')?.[1] ?? ''];
+
+  it('rd.break=pre-mount: a console shell after the root device and its fsck, before sysroot.mount, wanted by initrd.target', () => {
+    const files = run(make('rd.break=pre-mount'), BREAK_GEN);
+    expect(Object.keys(files).sort()).toEqual(['initrd.target.wants/mkinitramfs-ts-break-pre-mount.service', 'mkinitramfs-ts-break-pre-mount.service']);
+    const unit = files['mkinitramfs-ts-break-pre-mount.service'];
+    expect(order(unit)).toEqual(['initrd-root-device.target systemd-fsck-root.service', 'sysroot.mount']);
+    expect(unit).toMatch(/^ExecStart=\/bin\/sh \/lib\/mkinitramfs-ts\/systemd-break pre-mount$/m);
+    expect(unit).toMatch(/^StandardInput=tty-force$/m);
+  });
+
+  it('rd.break alone is pre-pivot: after the root and /usr are mounted, before initrd.target and the cleanup', () => {
+    const files = run(make('rd.break'), BREAK_GEN);
+    expect(order(files['mkinitramfs-ts-break-pre-pivot.service'])).toEqual(['initrd-root-fs.target initrd-fs.target', 'initrd.target initrd-cleanup.service']);
+  });
+
+  it('several stages; an unknown one is skipped; nothing from the value is run', () => {
+    const r = make('rd.break=mount,$(touch${IFS}/tmp/x),bogus');
+    const files = run(r, BREAK_GEN);
+    expect(Object.keys(files).filter((p) => !p.includes('/'))).toEqual(['mkinitramfs-ts-break-mount.service']);
+    expect(order(files['mkinitramfs-ts-break-mount.service'])).toEqual(['sysroot.mount', 'initrd-root-fs.target']);
+    expect(r.exists('/tmp/x')).toBe(false);
+  });
+
+  it('no rd.break: nothing written', () => {
+    expect(run(make('root=/dev/vda quiet'), BREAK_GEN)).toEqual({});
   });
 });
