@@ -1,9 +1,11 @@
 // systemd as the image's PID 1 (--add systemd-initrd) on the storage stacks the shell /init mounts:
 // LVM (lvm2's udev rules), md RAID1 with a member missing (mdadm's last-resort timer starts it
 // degraded), btrfs RAID1 over two disks (64-btrfs.rules waits for both), xfs; Debian 13's systemd 257
-// on xfs; rd.timeout= as the root device's timeout; rd.emergency, rd.systemd.unit= and rd.shell=0
-// covering the rescue shell too. The same storage disks and sysroot as storage-boot.test.ts, each
-// boot ends at the real root's marker. Markers, never timings (the timings are printed).
+// on xfs; a host-only image (captured from the btrfs machine on AHCI) booted with no root= on the
+// command line; rd.timeout= as the root device's timeout; rd.emergency, rd.break=pre-mount,
+// rd.systemd.unit= and rd.shell=0 covering the rescue shell too. The same storage disks and sysroot
+// as storage-boot.test.ts; each boot ends at the real root's marker. Markers, never timings (they are
+// printed), except that rd.timeout=7 must end the wait well before the image's 60 s default.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
