@@ -2,7 +2,7 @@
 // A default feature that names required binaries joins only when the sysroot has them, one that names
 // unless_binaries only when the sysroot has none of those.
 import { UnknownFeatureError } from '../errors.js';
-import type { FeatureManifest } from './manifest.js';
+import { SECTION_KEYS, type FeatureManifest } from './manifest.js';
 
 export interface FeatureSelection {
   add: string[];
@@ -52,7 +52,7 @@ export function selectFeatures(all: Map<string, FeatureManifest>, sel: FeatureSe
       }
     }
   }
-  return [...chosen.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([n, why]) => ({ feature: all.get(n) as FeatureManifest, why }));
+  return [...chosen.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([n, why]) => ({ feature: _withSections(all.get(n) as FeatureManifest, chosen), why }));
 }
 
 /** Close the chosen set over depends (an omitted dependency of a wanted feature is still needed). */
@@ -68,6 +68,17 @@ function _closeOverDepends(all: Map<string, FeatureManifest>, chosen: Map<string
       }
     }
   }
+}
+
+/** The feature with the lists of its [with.NAME] tables appended, for each NAME also in the image. */
+function _withSections(f: FeatureManifest, chosen: Map<string, string>): FeatureManifest {
+  const apply = Object.entries(f.with).filter(([other]) => chosen.has(other));
+  if (!apply.length) return f;
+  const merged = { ...f };
+  for (const [, section] of apply) {
+    for (const k of SECTION_KEYS) (merged[k] as unknown[]) = [...merged[k], ...section[k]];
+  }
+  return merged;
 }
 
 function _defaultWhy(f: FeatureManifest): string {

@@ -126,6 +126,32 @@ libraries = ["libtss2-esys.so.0", "cryptsetup/libcryptsetup-token-systemd-tpm2.s
     expect([plain.systemd_units, plain.systemd_units_omit, plain.dlopen, plain.kmod_indexes, 'init' in plain, plain.with_features]).toEqual([[], [], [], false, false, []]);
   });
 
+  it('reads [with.NAME] tables: lists added only when feature NAME is in the image too', () => {
+    const m = parseDemo(`description = "d"
+binaries = ["lvm"]
+[with.systemd-initrd]
+binaries = ["dmsetup"]
+systemd_units = ["lvm2-pvscan@.service?"]
+[[with.systemd-initrd.files]]
+from_sysroot = "/usr/lib/udev/rules.d/69-lvm.rules"
+optional = true
+`);
+    expect(m.binaries).toEqual(['lvm']);
+    expect(m.files).toEqual([]);
+    expect(m.with).toEqual({
+      'systemd-initrd': {
+        kernel_modules: [],
+        binaries: ['dmsetup'],
+        busybox_applets: [],
+        files: [{ from_sysroot: '/usr/lib/udev/rules.d/69-lvm.rules', path: '/usr/lib/udev/rules.d/69-lvm.rules', optional: true, source: undefined, mode: undefined }],
+        links: [],
+        systemd_units: ['lvm2-pvscan@.service?'],
+        systemd_units_omit: [],
+      },
+    });
+    expect(parseDemo('description = "d"\n').with).toEqual({});
+  });
+
   it('accepts every documented stage and the order bounds 0 and 99', () => {
     for (const stage of ['cmdline', 'pre-trigger', 'initqueue', 'timeout', 'pre-mount', 'mount', 'pre-pivot', 'cleanup']) {
       const m = parseDemo(`description = "d"\n[[hooks]]\nstage = "${stage}"\nscript = "a.sh"\norder = 0\n[[hooks]]\nstage = "${stage}"\nscript = "b.sh"\norder = 99\n`);
@@ -189,6 +215,14 @@ describe('parseManifest: every invalid manifest names the file and the key', () 
     ['check_script with a slash', 'description = "d"\ncheck_script = "/usr/bin/true"\n', 'check_script'],
     ['install_script with a slash', 'description = "d"\ninstall_script = "sub/install.sh"\n', 'install_script'],
     ['install_script a number', 'description = "d"\ninstall_script = 5\n', 'install_script'],
+    ['with a string', 'description = "d"\nwith = "systemd-initrd"\n', 'with'],
+    ['with.NAME not a table', 'description = "d"\nwith = { x = 1 }\n', 'with.x'],
+    ['with.NAME naming itself', 'description = "d"\n[with.demo]\nbinaries = ["a"]\n', 'with.demo'],
+    ['with.NAME not a feature name', 'description = "d"\n[with."../x"]\nbinaries = ["a"]\n', 'with.../x'],
+    ['hooks in a with table', 'description = "d"\n[[with.x.hooks]]\nstage = "mount"\nscript = "a.sh"\n', 'with.x.hooks'],
+    ['unknown key in a with table', 'description = "d"\n[with.x]\ninit = "/sbin/init"\n', 'with.x.init'],
+    ['bad file in a with table (the key path named)', 'description = "d"\n[[with.x.files]]\nsource = "a"\npath = "rel"\n', 'with.x.files[0].path'],
+    ['binaries a string in a with table', 'description = "d"\n[with.x]\nbinaries = "a"\n', 'with.x.binaries'],
   ];
 
   for (const [what, text, key] of cases) {

@@ -38,6 +38,18 @@ function unknownError(fn: () => unknown): UnknownFeatureError {
 }
 
 describe('selectFeatures', () => {
+  it("appends a feature's [with.NAME] lists only when NAME is selected too", () => {
+    const stack = feature('stack', 'description = "s"\ninclude = "optional"\nbinaries = ["tool"]\n[with.pid1]\nbinaries = ["udev-helper"]\nsystemd_units = ["x.timer"]\n[with.other]\nkernel_modules = ["m"]\n');
+    const pid1 = feature('pid1', 'description = "p"\ninclude = "optional"\n');
+    const other = feature('other', 'description = "o"\ninclude = "optional"\n');
+    const all = featureMap(base, stack, pid1, other);
+    const get = (add: string[]): FeatureManifest | undefined => selectFeatures(all, sel({ add })).find((s) => s.feature.name === 'stack')?.feature;
+    expect(get(['stack'])).toBe(stack);
+    expect(get(['stack', 'pid1'])).toMatchObject({ binaries: ['tool', 'udev-helper'], systemd_units: ['x.timer'], kernel_modules: [] });
+    expect(get(['stack', 'pid1', 'other'])).toMatchObject({ binaries: ['tool', 'udev-helper'], kernel_modules: ['m'] });
+    expect(stack.binaries).toEqual(['tool']); // the loaded manifest is not changed
+  });
+
   it('always and default features, not optional ones, each with why', () => {
     expect(picked(ALL)).toEqual({
       base: 'always included',
