@@ -68,8 +68,6 @@ export interface FeatureManifest {
    * note's feature name ("tpm2", "cryptsetup") and takes that feature's libraries at any priority.
    */
   dlopen: string[];
-  /** Joins the image by itself when all of these features are in it (the part of a feature for one init). */
-  with_features: string[];
   /** Libraries by soname or path below a library dir ("?" optional), found as ld.so would, with their own. */
   libraries: string[];
   /** Binaries only the shell /init's hooks run: like `binaries`, but left out when another init is PID 1. */
@@ -91,14 +89,14 @@ export interface FeatureManifest {
 export type FeatureSection = Pick<FeatureManifest, (typeof SECTION_KEYS)[number]>;
 
 /** The keys a [with.NAME] table may hold. */
-export const SECTION_KEYS = ['kernel_modules', 'binaries', 'busybox_applets', 'files', 'links', 'systemd_units', 'systemd_units_omit'] as const;
+export const SECTION_KEYS = ['kernel_modules', 'binaries', 'busybox_applets', 'files', 'links', 'systemd_units', 'systemd_units_omit', 'dlopen', 'libraries'] as const;
 
 type Raw = Record<string, unknown>;
 
 const KEYS = new Set([
   'description', 'include', 'depends', 'generic_only', 'when_detected', 'requires_binaries', 'unless_binaries', 'kernel_modules', 'binaries',
   'busybox_applets', 'files', 'links', 'hooks', 'check_script', 'install_script', 'init', 'systemd_units', 'systemd_units_omit',
-  'dlopen', 'kmod_indexes', 'with_features', 'libraries', 'shell_binaries', 'with',
+  'dlopen', 'kmod_indexes', 'libraries', 'shell_binaries', 'with',
 ]);
 
 export function parseManifest(text: string, name: string, dir: string, file: string): FeatureManifest {
@@ -226,7 +224,6 @@ function _body(raw: Raw, file: string, prefix: string): Omit<FeatureManifest, 'n
     systemd_units: strList('systemd_units'),
     systemd_units_omit: strList('systemd_units_omit'),
     dlopen,
-    with_features: strList('with_features'),
     libraries,
     shell_binaries: strList('shell_binaries'),
     kmod_indexes: raw['kmod_indexes'] === true,

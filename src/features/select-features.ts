@@ -40,18 +40,7 @@ export function selectFeatures(all: Map<string, FeatureManifest>, sel: FeatureSe
   }
   for (const n of sel.detected ?? []) if (!sel.omit.includes(n)) want(known(n, 'detected').name, 'detected on the host');
   for (const n of sel.add) want(known(n, '--add').name, 'requested with --add');
-  for (let grown = true; grown; ) {
-    _closeOverDepends(all, chosen, known);
-    grown = false;
-    // a feature's part for one init mode joins when all the features it goes with are in
-    for (const f of all.values()) {
-      if (chosen.has(f.name) || f.with_features.length === 0 || sel.omit.includes(f.name)) continue;
-      if (f.with_features.every((w) => chosen.has(known(w, `with_features of ${f.name}`).name))) {
-        chosen.set(f.name, `with ${f.with_features.join(' and ')}`);
-        grown = true;
-      }
-    }
-  }
+  _closeOverDepends(all, chosen, known);
   return [...chosen.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([n, why]) => ({ feature: _withSections(all.get(n) as FeatureManifest, chosen), why }));
 }
 

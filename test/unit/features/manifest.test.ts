@@ -110,7 +110,6 @@ systemd_units = ["initrd.target", "cryptsetup.target?"]
 systemd_units_omit = ["systemd-firstboot.service"]
 dlopen = ["required", "recommended", "tpm", "cryptsetup"]
 kmod_indexes = true
-with_features = ["crypt", "systemd-initrd"]
 libraries = ["libtss2-esys.so.0", "cryptsetup/libcryptsetup-token-systemd-tpm2.so?"]
 `);
     expect(m).toMatchObject({
@@ -119,11 +118,10 @@ libraries = ["libtss2-esys.so.0", "cryptsetup/libcryptsetup-token-systemd-tpm2.s
       systemd_units_omit: ['systemd-firstboot.service'],
       dlopen: ['required', 'recommended', 'tpm', 'cryptsetup'],
       kmod_indexes: true,
-      with_features: ['crypt', 'systemd-initrd'],
       libraries: ['libtss2-esys.so.0', 'cryptsetup/libcryptsetup-token-systemd-tpm2.so?'],
     });
     const plain = parseDemo('description = "d"\n');
-    expect([plain.systemd_units, plain.systemd_units_omit, plain.dlopen, plain.kmod_indexes, 'init' in plain, plain.with_features]).toEqual([[], [], [], false, false, []]);
+    expect([plain.systemd_units, plain.systemd_units_omit, plain.dlopen, plain.kmod_indexes, 'init' in plain, plain.libraries]).toEqual([[], [], [], false, false, []]);
   });
 
   it('reads [with.NAME] tables: lists added only when feature NAME is in the image too', () => {
@@ -147,6 +145,8 @@ optional = true
         links: [],
         systemd_units: ['lvm2-pvscan@.service?'],
         systemd_units_omit: [],
+        dlopen: [],
+        libraries: [],
       },
     });
     expect(parseDemo('description = "d"\n').with).toEqual({});
@@ -180,7 +180,7 @@ describe('parseManifest: every invalid manifest names the file and the key', () 
     ['dlopen an empty word', 'description = "d"\ndlopen = [""]\n', 'dlopen'],
     ['libraries an absolute path', 'description = "d"\nlibraries = ["/usr/lib/libx.so.1"]\n', 'libraries'],
     ['libraries escaping the library dirs', 'description = "d"\nlibraries = ["../../etc/shadow"]\n', 'libraries'],
-    ['with_features a string', 'description = "d"\nwith_features = "crypt"\n', 'with_features'],
+    ['with_features (gone: a [with.NAME] table says it)', 'description = "d"\nwith_features = ["crypt"]\n', 'with_features'],
     ['kmod_indexes a string', 'description = "d"\nkmod_indexes = "yes"\n', 'kmod_indexes'],
     ['systemd_units a string', 'description = "d"\nsystemd_units = "initrd.target"\n', 'systemd_units'],
     ['files a single table', 'description = "d"\n[files]\nsource = "a"\npath = "/a"\n', 'files'],
