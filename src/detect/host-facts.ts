@@ -1,5 +1,7 @@
 // What host-only detection learns about a machine: plain JSON data (no undefined values, no
 // classes), stored inside the image and compared again later by `check-host`.
+import type { IscsiSessionFact } from './iscsi-session.js';
+
 
 /** A device somewhere under /sys/devices, as the module resolver needs it. */
 export interface DeviceFact {
@@ -97,4 +99,6 @@ export interface HostFacts {
   usr?: MountedFs;
   devices: DeviceFact[];
   keyboards: KeyboardFact[];
+  /** The iSCSI sessions the root (or /usr) is on; absent when it is on none. */
+  iscsi?: IscsiSessionFact[];
 }
