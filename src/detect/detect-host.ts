@@ -4,7 +4,7 @@ import { DetectError } from '../errors.js';
 import type { Host } from '../host/host.js';
 import type { HostFacts, MountedFs } from './host-facts.js';
 import { withIdentities } from './identity/block-identity.js';
-import { iscsiSessionsOf } from './iscsi-session.js';
+import { iscsiSessionsOf, networkCards } from './iscsi-session.js';
 import { findKeyboards } from './keyboards.js';
 import { findModaliasDevices } from './modalias-devices.js';
 import { mountedFsAt, readMountTable } from './mounted-fs.js';
@@ -23,7 +23,10 @@ export function detectHost(host: Host): HostFacts {
   const facts: HostFacts = { cmdline: cmdline.trim(), root: _identify(host, root), devices, keyboards: findKeyboards(host) };
   if (usr !== undefined) facts.usr = _identify(host, usr);
   const iscsi = [root, ...(usr ? [usr] : [])].flatMap((fs) => iscsiSessionsOf(host, fs.device));
-  if (iscsi.length > 0) facts.iscsi = iscsi;
+  if (iscsi.length > 0) {
+    facts.iscsi = iscsi;
+    facts.nics = networkCards(host);
+  }
   const release = readAttr(host, '/proc/sys/kernel/osrelease');
   if (release !== undefined) facts.kernelRelease = release;
   return facts;

@@ -1,6 +1,6 @@
 // What host-only detection learns about a machine: plain JSON data (no undefined values, no
 // classes), stored inside the image and compared again later by `check-host`.
-import type { IscsiSessionFact } from './iscsi-session.js';
+import type { IscsiSessionFact, NicFact } from './iscsi-session.js';
 
 
 /** A device somewhere under /sys/devices, as the module resolver needs it. */
@@ -101,4 +101,6 @@ export interface HostFacts {
   keyboards: KeyboardFact[];
   /** The iSCSI sessions the root (or /usr) is on; absent when it is on none. */
   iscsi?: IscsiSessionFact[];
+  /** With an iSCSI root: the network cards it may be reached through. */
+  nics?: NicFact[];
 }

@@ -78,6 +78,7 @@ export function hostOnlyInputsFromFacts(facts: HostFacts, modules: ModuleSource)
   }
   for (const k of facts.keyboards) hardware(k.hardware, `keyboard ${k.name ?? k.sysPath}`);
   const warnings = _iscsi(facts, features, cmdline, want);
+  for (const n of facts.nics ?? []) hardware(n.hardware, `network card ${n.name} ← iSCSI root`);
 
   const root = facts.root;
   const uuid = root.device.identity?.uuid;

@@ -3,7 +3,9 @@
 // reaches it through QEMU's user network (the host is 10.0.2.2 there, which also hands out the DHCP
 // lease), logs in with the sysroot's iscsistart and boots into systemd with root=UUID= on the LUN. A target
 // name the portal does not have ends in the failure report naming iscsistart's error and the network state
-// within the timeout. tgtd is started here and always stopped; traffic stays on this machine.
+// within the timeout. A host-only image built from the sysfs of that session (the captured shape of
+// test/support/iscsi-sysfs.ts, pointed at this run's portal) boots with no iSCSI argument on the command
+// line. tgtd is started here and always stopped; traffic stays on this machine.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -13,7 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/build-image.js';
 import { systemdRootDisk } from '../support/disks.js';
 import { iscsiSysroot, kernelImage, kver } from '../support/fixtures.js';
+import { iscsiSessionTree } from '../support/iscsi-sysfs.js';
 import { bootVm, markerMs } from '../support/qemu.js';
+import { SysfsTree } from '../support/sysfs-tree.js';
 
 const BOOT_TIMEOUT = 300_000;
 const NIC = ['-netdev', 'user,id=n0', '-device', 'virtio-net-pci,netdev=n0'];
@@ -133,6 +137,29 @@ describe('iSCSI roots', () => {
     expect(ours).not.toContain(CHAP.inPass);
     console.log(`iscsi CHAP boot: logged in at ${markerMs(r, /iscsi: logged in to/)} ms, switch_root at ${markerMs(r, /handing over to systemd/)} ms, multi-user at ${r.durationMs} ms (${r.accel})`);
   }, BOOT_TIMEOUT + 30_000);
+
+  it('host-only: the session found in sysfs is embedded (netroot=, rd.iscsi.initiator=, iscsi_tcp) and boots with nothing on the command line', async () => {
+    // the host: / on sda, LUN 1 of OPEN_IQN at this run's portal; what its superblock says, as a capture keeps it
+    const tree = SysfsTree.create('mkinitramfs-ts-iscsi-host-');
+    try {
+      iscsiSessionTree(tree, { target: OPEN_IQN, initiator: INITIATOR, address: '10.0.2.2', port: portal });
+      tree.mountinfo(['22 28 0:21 / /proc rw,nosuid,nodev,noexec,relatime - proc proc rw', '26 1 8:0 / / rw,relatime - ext4 /dev/sda rw']);
+      tree.file('/proc/cmdline', `netroot=iscsi:10.0.2.2::${portal}:1:${OPEN_IQN} root=UUID=${ROOT_UUID} ro\n`);
+      tree.file('/sys/.mkinitramfs-ts/blkid.tab', `<device DEVNO="0x0800" SOURCE="superblock" TYPE="ext4" UUID="${ROOT_UUID}" LABEL="iscsiroot">/dev/sda</device>\n`);
+      const hostImage = join(work, 'hostonly.img');
+      runCli(['build', '-H', '--sysroot', iscsiSysroot(), '--kver', kver(), '--sysfs', tree.disk('/sys'), '--procfs', tree.disk('/proc'), '-o', hostImage, '--compress', 'zstd']);
+      const r = await bootVm({
+        kernel: kernelImage(), initrd: hostImage, append: '', extraArgs: NIC,
+        until: [/MARKER:systemd multi-user reached/], watch: [/iscsi: logged in to/, /handing over to systemd/], timeoutMs: BOOT_TIMEOUT,
+      });
+      if (!r.matched) console.log(r.log.slice(-6000), tgtdLog);
+      expect(r.matched).toBe(true);
+      expect(r.log).toMatch(new RegExp(`iscsi: logged in to ${OPEN_IQN} at 10\\.0\\.2\\.2:${portal} as ${INITIATOR}\\r?\\n`));
+      console.log(`iscsi host-only boot: logged in at ${markerMs(r, /iscsi: logged in to/)} ms, switch_root at ${markerMs(r, /handing over to systemd/)} ms, multi-user at ${r.durationMs} ms (${r.accel})`);
+    } finally {
+      tree.cleanup();
+    }
+  }, BOOT_TIMEOUT + 60_000);
 
   it('a target the portal does not have ends in the failure report naming the target, iscsistart and the network (rd.shell=0)', async () => {
     const wrong = 'iqn.2026-12.org.mkinitramfs-ts:nosuchtarget';

@@ -1,19 +1,18 @@
 // Host-only detection of an iSCSI root, on a sysfs tree with the paths and attribute values of a real
-// session: the guest of test/boot/iscsi-boot.test.ts logged in (iscsistart, CHAP) to tgt's LUN 1 and
-// dumped its /sys at rd.break=pre-pivot (Debian 12 kernel 6.1). Detection finds the session under the
-// root disk, and host-only embeds netroot=/rd.iscsi.* with the iscsi feature, never the CHAP secret.
+// session (test/support/iscsi-sysfs.ts, dumped from a guest of test/boot/iscsi-boot.test.ts). Detection
+// finds the session under the root disk, and host-only embeds netroot=/rd.iscsi.* with the iscsi
+// feature, never the CHAP secret.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { detectHost } from '../../../src/detect/detect-host.js';
 import { iscsiSessionOfDisk, netrootOf } from '../../../src/detect/iscsi-session.js';
 import { hostOnlyInputsFromFacts } from '../../../src/hostonly/host-only-inputs.js';
+import { iscsiSessionTree } from '../../support/iscsi-sysfs.js';
 import { SysfsTree } from '../../support/sysfs-tree.js';
 import { fakeModuleSource } from '../hostonly/fake-module-source.js';
 import { ext4Image } from './identity/superblock-bytes.js';
 import { baseMachine } from './machines.js';
 
 const FS_UUID = '5b0c7e2a-9d41-4f63-8a1e-2c3d4e5f6a71';
-const HOST = '/sys/devices/platform/host6';
-const SESSION = `${HOST}/session1`;
 const TARGET = 'iqn.2026-12.org.mkinitramfs-ts:chap';
 const SECRET = 'Guest-Secret-42';
 
@@ -23,34 +22,13 @@ beforeEach(() => {
 });
 afterEach(() => tree.cleanup());
 
-/** The captured session: host6 → session1 (iscsi_session attrs, connection1:0) → target6:0:0 → 6:0:0:1 → sda. */
+/** The captured session (test/support/iscsi-sysfs.ts) with / on its sda. */
 function iscsiMachine(t: SysfsTree, opts: { chap?: boolean; mutual?: boolean; address?: string } = {}): string {
-  t.device(HOST, { subsystem: 'scsi' });
-  t.dir(`${HOST}/scsi_host/host6`).dir(`${HOST}/iscsi_host/host6`).file(`${HOST}/iscsi_host/host6/ipaddress`, '10.0.2.15\n');
-  t.device(SESSION);
-  const attrs = `${SESSION}/iscsi_session/session1`;
-  t.file(`${attrs}/targetname`, `${TARGET}\n`)
-    .file(`${attrs}/tpgt`, '1\n')
-    .file(`${attrs}/initiatorname`, 'iqn.2026-12.org.mkinitramfs-ts:guest\n')
-    .file(`${attrs}/state`, 'LOGGED_IN\n')
-    .file(`${attrs}/ifacename`, 'default\n')
-    .file(`${attrs}/username`, opts.chap ? 'guest\n' : '(null)\n')
-    .file(`${attrs}/password`, opts.chap ? `${SECRET}\n` : '(null)\n')
-    .file(`${attrs}/username_in`, opts.mutual ? 'target\n' : '(null)\n')
-    .file(`${attrs}/password_in`, opts.mutual ? 'Target-Secret-7\n' : '(null)\n')
-    .link(`/sys/class/iscsi_session/session1`, attrs);
-  const conn = `${SESSION}/connection1:0/iscsi_connection/connection1:0`;
-  t.file(`${conn}/address`, `${opts.address ?? '10.0.2.2'}\n`)
-    .file(`${conn}/port`, '20260\n')
-    .file(`${conn}/persistent_address`, `${opts.address ?? '10.0.2.2'}\n`)
-    .file(`${conn}/persistent_port`, '20260\n')
-    .file(`${conn}/state`, 'up\n')
-    .link('/sys/class/iscsi_connection/connection1:0', conn);
-  t.device(`${SESSION}/target6:0:0`, { subsystem: 'scsi' });
-  t.device(`${SESSION}/target6:0:0/6:0:0:0`, { modalias: 'scsi:t-0x0c', subsystem: 'scsi' });
-  const lun = `${SESSION}/target6:0:0/6:0:0:1`;
-  t.device(lun, { modalias: 'scsi:t-0x00', driver: { bus: 'scsi', name: 'sd', module: 'sd_mod' } });
-  const sda = t.blockDisk(lun, 'sda', '8:0');
+  const sda = iscsiSessionTree(t, {
+    target: TARGET, initiator: 'iqn.2026-12.org.mkinitramfs-ts:guest', address: opts.address ?? '10.0.2.2', port: 20260,
+    ...(opts.chap ? { chap: { user: 'guest', pass: SECRET } } : {}),
+    ...(opts.mutual ? { mutual: { user: 'target', pass: 'Target-Secret-7' } } : {}),
+  });
   baseMachine(t, '26 1 8:0 / / rw,relatime - ext4 /dev/sda rw');
   t.file('/dev/sda', ext4Image({ uuid: FS_UUID, label: 'iscsiroot' }));
   return sda;
@@ -92,6 +70,12 @@ describe('iSCSI root detection', () => {
     expect(inputs.cmdline).toBe(`root=UUID=${FS_UUID} rootfstype=ext4 netroot=iscsi:10.0.2.2::20260:1:${TARGET} rd.iscsi.initiator=iqn.2026-12.org.mkinitramfs-ts:guest`);
     expect(inputs.modules.filter((m) => m.name === 'iscsi_tcp')).toEqual([{ name: 'iscsi_tcp', why: `iSCSI session session1 to ${TARGET} at 10.0.2.2:20260 ← disk sda`, optional: false }]);
     expect(inputs.modules.map((m) => m.name)).toContain('sd_mod');
+    // the network cards it may reach the portal through: virtio_net and its PCI transport (lo has no device)
+    expect(inputs.modules.filter((m) => m.why.includes('network card'))).toEqual([
+      { name: 'virtio_net', why: 'driver virtio_net of /sys/devices/pci0000:00/0000:00:01.0/virtio0 ← network card eth0 ← iSCSI root', optional: true },
+      { name: 'virtio_pci', why: 'modalias pci:v00001AF4d00001000sv00001AF4sd00000001bc02sc00i00 of /sys/devices/pci0000:00/0000:00:01.0 ← network card eth0 ← iSCSI root', optional: true },
+      { name: 'virtio_pci', why: 'driver virtio-pci of /sys/devices/pci0000:00/0000:00:01.0 ← network card eth0 ← iSCSI root', optional: true },
+    ]);
     expect(inputs.warnings).toEqual([
       `the root's iSCSI target ${TARGET} uses mutual CHAP: the image does not carry the secrets; add rd.iscsi.username= and rd.iscsi.password= (and rd.iscsi.in.username=, rd.iscsi.in.password=) to the kernel command line`,
     ]);
