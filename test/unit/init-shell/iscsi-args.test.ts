@@ -151,6 +151,24 @@ describe.each<Shell>(['busybox', 'dash'])('iSCSI command line (%s)', (shell) => 
     expect(fr.exists('/tmp/ran')).toBe(false);
   });
 
+  it('rd.iscsi.firmware alone logs in with iscsistart -b (the targets of the iBFT)', () => {
+    fr.tool('/usr/sbin/iscsistart', `for a in "$@"; do printf '%s\\n' "$a"; done >/tmp/args`);
+    if (shell === 'dash') fr.tool('/usr/bin/timeout', 'shift; exec "$@"');
+    const r = fr.sh(`${LIBS}CMDLINE=' rd.iscsi.firmware=1 root=UUID=x'\niscsi_read_cmdline; iscsi_what; echo "wanted=$ISCSI_WANTED what=$ISCSI_WHAT"; iscsi_login; echo "login=$?"`);
+    expect(r.stdout).toContain('wanted=1 what=the targets of the firmware (iBFT)');
+    expect(r.stdout).toContain('login=0');
+    expect(readFileSync(fr.disk('/tmp/args'), 'utf8')).toBe('-b\n');
+  });
+
+  it("iscsi_lun_devices names each logged-in session's disks by LUN (for the report)", () => {
+    const session = '/sys/devices/platform/host6/session1';
+    fr.dir(`${session}/target6:0:0/6:0:0:0`).dir(`${session}/target6:0:0/6:0:0:1/block/sda`).dir(`${session}/target6:0:0/6:0:0:2/block/sdb`);
+    fr.dir(`${session}/iscsi_session/session1`).link('/sys/class/iscsi_session/session1', `../../devices/platform/host6/session1/iscsi_session/session1`);
+    fr.link(`${session}/iscsi_session/session1/device`, '../../../session1');
+    expect(fr.out(`${LIBS}iscsi_lun_devices; echo "$ISCSI_DEVICES"`).trim()).toBe('LUN1=/dev/sda LUN2=/dev/sdb');
+    expect(fr.out(`${LIBS}rm /sys/class/iscsi_session/session1; iscsi_lun_devices; echo "[$ISCSI_DEVICES]"`).trim()).toBe('[]');
+  });
+
   it('a failed login keeps the last words of iscsistart; rd.iscsi.param= reaches it as -P', () => {
     fr.tool('/usr/sbin/iscsistart', `for a in "$@"; do printf '%s\\n' "$a"; done >/tmp/args; echo "iscsistart: version 2.1.8"; echo "iscsistart: Login failed to authenticate with target"; echo "iscsistart: initiator reported error (19 - encountered non-retryable iSCSI login failure)"; exit 19`);
     if (shell === 'dash') fr.tool('/usr/bin/timeout', 'shift; exec "$@"');
