@@ -2,8 +2,12 @@
 // session (test/support/iscsi-sysfs.ts, dumped from a guest of test/boot/iscsi-boot.test.ts). Detection
 // finds the session under the root disk, and host-only embeds netroot=/rd.iscsi.* with the iscsi
 // feature, never the CHAP secret.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { captureHost } from '../../../src/detect/capture.js';
 import { detectHost } from '../../../src/detect/detect-host.js';
+import { FsHost } from '../../../src/host/fs-host.js';
 import { iscsiSessionOfDisk, netrootOf } from '../../../src/detect/iscsi-session.js';
 import { hostOnlyInputsFromFacts } from '../../../src/hostonly/host-only-inputs.js';
 import { iscsiSessionTree } from '../../support/iscsi-sysfs.js';
@@ -51,6 +55,26 @@ describe('iSCSI root detection', () => {
     const s = iscsiSessionOfDisk(tree.host(), sda, 'sda');
     expect(s).toMatchObject({ initiatorName: 'iqn.1993-08.org.debian:01:abcdef012345', address: 'fd00::2', chap: false });
     expect(netrootOf(s!)).toBe(`netroot=iscsi:[fd00::2]::20260:1:${TARGET}`);
+  });
+
+  it('capture keeps what iSCSI detection reads (and never the CHAP secret): the capture gives the same facts', () => {
+    iscsiMachine(tree, { chap: true });
+    const live = detectHost(tree.host());
+    const out = SysfsTree.create('iscsi-capture-');
+    try {
+      const dir = join(out.root, 'cap');
+      captureHost(tree.host(), dir);
+      // the capture is read with the build machine's / as the sysroot, whose initiatorname.iscsi (if any) names the initiator
+      const again = detectHost(new FsHost({ root: '/', sysfs: join(dir, 'sys'), procfs: join(dir, 'proc') }));
+      const sansInitiator = (f: typeof live): unknown => f.iscsi?.map(({ initiatorName: _, ...rest }) => rest);
+      expect(again.iscsi).toHaveLength(1);
+      expect(sansInitiator(again)).toEqual(sansInitiator(live));
+      expect(again.nics).toEqual(live.nics);
+      expect(existsSync(join(dir, 'sys/devices/platform/host6/session1/iscsi_session/session1/targetname'))).toBe(true);
+      expect(existsSync(join(dir, 'sys/devices/platform/host6/session1/iscsi_session/session1/password'))).toBe(false);
+    } finally {
+      out.cleanup();
+    }
   });
 
   it('a disk not under a session is no iSCSI disk', () => {
