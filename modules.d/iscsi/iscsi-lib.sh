@@ -7,6 +7,7 @@
 # empty; LUN 0 when empty; TARGET an iSCSI name (it may hold ':'). Values are checked here and passed to
 # iscsistart as single arguments; nothing is eval-ed. CHAP secrets are never printed: messages show
 # them as ***, and rd.debug's trace is off (secret_begin/secret_end) wherever a command sees one.
+# Uses the network feature's net-lib.sh (net_valid_ip, net_valid_hostname, net_values), sourced before.
 
 ISCSI_DIR=/run/initramfs/iscsi
 ISCSI_DEFAULT_PORT=3260

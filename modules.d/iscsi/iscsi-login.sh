@@ -6,6 +6,10 @@ if [ -n "$ISCSI_WANTED" ] && [ -z "$ISCSI_UP" ] && [ -z "$ROOT_DEV" ] && [ -n "$
     ISCSI_LOADED=1
     load_module iscsi_tcp || [ $? -eq 2 ] || [ -e /sys/module/iscsi_tcp ] || warn "iscsi: no iscsi_tcp module in this image"
     load_module sd_mod || [ $? -eq 2 ] || [ -e /sys/module/sd_mod ] || warn "iscsi: no sd_mod module in this image"
+    # rd.iscsi.firmware: iscsistart -b reads the iBFT from /sys/firmware/ibft
+    if [ -n "$ISCSI_FIRMWARE" ] && [ ! -d /sys/firmware/ibft ]; then
+      load_module iscsi_ibft || [ $? -eq 2 ] || warn "iscsi: rd.iscsi.firmware: no iscsi_ibft module in this image"
+    fi
     iscsi_initiator
     iscsi_what
   fi

@@ -35,6 +35,7 @@ describe('iscsi feature in a generic plan', () => {
     expect(why(module('iscsi_tcp'))).toMatch(/feature iscsi/);
     for (const m of ['libiscsi_tcp', 'libiscsi', 'scsi_transport_iscsi']) expect(why(module(m)), m).toMatch(/iscsi_tcp/);
     expect(why(module('sd_mod'))).toMatch(/feature iscsi|kernel-modules/);
+    expect(why(module('iscsi_ibft'))).toMatch(/feature iscsi/);
   });
 
   it('a sysroot without open-iscsi fails the build naming iscsistart', () => {
