@@ -117,6 +117,14 @@ export function fsError(err: unknown, file: string, what = 'read'): MkError {
   return new UnreadableError(`${file}: cannot ${what}: ${msg}`, file);
 }
 
+/** Why writing into `dir` was refused (EACCES/EPERM/EROFS) and what helps: "run as root" only to whom it would. */
+export function writeRefusedHint(code: string | undefined, isRoot = process.geteuid?.() === 0): string {
+  if (code === 'EROFS') return 'a read-only file system: remount it read-write or choose another output path';
+  if (isRoot)
+    return `refused even to root (${code ?? 'denied'}: an immutable attribute, an AppArmor/SELinux policy or a root-squashing network mount?): lift that or choose another output path`;
+  return `${code ?? 'denied'}: run as root or choose another output path`;
+}
+
 /** Root is refused only by a security module or a network mount, where "run as root" would not help. */
 function _accessHint(): string {
   return process.geteuid?.() === 0

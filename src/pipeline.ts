@@ -25,6 +25,8 @@ import { UKI_SECTIONS } from './uki/uki-sections.js';
 import type { BuildOptions } from './build-options.js';
 import { openModuleSource } from './kmod/open-module-source.js';
 import { hostOnlyInputs } from './hostonly/host-only-inputs.js';
+import { hostOnlyNetwork } from './hostonly/network-inputs.js';
+import { networkPlanNote } from './assemble/network-plan.js';
 
 export interface PlannedImage {
   plan: Plan;
@@ -53,6 +55,11 @@ export async function planImage(opts: BuildOptions): Promise<PlannedImage> {
     applies: (f) => runCheckScript(f, scriptEnv),
   });
   const kernelCmdline = [hostOnly?.cmdline ?? '', opts.kernelCmdline].filter((s) => s).join(' ');
+  // host-only network roots: the card on the route to the root server instead of the generic NIC list
+  const hasNetwork = features.some((f) => f.feature.name === 'network');
+  const network = opts.hostonly && hasNetwork
+    ? hostOnlyNetwork(host, modules, [kernelCmdline, host.tryReadText('/proc/cmdline') ?? ''])
+    : undefined;
   const plan = await assemblePlan({
     host,
     kver: opts.kver,
@@ -62,7 +69,7 @@ export async function planImage(opts: BuildOptions): Promise<PlannedImage> {
     addDrivers: opts.addDrivers,
     omitDrivers: opts.omitDrivers,
     forceDrivers: opts.forceDrivers,
-    detectedModules: hostOnly?.modules,
+    detectedModules: [...(hostOnly?.modules ?? []), ...(network?.modules ?? [])],
     install: opts.install,
     kernelCmdline,
     rootTimeout: opts.rootTimeout,
@@ -71,6 +78,7 @@ export async function planImage(opts: BuildOptions): Promise<PlannedImage> {
     scriptEnv,
     dryRun: opts.dryRun === true,
     earlyMicrocode: opts.earlyMicrocode,
+    notes: [networkPlanNote(hasNetwork, kernelCmdline, network)].filter((n) => n !== undefined),
   });
   const moduleCount = plan.entries.filter((e) => e.type === 'file' && /\.ko(\.[a-z]+)?$/.test(e.path)).length;
   return { plan, host, features, moduleCount, kernelCmdline };
@@ -140,7 +148,7 @@ async function _writeImage(planned: PlannedImage, opts: BuildOptions, controls: 
 
 /** The initramfs wrapped into a Unified Kernel Image with the sysroot's stub and kernel. */
 function _uki(planned: PlannedImage, opts: BuildOptions, initrd: Buffer[]): { parts: Buffer[]; what: string } {
-  const uki = buildUki({ host: planned.host, kver: opts.kver, cmdline: planned.kernelCmdline, initrd, timestamp: opts.mtime });
+  const uki = buildUki({ host: planned.host, kver: opts.kver, cmdline: planned.kernelCmdline, initrd, timestamp: opts.mtime, ...(opts.kernelImage === undefined ? {} : { kernelImage: opts.kernelImage }) });
   const sections = uki.sections.filter((s) => (UKI_SECTIONS as readonly string[]).includes(s.name)).map((s) => s.name).join(' ');
   if (!opts.secureBoot) return { parts: uki.parts, what: sections };
   return { parts: [signUki(uki.parts, opts.secureBoot)], what: `${sections}, signed with ${opts.secureBoot.cert}` };

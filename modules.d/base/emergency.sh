@@ -10,21 +10,22 @@ unclaimed_modaliases() {
     # firmware tables, CPUs and the machine's DMI strings are never a missing storage or input driver
     case "$_a" in ''|acpi:*|cpu:*|dmi:*) continue ;; esac
     modprobe -q -D "$_a" >/dev/null 2>&1 && continue
-    echo "$_a  (${_d#/sys})"
+    printf '%s  (%s)\n' "$_a" "${_d#/sys}"
   done | sort -u
 }
 
 write_report() {
   {
     echo "mkinitramfs-ts boot report"
-    echo "reason: $1"
-    echo "kernel: $(uname -r)   image: ${IMAGE_KVER:-?} (${IMAGE_MODE:-generic})"
-    echo "features: ${IMAGE_FEATURES:-?}"
-    echo "command line:$CMDLINE"
+    printf 'reason: %s\n' "$1"
+    printf 'kernel: %s   image: %s (%s)\n' "$(uname -r)" "${IMAGE_KVER:-?}" "${IMAGE_MODE:-generic}"
+    printf 'features: %s\n' "${IMAGE_FEATURES:-?}"
+    printf 'command line:%s\n' "$CMDLINE"
     echo
     echo "block devices seen:"
     read_partitions
-    for _b in $BLOCK_NAMES; do echo "  /dev/$_b $(blkid "/dev/$_b" 2>/dev/null | sed 's/^[^:]*: //')"; done
+    # a label may hold backslashes: printf, not echo
+    for _b in $BLOCK_NAMES; do printf '  /dev/%s %s\n' "$_b" "$(blkid "/dev/$_b" 2>/dev/null | sed 's/^[^:]*: //')"; done
     [ -n "$BLOCK_NAMES" ] || echo "  (none)"
     echo
     echo "modaliases no module in this image claims (devices without a driver):"
@@ -35,10 +36,15 @@ write_report() {
     echo
     # the network feature keeps its state in /run/initramfs/net when the network was wanted
     if [ -d /run/initramfs/net ] && command -v ip >/dev/null 2>&1; then
-      echo "network (links, addresses, routes):"
+      echo "network (links, addresses, routes, DNS, DHCP leases):"
       ip -o link show 2>&1 | sed 's/^/  link: /'
       ip -o addr show 2>&1 | sed 's/^/  addr: /'
       ip route show 2>&1 | sed 's/^/  route: /'
+      ip -6 route show 2>&1 | sed 's/^/  route6: /'
+      [ ! -r /etc/resolv.conf ] || sed 's/^/  resolv.conf: /' /etc/resolv.conf
+      for _f in /run/initramfs/net/lease.* /run/initramfs/net/error.*; do
+        [ -r "$_f" ] && sed "s|^|  ${_f##*/}: |" "$_f"
+      done
       echo
     fi
     if [ -r /proc/mdstat ]; then echo "md arrays (/proc/mdstat):"; sed 's/^/  /' /proc/mdstat; echo; fi
@@ -74,12 +80,15 @@ interactive_shell() {
 }
 
 # emergency REASON KIND: report and stop here. With rd.shell=0 reboot instead of a shell.
+# EMERGENCIES counts them: /init does not add its own "no device matched root=" right after a timeout
+# hook's (a second report of the same failure).
 emergency() {
+  EMERGENCIES=$((${EMERGENCIES:-0} + 1))
   # the report names devices without a driver: let the loads coldplug started finish first
   coldplug_wait
   write_report "$1"
   echo
-  echo "mkinitramfs-ts: cannot boot: $1"
+  printf 'mkinitramfs-ts: cannot boot: %s\n' "$1"
   report_summary
   if getargbool 1 rd.shell; then
     echo "Dropping to an emergency shell; exit it to try again."

@@ -60,6 +60,7 @@ while :; do
   # rd.timeout=0 waits for ever, as with dracut
   if [ "$ROOT_TIMEOUT_S" -gt 0 ] && [ $((now - start)) -ge "$ROOT_TIMEOUT_S" ]; then
     coldplug_wait
+    emergencies=${EMERGENCIES:-0}
     run_hooks timeout
     # one more round: a timeout hook may have brought up the device (a degraded array)
     coldplug
@@ -67,7 +68,8 @@ while :; do
     run_hooks initqueue
     [ -n "$ROOT_DEV" ] && break
     argval root
-    emergency "no device matched root=$ARGVAL after ${ROOT_TIMEOUT_S}s" root-timeout
+    # a timeout hook that stopped with its own reason (the network, the NBD server) said it all
+    [ "${EMERGENCIES:-0}" != "$emergencies" ] || emergency "no device matched root=$ARGVAL after ${ROOT_TIMEOUT_S}s" root-timeout
     IFS=. read -r start _ </proc/uptime
     continue
   fi

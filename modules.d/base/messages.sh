@@ -1,7 +1,8 @@
 # Messages of the mkinitramfs-ts /init (POSIX sh: busybox ash, or dash). Sourced, never executed.
 
-info() { echo "$*" >&2; }
-warn() { echo "mkinitramfs-ts: warning: $*" >&2; }
+# printf, not echo: dash's echo turns the backslashes of a rejected command-line value into escapes.
+info() { printf '%s\n' "$*" >&2; }
+warn() { printf 'mkinitramfs-ts: warning: %s\n' "$*" >&2; }
 
 # secret_begin / secret_end: around every command that sees a secret (a passphrase), so that rd.debug's
 # trace (set -x) never prints it; secret_end turns tracing back on only if it was on.

@@ -6,7 +6,14 @@ if [ -n "$NBD_ROOT" ] && [ -z "$ROOT_DEV" ] && [ -n "$NET_UP" ]; then
     load_module nbd || [ $? -eq 2 ] || [ -e /sys/module/nbd ] || warn "nbd: no nbd module in this image"
   fi
   IFS=. read -r _nbd_now _ </proc/uptime
-  if [ -b "$NBD_DEVICE" ] && [ "$_nbd_now" -ge "${NBD_NEXT_TRY:-0}" ]; then
+  if [ ! -b "$NBD_DEVICE" ]; then
+    # not the server's fault: say so, rather than "no answer" when the wait ends
+    if [ -e /sys/module/nbd ]; then
+      NBD_LAST_ERROR="$NBD_DEVICE does not exist although the nbd module is loaded (nbds_max=0?)"
+    else
+      NBD_LAST_ERROR="$NBD_DEVICE does not exist: the nbd module is missing from this image or the kernel refused it (see the modules that failed to load)"
+    fi
+  elif [ "$_nbd_now" -ge "${NBD_NEXT_TRY:-0}" ]; then
     NBD_NEXT_TRY=$((_nbd_now + 3))
     if nbd_connect; then
       info "nbd: $NBD_DEVICE is $NBD_SERVER:${NBD_EXPORT:-$NBD_PORT}"

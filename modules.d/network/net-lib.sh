@@ -153,9 +153,10 @@ _net_fail() { NET_ERROR=$1; return 1; }
 # (IPv6 addresses in brackets; NETMASK dotted or a prefix length). Sets NET_METHOD (dhcp, dhcp6, static,
 # off), NET_IFACE (empty: any interface), NET_ADDR, NET_PEER, NET_GW, NET_PREFIX, NET_FAMILY, NET_HOST,
 # NET_MTU, NET_MAC, NET_DNS1, NET_DNS2; status 1 and NET_ERROR (what is wrong) when it is not valid.
+# An empty or missing METHOD in the long form is dhcp, as in dracut, with NET_WARNING saying so.
 net_parse_ip() {
   NET_METHOD='' NET_IFACE='' NET_ADDR='' NET_PEER='' NET_GW='' NET_PREFIX='' NET_FAMILY='' NET_HOST='' NET_MTU='' NET_MAC=''
-  NET_DNS1='' NET_DNS2='' NET_ERROR=''
+  NET_DNS1='' NET_DNS2='' NET_ERROR='' NET_WARNING='' _npi_value=$1
   case "$1" in
     '') _net_fail "empty value"; return 1 ;;
     *[!]A-Za-z0-9_.:[-]*) _net_fail "a character that no ip= field has"; return 1 ;;
@@ -182,9 +183,14 @@ net_parse_ip() {
     _net_mtu_mac "$@" || return 1
     return 0
   fi
-  [ $# -ge 7 ] || { _net_fail "not one of dracut's forms (dhcp, IFACE:dhcp, CLIENT:PEER:GW:NETMASK:HOSTNAME:IFACE:METHOD)"; return 1; }
-  _npi_client=$1 _npi_peer=$2 _npi_gw=$3 _npi_mask=$4 _npi_host=$5 _npi_iface=$6 _npi_method=$7
-  shift 7
+  [ $# -ge 6 ] || { _net_fail "not one of dracut's forms (dhcp, IFACE:dhcp, CLIENT:PEER:GW:NETMASK:HOSTNAME:IFACE:METHOD)"; return 1; }
+  _npi_client=$1 _npi_peer=$2 _npi_gw=$3 _npi_mask=$4 _npi_host=$5 _npi_iface=$6 _npi_method=${7-}
+  if [ $# -ge 7 ]; then shift 7; else shift 6; fi
+  if [ -z "$_npi_method" ]; then
+    # dracut.cmdline(7): an empty or missing autoconf method means dhcp (dracut warns too)
+    NET_WARNING="ip=$_npi_value: no method in the 7th field: using dhcp, as dracut does"
+    _npi_method=dhcp
+  fi
   _net_method "$_npi_method" || return 1
   if [ -n "$_npi_iface" ]; then
     net_valid_ifname "$_npi_iface" || { _net_fail "interface name '$_npi_iface' is not valid"; return 1; }
@@ -219,17 +225,21 @@ net_parse_ip() {
     fi
   fi
   [ $# -gt 0 ] || return 0
-  # 8th field: an address (then DNS1[:DNS2]) or an MTU (then MAC)
+  # 8th field: an address (then DNS1[:DNS2]), an MTU (then MAC), or empty before DNS2 (:none::DNS2)
+  _npi_fam=$NET_FAMILY _npi_ip=$NET_IP
   _net_unmask "$1"
-  if [ -n "$1" ] && net_valid_ip "$NET_FIELD"; then
-    NET_DNS1=$NET_IP
-    if [ $# -ge 2 ]; then
-      _net_unmask "$2"
-      if [ -n "$2" ]; then net_valid_ip "$NET_FIELD" || { _net_fail "DNS server '$NET_FIELD' is not an address"; return 1; }; NET_DNS2=$NET_IP; fi
-    fi
+  _npi_dns1=$NET_FIELD
+  _net_unmask "${2-}"
+  _npi_dns2=$NET_FIELD
+  if { [ -n "$1" ] && net_valid_ip "$_npi_dns1"; } || { [ -z "$1" ] && [ $# -eq 2 ] && net_valid_ip "$_npi_dns2"; }; then
+    [ -z "$1" ] || { net_valid_ip "$_npi_dns1"; NET_DNS1=$NET_IP; }
+    if [ -n "${2-}" ]; then net_valid_ip "$_npi_dns2" || { _net_fail "DNS server '$_npi_dns2' is not an address"; return 1; }; NET_DNS2=$NET_IP; fi
+    # the DNS servers' family says nothing about the interface's address
+    NET_FAMILY=$_npi_fam NET_IP=$_npi_ip
     [ $# -le 2 ] || { _net_fail "fields after DNS2"; return 1; }
     return 0
   fi
+  NET_FAMILY=$_npi_fam NET_IP=$_npi_ip
   _net_mtu_mac "$@"
 }
 
@@ -298,19 +308,24 @@ net_values() {
 }
 
 # net_read_cmdline: check every network argument once (cmdline stage). Sets NET_WANTED (1 when the root
-# is on the network or rd.neednet=1), NET_DHCP_TIMEOUT_S; an invalid value is an error (NET_ERROR names
+# is on the network or rd.neednet=1), NET_DHCP_TIMEOUT_S, NET_CARRIER_S (rd.net.timeout.carrier=) and
+# NET_WARNINGS (one a line: what was read other than written, as dracut reads it); an invalid value is an error (NET_ERROR names
 # it; status 1): a network boot with a configuration other than the one asked for is worse than none.
 net_read_cmdline() {
   NET_WANTED='' NET_ERROR=''
   argval root
-  case "$ARGVAL" in nbd:*) NET_WANTED=1 ;; esac
+  case "$ARGVAL" in nbd:*|nfs:*|nfs4:*|/dev/nfs|dhcp) NET_WANTED=1 ;; esac
   # netroot=iscsi: may hold CHAP secrets: never traced (the iscsi feature also wants the network for rd.iscsi.*)
   secret_begin; argval netroot && case "$ARGVAL" in iscsi:*) NET_WANTED=1 ;; esac; ARGVAL=''; secret_end
   getargbool 0 rd.neednet && NET_WANTED=1
-  NET_DHCP_TIMEOUT_S=$NET_DHCP_DEFAULT_S
+  NET_DHCP_TIMEOUT_S=$NET_DHCP_DEFAULT_S NET_WARNINGS=''
   if argval rd.net.timeout.dhcp; then
     if ! { seconds_of "$ARGVAL" 3600 && [ "$SECS" -gt 0 ]; }; then NET_ERROR="rd.net.timeout.dhcp=$ARGVAL: not a number of seconds from 1 to 3600"; return 1; fi
     NET_DHCP_TIMEOUT_S=$SECS
+  fi
+  if argval rd.net.timeout.carrier; then
+    seconds_of "$ARGVAL" 3600 || { NET_ERROR="rd.net.timeout.carrier=$ARGVAL: not a number of seconds from 0 to 3600"; return 1; }
+    NET_CARRIER_S=$SECS
   fi
   for _nrc_key in ip ifname nameserver; do
     net_values "$_nrc_key" || continue
@@ -321,6 +336,8 @@ net_read_cmdline() {
         ifname) net_parse_ifname "$_nrc_v" ;;
         nameserver) net_parse_nameserver "$_nrc_v" ;;
       esac || { NET_ERROR="$_nrc_key=$_nrc_v: $NET_ERROR"; return 1; }
+      [ "$_nrc_key" != ip ] || [ -z "$NET_WARNING" ] || NET_WARNINGS="$NET_WARNINGS$NET_WARNING
+"
     done <<EOF
 $NET_VALUES
 EOF
@@ -328,26 +345,33 @@ EOF
   return 0
 }
 
-# --- bring-up (initqueue) ------------------------------------------------------------------------------
+# --- bring-up (initqueue, and pre-mount for rd.neednet=1) ----------------------------------------------
+# Interface names come from the kernel, which allows any byte but '/', ':' and blanks: every loop over
+# them runs with globbing off (set -f), and they are only ever passed as one quoted argument.
 
-# net_links: NET_LINKS = the network interfaces but lo, space separated (names from /sys/class/net).
+# net_links: NET_LINKS = the network cards (an interface with a device behind it), which bring-up may
+# pick on its own; NET_ALL_LINKS = every interface but lo (bridges, veth, tun, bonds: used only when
+# ip= or ifname= names them).
 net_links() {
-  NET_LINKS=''
+  NET_LINKS='' NET_ALL_LINKS=''
   for _nl in /sys/class/net/*; do
     [ -e "$_nl" ] || continue
     _nl=${_nl##*/}
-    [ "$_nl" = lo ] || NET_LINKS="$NET_LINKS $_nl"
+    [ "$_nl" = lo ] && continue
+    NET_ALL_LINKS="$NET_ALL_LINKS $_nl"
+    [ -e "/sys/class/net/$_nl/device" ] && NET_LINKS="$NET_LINKS $_nl"
   done
-  NET_LINKS=${NET_LINKS# }
+  NET_LINKS=${NET_LINKS# } NET_ALL_LINKS=${NET_ALL_LINKS# }
 }
 
 # net_rename_links: ifname=NAME:MAC gives the interface with that address the name NAME.
 net_rename_links() {
   net_values ifname || return 0
+  set -f
   while IFS= read -r _nr_v; do
     if [ -z "$_nr_v" ] || ! net_parse_ifname "$_nr_v"; then continue; fi
     [ -e "/sys/class/net/$NET_IFACE" ] && continue
-    for _nr_l in $NET_LINKS; do
+    for _nr_l in $NET_ALL_LINKS; do
       read -r _nr_a <"/sys/class/net/$_nr_l/address" 2>/dev/null || continue
       [ "$_nr_a" = "$NET_MAC" ] || continue
       ip link set dev "$_nr_l" down 2>/dev/null
@@ -356,49 +380,87 @@ net_rename_links() {
   done <<END
 $NET_VALUES
 END
+  set +f
   net_links
 }
 
-# net_link_up IFACE: set it up (with NET_MTU and NET_MAC when given) and wait up to NET_CARRIER_S
-# seconds (default 5) for a carrier; status 1, with NET_ERROR, when it has none.
-net_link_up() {
-  [ -z "$NET_MAC" ] || ip link set dev "$1" address "$NET_MAC" || { NET_ERROR="$1: cannot set its MAC address to $NET_MAC"; return 1; }
-  [ -z "$NET_MTU" ] || ip link set dev "$1" mtu "$NET_MTU" || { NET_ERROR="$1: cannot set MTU $NET_MTU"; return 1; }
+# net_carrier IFACE: the link has a carrier now.
+net_carrier() {
+  _nca=''
+  read -r _nca <"/sys/class/net/$1/carrier" 2>/dev/null
+  [ "$_nca" = 1 ]
+}
+
+# net_link_prepare IFACE: set it up, with NET_MTU and NET_MAC when the ip= in effect gives them.
+# What is set already is left alone (most drivers refuse a MAC address change while the link is up).
+net_link_prepare() {
+  if [ -n "$NET_MAC" ]; then
+    _nlp=''
+    read -r _nlp <"/sys/class/net/$1/address" 2>/dev/null
+    [ "$_nlp" = "$NET_MAC" ] || ip link set dev "$1" address "$NET_MAC" || { NET_ERROR="$1: cannot set its MAC address to $NET_MAC"; return 1; }
+  fi
+  if [ -n "$NET_MTU" ]; then
+    _nlp=''
+    read -r _nlp <"/sys/class/net/$1/mtu" 2>/dev/null
+    [ "$_nlp" = "$NET_MTU" ] || ip link set dev "$1" mtu "$NET_MTU" || { NET_ERROR="$1: cannot set MTU $NET_MTU"; return 1; }
+  fi
   ip link set dev "$1" up || { NET_ERROR="$1: cannot set the link up"; return 1; }
-  IFS=. read -r _nlu_start _ </proc/uptime
-  while :; do
-    _nlu_c=''
-    read -r _nlu_c <"/sys/class/net/$1/carrier" 2>/dev/null
-    [ "$_nlu_c" = 1 ] && return 0
-    IFS=. read -r _nlu_now _ </proc/uptime
-    if [ $((_nlu_now - _nlu_start)) -ge "$NET_CARRIER_S" ]; then
-      NET_ERROR="$1: no link (no carrier after ${NET_CARRIER_S}s: is the cable in?)"
+}
+
+# net_wait_carrier IFACE: wait up to NET_CARRIER_S seconds (rd.net.timeout.carrier=, default 5) for a
+# carrier; status 1, with NET_ERROR, when it has none.
+net_wait_carrier() {
+  IFS=. read -r _nwc_start _ </proc/uptime
+  until net_carrier "$1"; do
+    IFS=. read -r _nwc_now _ </proc/uptime
+    if [ $((_nwc_now - _nwc_start)) -ge "$NET_CARRIER_S" ]; then
+      NET_ERROR="$1: no link (no carrier after ${NET_CARRIER_S}s: is the cable in? rd.net.timeout.carrier=)"
       return 1
     fi
     nap 0.1
   done
 }
 
+# net_route_via IFACE DEST GW: a route to DEST (default, or ADDR/LEN) through GW on IFACE. A gateway
+# outside IFACE's subnets (a /32 lease, a cloud's off-link router) first gets an on-link host route, which
+# the kernel needs before it accepts a route through it. `replace`: a second try after the emergency
+# shell finds the routes of the first and must not fail on them.
+net_route_via() {
+  ip route replace "$2" via "$3" dev "$1" 2>/dev/null && return 0
+  ip route replace "$3" dev "$1" scope link && ip route replace "$2" via "$3" dev "$1"
+}
+
 # net_configure IFACE: apply the parsed ip= spec (NET_METHOD ...) to IFACE; status 1 with NET_ERROR.
 net_configure() {
-  net_link_up "$1" || return 1
+  net_link_prepare "$1" && net_wait_carrier "$1" || return 1
   case "$NET_METHOD" in
     static)
+      # replace, not add: the address may be there from a try before the emergency shell (EEXIST)
       if [ -n "$NET_PEER" ]; then
-        ip addr add "$NET_ADDR/$NET_PREFIX" peer "$NET_PEER" dev "$1"
+        ip addr replace "$NET_ADDR/$NET_PREFIX" peer "$NET_PEER" dev "$1"
       else
-        ip addr add "$NET_ADDR/$NET_PREFIX" dev "$1"
+        ip addr replace "$NET_ADDR/$NET_PREFIX" dev "$1"
       fi || { NET_ERROR="$1: cannot add address $NET_ADDR/$NET_PREFIX"; return 1; }
       if [ -n "$NET_GW" ]; then
-        ip route add default via "$NET_GW" dev "$1" || { NET_ERROR="$1: cannot add the default route via $NET_GW"; return 1; }
+        net_route_via "$1" default "$NET_GW" || { NET_ERROR="$1: cannot add the default route via $NET_GW"; return 1; }
       fi
       info "network: $1 $NET_ADDR/$NET_PREFIX${NET_GW:+ via $NET_GW} (static)" ;;
     dhcp)
       info "network: $1: asking for a DHCP lease (up to ${NET_DHCP_TIMEOUT_S}s)"
       # -n: give up after -t discovers 1 s apart (-T 1); -q: exit once the lease is applied. The lease
-      # is applied by the script; nothing stays running, so nothing is left to kill before switch_root.
-      if ! udhcpc -i "$1" -f -q -n -t "$NET_DHCP_TIMEOUT_S" -T 1 -s "$NET_DHCP_SCRIPT"; then
+      # is applied by the script; nothing stays running, so nothing is left to kill before switch_root
+      # (and nothing renews the lease after it: see the network feature in modules.d/README.md).
+      # udhcpc ignores the script's status: the lease file, written last by the script, says it worked.
+      # -O rootpath: ask for option 17 (root=dhcp, an NFS root's path), which udhcpc does not by default
+      rm -f "$NET_DIR/lease.$1" "$NET_DIR/error.$1"
+      if ! udhcpc -i "$1" -f -q -n -t "$NET_DHCP_TIMEOUT_S" -T 1 -O staticroutes -O rootpath -s "$NET_DHCP_SCRIPT"; then
         NET_ERROR="$1: no DHCP lease within ${NET_DHCP_TIMEOUT_S}s (rd.net.timeout.dhcp=)"
+        return 1
+      fi
+      if [ ! -e "$NET_DIR/lease.$1" ]; then
+        _nc_why=''
+        read -r _nc_why <"$NET_DIR/error.$1" 2>/dev/null
+        NET_ERROR="$1: got a DHCP lease but could not apply it: ${_nc_why:-the event script did not finish}"
         return 1
       fi ;;
     *) NET_ERROR="$1: method $NET_METHOD"; return 1 ;;
@@ -416,7 +478,7 @@ net_write_resolv() {
   {
     if net_values nameserver; then
       while IFS= read -r _nw_v; do
-        [ -n "$_nw_v" ] && net_parse_nameserver "$_nw_v" && echo "nameserver $NET_IP"
+        [ -n "$_nw_v" ] && net_parse_nameserver "$_nw_v" && printf 'nameserver %s\n' "$NET_IP"
       done <<END
 $NET_VALUES
 END
@@ -425,44 +487,132 @@ END
   } >/etc/resolv.conf
 }
 
-# net_bring_up: once interfaces exist, apply every ip= (ip=dhcp when none). Status 1 while there is no
-# interface yet (try again next round). Sets NET_UP (the interfaces configured) and NET_FAILED (why
-# the others are not); an ip= without an interface takes the first interface that comes up.
+# _net_candidates: NET_CANDIDATES = the interfaces the parsed ip= may use (its named one, else every
+# network card); status 1 with NET_WAIT when the named one does not exist (yet).
+_net_candidates() {
+  if [ -z "$NET_IFACE" ]; then
+    NET_CANDIDATES=$NET_LINKS
+    return 0
+  fi
+  NET_CANDIDATES=$NET_IFACE
+  [ -e "/sys/class/net/$NET_IFACE" ] && return 0
+  NET_WAIT="interface $NET_IFACE (named by ip=$_nb_v) did not appear (there are: ${NET_ALL_LINKS:-none})"
+  return 1
+}
+
+# net_bring_up: apply every ip= (ip=dhcp when none) once. Status 0: NET_UP holds the interfaces now
+# configured (NET_FAILED why the others are not); 1: not yet, try again next round (no network card
+# yet, or an interface ip= names has not appeared: NET_WAIT says which); 2: tried, nothing came up
+# (NET_FAILED says why). Every link is set up first and their carriers are awaited together, within
+# NET_CARRIER_S in all; then the ip= that names no interface takes the first card with a carrier.
 net_bring_up() {
+  NET_UP='' NET_FAILED='' NET_WAIT=''
   net_links
-  [ -n "$NET_LINKS" ] || return 1
+  if [ -z "$NET_LINKS" ] && [ -z "$NET_ALL_LINKS" ]; then NET_WAIT="no network interface appeared"; return 1; fi
   # every NIC driver coldplug started has finished probing: all of its interfaces exist
   coldplug_wait
   net_links
   net_rename_links
+  net_values ip || NET_VALUES=dhcp
+  set -f
+  # 1: every ip='s interfaces exist; set them up (carriers come in parallel)
+  _nb_all=''
+  while IFS= read -r _nb_v; do
+    if [ -z "$_nb_v" ] || ! net_parse_ip "$_nb_v"; then continue; fi
+    [ "$NET_METHOD" = dhcp ] || [ "$NET_METHOD" = static ] || continue
+    _net_candidates || { set +f; return 1; }
+    if [ -z "$NET_CANDIDATES" ]; then
+      NET_WAIT="no network card appeared (only virtual interfaces: $NET_ALL_LINKS; name one with ip=IFACE:dhcp to use it)"
+      set +f
+      return 1
+    fi
+    for _nb_if in $NET_CANDIDATES; do
+      case " $_nb_all " in *" $_nb_if "*) ;; *) _nb_all="$_nb_all $_nb_if"; net_link_prepare "$_nb_if" 2>/dev/null ;; esac
+    done
+  done <<END
+$NET_VALUES
+END
   mkdir -p "$NET_DIR"
   ip link set dev lo up 2>/dev/null
-  net_values ip || NET_VALUES=dhcp
-  NET_UP='' NET_FAILED=''
+  # 2: wait until each ip= has a link with a carrier, or NET_CARRIER_S is over
+  IFS=. read -r _nb_start _ </proc/uptime
+  while :; do
+    _nb_ready=1
+    while IFS= read -r _nb_v; do
+      if [ -z "$_nb_v" ] || ! net_parse_ip "$_nb_v"; then continue; fi
+      [ "$NET_METHOD" = dhcp ] || [ "$NET_METHOD" = static ] || continue
+      _net_candidates
+      _nb_has=''
+      for _nb_if in $NET_CANDIDATES; do net_carrier "$_nb_if" && _nb_has=1 && break; done
+      [ -n "$_nb_has" ] || { _nb_ready=''; break; }
+    done <<END
+$NET_VALUES
+END
+    [ -n "$_nb_ready" ] && break
+    IFS=. read -r _nb_now _ </proc/uptime
+    [ $((_nb_now - _nb_start)) -lt "$NET_CARRIER_S" ] || break
+    nap 0.1
+  done
+  # 3: configure, one ip= after the other, on the links with a carrier
   while IFS= read -r _nb_v; do
     if [ -z "$_nb_v" ] || ! net_parse_ip "$_nb_v"; then continue; fi
     case "$NET_METHOD" in
       off) continue ;;
       dhcp6) NET_FAILED="$NET_FAILED; ip=$_nb_v: DHCPv6 is not supported by this image (busybox has no udhcpc6)"; continue ;;
     esac
-    _nb_ifs=${NET_IFACE:-$NET_LINKS}
-    for _nb_if in $_nb_ifs; do
-      if [ ! -e "/sys/class/net/$_nb_if" ]; then
-        NET_FAILED="$NET_FAILED; ip=$_nb_v: no interface $_nb_if (there are: ${NET_LINKS:-none})"
-        continue
-      fi
+    _net_candidates
+    _nb_done='' _nb_tried=''
+    for _nb_if in $NET_CANDIDATES; do
+      net_carrier "$_nb_if" || continue
+      _nb_tried=1
       if net_configure "$_nb_if"; then
-        NET_UP="$NET_UP $_nb_if"
+        NET_UP="$NET_UP $_nb_if" _nb_done=1
         break
       fi
       NET_FAILED="$NET_FAILED; $NET_ERROR"
     done
+    [ -n "$_nb_done" ] || [ -n "$_nb_tried" ] || NET_FAILED="$NET_FAILED; ip=$_nb_v: no link on ${NET_CANDIDATES:-any interface} (no carrier after ${NET_CARRIER_S}s: is the cable in? rd.net.timeout.carrier=)"
   done <<END
 $NET_VALUES
 END
+  set +f
   NET_UP=${NET_UP# } NET_FAILED=${NET_FAILED#; }
   net_write_resolv
   printf '%s\n' "$NET_UP" >"$NET_DIR/up"
+  if [ -n "$NET_UP" ]; then return 0; fi
+  [ -n "$NET_FAILED" ] || NET_FAILED="no ip= applies to the interfaces ${NET_ALL_LINKS:-none}"
+  return 2
+}
+
+# net_round: one try of the wait for root (the initqueue hook; the pre-mount hook while the root is
+# there before the network). NET_START is when the first try began; a failed try is repeated after 3 s
+# (a DHCP server may come back), a try that found no interface yet in the next round.
+net_round() {
+  [ -n "$NET_WANTED" ] && [ -z "$NET_UP" ] || return 0
+  IFS=. read -r _nro_now _ </proc/uptime
+  [ -n "$NET_START" ] || NET_START=$_nro_now
+  [ "$_nro_now" -ge "${NET_NEXT_TRY:-0}" ] || return 0
+  net_bring_up
+  case $? in
+    0) [ -z "$NET_FAILED" ] || warn "network: up on $NET_UP; not on: $NET_FAILED" ;;
+    2)
+      IFS=. read -r _nro_now _ </proc/uptime
+      NET_NEXT_TRY=$((_nro_now + 3))
+      [ "$NET_FAILED" = "$NET_SAID" ] || warn "network: no interface came up (trying again until the wait for root ends): $NET_FAILED"
+      NET_SAID=$NET_FAILED ;;
+  esac
   return 0
 }
 
+# net_failure: NET_REASON = why the network is not up, for the failure report; then the tries start over
+# (the emergency shell may have fixed something).
+net_failure() {
+  if [ -n "$NET_FAILED" ]; then
+    NET_REASON="network: no interface came up within ${ROOT_TIMEOUT_S}s: $NET_FAILED"
+  elif [ -n "$NET_WAIT" ] && [ "$NET_WAIT" != "no network interface appeared" ]; then
+    NET_REASON="network: $NET_WAIT within ${ROOT_TIMEOUT_S}s"
+  else
+    NET_REASON="network: no network interface appeared within ${ROOT_TIMEOUT_S}s (no driver for the network card in this image? see the modaliases below)"
+  fi
+  NET_FAILED='' NET_WAIT='' NET_SAID='' NET_NEXT_TRY=0 NET_START=''
+}

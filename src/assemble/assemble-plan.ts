@@ -9,13 +9,15 @@ import { parseShebang } from '../elf/shebang.js';
 import { runInstallScript, type Directive, type ScriptEnv } from '../features/feature-scripts.js';
 import type { SelectedFeature } from '../features/select-features.js';
 import type { Host } from '../host/host.js';
-import type { Plan } from './plan.js';
+import type { Plan, PlanNote } from './plan.js';
 import { PlanBuilder } from './plan-builder.js';
 import { addBusyboxApplets, addSysrootFiles, findBinaries } from './add-binaries.js';
 import { addKmodIndexes, addModules } from './add-modules.js';
 import { addSkeleton, canonicalImagePath } from './image-layout.js';
 import { addMicrocode } from './microcode.js';
 import { addSystemdUnits } from './add-systemd.js';
+import { dlopenSelection } from '../elf/dlopen-selection.js';
+import { findLibraryFile } from '../elf/find-library-file.js';
 import type { ResolveOptions } from '../elf/library-resolver.js';
 import type { ModuleRequest, ModuleSource } from '../kmod/module-source.js';
 
@@ -45,6 +47,8 @@ export interface AssembleInput {
   dryRun?: boolean;
   /** Plan the uncompressed early archive with the sysroot's CPU microcode. */
   earlyMicrocode?: boolean;
+  /** Notes the caller planned (the network plan). */
+  notes?: PlanNote[];
 }
 
 export async function assemblePlan(input: AssembleInput): Promise<Plan> {
@@ -52,6 +56,7 @@ export async function assemblePlan(input: AssembleInput): Promise<Plan> {
   const plan = new PlanBuilder(input.kver, canonicalImagePath);
   plan.warnings.push(...(input.warnings ?? []));
   addSkeleton(plan);
+  for (const n of input.notes ?? []) plan.note(n);
 
   // The kernel modules first: resolving them starts the decompression of compressed ones in other
   // processes, which then runs while the binaries and their libraries are planned here.
@@ -80,9 +85,9 @@ export async function assemblePlan(input: AssembleInput): Promise<Plan> {
   const modules = addModules(plan, input.modules, requests, input.omitDrivers);
   modules.catch(() => undefined); // awaited below; an error of the planning here may come first
 
-  // declared dlopen() libraries come along at the priorities some feature asks for (systemd's)
-  const priorities = new Set(input.features.flatMap((s) => s.feature.dlopen));
-  const opts: ResolveOptions = priorities.size ? { dlopen: (d) => priorities.has(d.priority) } : {};
+  // declared dlopen() libraries come along at the priorities and note features some feature asks for
+  const dlopen = dlopenSelection(input.features.flatMap((s) => s.feature.dlopen));
+  const opts: ResolveOptions = dlopen.filter ? { dlopen: dlopen.filter } : {};
   // a feature whose program is PID 1 replaces the shell /init
   const initFeature = input.features.find((s) => s.feature.init !== undefined)?.feature;
   const applets: string[] = [];
@@ -94,12 +99,14 @@ export async function assemblePlan(input: AssembleInput): Promise<Plan> {
       addSysrootFiles(host, plan, [feature.init], `${fwhy}: PID 1`, opts);
       plan.add({ type: 'symlink', path: '/init', target: feature.init.replace(/^\/+/, ''), reasons: [{ why: `${fwhy}: /init is ${feature.init}` }] });
     }
-    if (feature.systemd_units.length) addSystemdUnits(host, plan, feature, opts);
+    if (feature.systemd_units.length) addSystemdUnits(host, plan, feature, opts, feature === initFeature);
     for (const f of feature.files) {
       if (f.path === '/init' && initFeature !== undefined && feature !== initFeature) continue;
       if (f.source !== undefined) {
         plan.add({ type: 'file', path: f.path, mode: f.mode ?? 0o644, content: _featureFile(host, feature, f.source), reasons: [{ why: fwhy }] });
       } else if (f.from_sysroot !== undefined) {
+        // host-only generates its own version of some sysroot files (crypttab: the root's entries only)
+        if (input.extraFiles?.some((x) => x.path === f.path)) continue;
         if (!host.exists(f.from_sysroot)) {
           if (f.optional) continue;
           throw new NotBootableError(`feature ${feature.name} needs ${f.from_sysroot}, which is not in ${host.root} (${feature.file})`);
@@ -111,7 +118,16 @@ export async function assemblePlan(input: AssembleInput): Promise<Plan> {
       const path = hookPath(h.stage, h.order, feature.name, h.script);
       plan.add({ type: 'file', path, mode: 0o644, content: _featureFile(host, feature, h.script), reasons: [{ why: `${fwhy}, ${h.stage} hook` }] });
     }
-    const bins = findBinaries(host, feature.binaries, `feature ${feature.name}`);
+    for (const l of feature.libraries) {
+      const optional = l.endsWith('?');
+      const name = optional ? l.slice(0, -1) : l;
+      const found = findLibraryFile(host, name);
+      if (found !== undefined) addSysrootFiles(host, plan, [found], `${fwhy}: library ${name}`, opts);
+      else if (!optional) throw new NotBootableError(`feature ${feature.name} needs library ${name}, which no library directory of ${host.root} has; install it (${feature.file})`);
+      else plan.note({ subject: name, text: `optional library ${name} not in the sysroot: skipped`, reasons: [fwhy] });
+    }
+    // the shell /init's tools stay out when another init is PID 1 (systemd opens LUKS without cryptsetup's CLI)
+    const bins = findBinaries(host, [...feature.binaries, ...(initFeature ? [] : feature.shell_binaries)], `feature ${feature.name}`);
     if (bins.size) addSysrootFiles(host, plan, [...bins.values()], fwhy, opts);
     if (bins.has('busybox')) busybox = bins.get('busybox');
     for (const l of feature.links) {
@@ -162,6 +178,10 @@ export async function assemblePlan(input: AssembleInput): Promise<Plan> {
   const libkmod = input.features.some((s) => s.feature.kmod_indexes);
   if (libkmod || (modprobe !== undefined && modprobe !== (busybox && canonicalImagePath(busybox)))) addKmodIndexes(plan, added);
   if (input.earlyMicrocode) addMicrocode(plan, host);
+  for (const s of dlopen.skipped()) {
+    const askers = input.features.filter((f) => f.feature.dlopen.length).map((f) => `feature ${f.feature.name} (dlopen = ${f.feature.dlopen.join(', ')})`);
+    plan.note({ subject: s.soname, text: `skipped dlopen library ${s.soname} (feature ${s.feature}, priority ${s.priority}) declared by ${s.from.join(', ')}`, reasons: askers });
+  }
   return plan.build();
 }
 

@@ -1,6 +1,6 @@
 // What host-only detection learns about a machine: plain JSON data (no undefined values, no
 // classes), stored inside the image and compared again later by `check-host`.
-import type { IscsiSessionFact, NicFact } from './iscsi-session.js';
+import type { IscsiSessionFact } from './iscsi-session.js';
 
 
 /** A device somewhere under /sys/devices, as the module resolver needs it. */
@@ -54,6 +54,8 @@ export interface BlockIdentity {
   ptUuid?: string;
   /** An md array's UUID as udev knows it (MD_UUID), 8-4-4-4-12. */
   mdUuid?: string;
+  /** A LUKS2 header's token types (systemd-tpm2 ...), read from the superblock only. */
+  luksTokens?: string[];
 }
 
 export type BlockKind = 'disk' | 'partition' | 'dm-crypt' | 'dm-lvm' | 'dm-other' | 'md';
@@ -78,9 +80,32 @@ export interface BlockNode {
   hardware?: AncestorFact[];
 }
 
-/** A mounted file system (/ or a separate /usr) with the block stack it lives on. */
+/** A file system on the network (NFS): where it is served from, as the boot command line names it. */
+export interface NetworkFsFact {
+  /** "nfs" (NFSv2/3) or "nfs4". */
+  kind: 'nfs' | 'nfs4';
+  /** The server as mountinfo names it: an address (IPv6 in brackets) or a host name. */
+  server: string;
+  /** The exported path. */
+  path: string;
+  /** The options an image mounts it with again (version, transport, security, sizes; no addresses). */
+  options: string;
+  /** The interfaces that reach the server (the route to it), whose drivers the image needs. */
+  interfaces: NicFact[];
+}
+
+/** A network interface on a device, with the chain of devices it hangs from (nearest first). */
+export interface NicFact {
+  name: string;
+  mac?: string;
+  hardware: AncestorFact[];
+}
+
+/** A mounted file system (/ or a separate /usr) with the block stack it lives on, or, for a file
+ *  system on the network, where it is served from (then `device` is absent). */
 export interface MountedFs extends MountFact {
-  device: BlockNode;
+  device?: BlockNode;
+  network?: NetworkFsFact;
 }
 
 /** An input device that can type (letters and Enter), with the chain of devices it hangs from. */
@@ -101,6 +126,6 @@ export interface HostFacts {
   keyboards: KeyboardFact[];
   /** The iSCSI sessions the root (or /usr) is on; absent when it is on none. */
   iscsi?: IscsiSessionFact[];
-  /** With an iSCSI root: the network cards it may be reached through. */
+  /** With an iSCSI root: the interfaces that reach its portal (the route to it), whose drivers the image needs. */
   nics?: NicFact[];
 }

@@ -4,8 +4,7 @@
 // session1/connection1:0/iscsi_connection/connection1:0 (persistent_address, persistent_port).
 // The CHAP secrets the kernel also shows there are never read: an image must not carry them.
 import type { Host } from '../host/host.js';
-import { deviceAncestry } from './device-ancestry.js';
-import type { AncestorFact, BlockNode } from './host-facts.js';
+import type { BlockNode } from './host-facts.js';
 import { readAttr } from './sysfs-attrs.js';
 
 export interface IscsiSessionFact {
@@ -24,26 +23,6 @@ export interface IscsiSessionFact {
   /** The target asks for CHAP (a user name is set); mutual: the target proves itself too. */
   chap: boolean;
   mutualChap: boolean;
-}
-
-/** A network card and the devices it hangs from (its driver, the bus's). */
-export interface NicFact {
-  name: string;
-  hardware: AncestorFact[];
-}
-
-/**
- * The host's network cards (interfaces with a device; virtual ones have none): the image must reach
- * the portal through one of them. Every card is taken: which one routes to the portal is not read.
- */
-export function networkCards(host: Host): NicFact[] {
-  const nics: NicFact[] = [];
-  for (const name of host.readdir('/sys/class/net')) {
-    const dev = host.realpath(`/sys/class/net/${name}/device`);
-    if (dev === `/sys/class/net/${name}/device` || !dev.startsWith('/sys/devices/')) continue;
-    nics.push({ name, hardware: deviceAncestry(host, dev) });
-  }
-  return nics;
 }
 
 /** The iSCSI sessions of the disks at the bottom of a block stack (none: not an iSCSI root). */

@@ -22,7 +22,7 @@ export interface ProcessEnv {
   inspect(path: string): ElfInfo;
   out: NeededFiles;
   /** Which declared dlopen() libraries (.note.dlopen) to load too; none when absent. */
-  dlopen?: (dep: DlopenDependency) => boolean;
+  dlopen?: (dep: DlopenDependency, from: string) => boolean;
 }
 
 /** Record the interpreter and every library `program` (a symlink-free in-root path) loads. */
@@ -71,7 +71,7 @@ export function loadProcess(env: ProcessEnv, program: string, info: ElfInfo): vo
       lib.names.add(name);
       loaded.push(lib);
     }
-    for (const dep of obj.info.dlopen ?? []) if (env.dlopen?.(dep)) _loadDlopened(env, ctx, make, loaded, obj, dep, program);
+    for (const dep of obj.info.dlopen ?? []) if (env.dlopen?.(dep, obj.realPath)) _loadDlopened(env, ctx, make, loaded, obj, dep, program);
   }
 }
 

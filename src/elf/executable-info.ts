@@ -16,8 +16,14 @@ export interface ElfInfo {
   interpreter?: string;
   /** Present for dynamically linked objects (PT_DYNAMIC). */
   dynamic?: { needed: string[]; soname?: string; rpath?: string; runpath?: string };
-  /** The libraries it declares it may dlopen() (its .note.dlopen); absent when none. */
+  /** The libraries it declares it may dlopen() (its .note.dlopen); absent when none or not asked for. */
   dlopen?: DlopenDependency[];
+}
+
+export interface InspectOptions {
+  /** Read the .note.dlopen notes too. Off by default: a build that wants no dlopen() libraries must not fail
+   * (or spend reads) on another package's broken note. */
+  dlopenNotes?: boolean;
 }
 
 export interface ScriptInfo extends Shebang {
@@ -27,16 +33,16 @@ export interface ScriptInfo extends Shebang {
 export type ExecutableInfo = ElfInfo | ScriptInfo;
 
 /** Inspect a program (in-root path); a file that is neither ELF nor a script is a BadElfError. */
-export function readExecutableInfo(host: Host, path: string): ExecutableInfo {
-  return _inspect(host, path, true);
+export function readExecutableInfo(host: Host, path: string, opts: InspectOptions = {}): ExecutableInfo {
+  return _inspect(host, path, true, opts);
 }
 
 /** Inspect a shared library candidate: anything but ELF is a BadElfError, as ld.so refuses it. */
-export function readElfInfo(host: Host, path: string): ElfInfo {
-  return _inspect(host, path, false) as ElfInfo;
+export function readElfInfo(host: Host, path: string, opts: InspectOptions = {}): ElfInfo {
+  return _inspect(host, path, false, opts) as ElfInfo;
 }
 
-function _inspect(host: Host, path: string, program: boolean): ExecutableInfo {
+function _inspect(host: Host, path: string, program: boolean, opts: InspectOptions): ExecutableInfo {
   const file = host.open(path);
   try {
     const head = file.read(0, SHEBANG_BYTES);
@@ -49,7 +55,7 @@ function _inspect(host: Host, path: string, program: boolean): ExecutableInfo {
       const what = program ? 'neither an ELF executable nor a #! script' : 'not an ELF shared library (invalid ELF header)';
       throw new BadElfError(`${path}: ${what}; reinstall the package that owns it or name another file`, path);
     }
-    return _elfInfo(new ElfFile((off, len) => file.read(off, len), file.size, path));
+    return _elfInfo(new ElfFile((off, len) => file.read(off, len), file.size, path), opts);
   } catch (err) {
     throw fsError(err, path);
   } finally {
@@ -57,13 +63,15 @@ function _inspect(host: Host, path: string, program: boolean): ExecutableInfo {
   }
 }
 
-function _elfInfo(elf: ElfFile): ElfInfo {
+function _elfInfo(elf: ElfFile, opts: InspectOptions): ElfInfo {
   const info: ElfInfo = { kind: 'elf', abi: abiOf(elf.header), type: elf.header.type };
   const interpreter = elf.interpreter;
   if (interpreter !== undefined) info.interpreter = interpreter;
   const dynamic = elf.dynamic;
   if (dynamic) info.dynamic = dynamic;
-  const dlopen = readDlopenNotes(elf);
-  if (dlopen.length) info.dlopen = dlopen;
+  if (opts.dlopenNotes) {
+    const dlopen = readDlopenNotes(elf);
+    if (dlopen.length) info.dlopen = dlopen;
+  }
   return info;
 }

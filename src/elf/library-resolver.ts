@@ -26,8 +26,11 @@ export function resolveBinaries(host: Host, paths: string[], opts: ResolveOption
 }
 
 export interface ResolveOptions {
-  /** Which libraries that programs declare they may dlopen() (.note.dlopen) to bring too; none when absent. */
-  dlopen?: (dep: DlopenDependency) => boolean;
+  /**
+   * Which libraries that programs declare they may dlopen() (.note.dlopen) to bring too; none when
+   * absent. Asked once per declaring file (`from`, in the sysroot) and dependency.
+   */
+  dlopen?: (dep: DlopenDependency, from: string) => boolean;
 }
 
 /**
@@ -41,6 +44,7 @@ export function resolveFiles(host: Host, paths: string[], opts: ResolveOptions =
 
 function _resolve(host: Host, paths: string[], plainAllowed: boolean, opts: ResolveOptions): NeededFile[] {
   const elfCache = new Map<string, ElfInfo>();
+  const inspectOpts = { dlopenNotes: opts.dlopen !== undefined };
   const env: ProcessEnv = {
     host,
     cacheDirs: readLdSoConfDirs(host),
@@ -49,7 +53,7 @@ function _resolve(host: Host, paths: string[], plainAllowed: boolean, opts: Reso
     inspect: (path) => {
       const real = host.realpath(path);
       let info = elfCache.get(real);
-      if (!info) elfCache.set(real, (info = readElfInfo(host, path)));
+      if (!info) elfCache.set(real, (info = readElfInfo(host, path, inspectOpts)));
       return info;
     },
   };
@@ -85,7 +89,7 @@ function _isPlainFile(host: Host, path: string, mode: number): boolean {
 
 function _resolveProgram(env: ProcessEnv, path: string, reason: string, via: string | undefined, depth: number): void {
   const program = env.out.add(path, reason, via);
-  const info = readExecutableInfo(env.host, program);
+  const info = readExecutableInfo(env.host, program, { dlopenNotes: env.dlopen !== undefined });
   if (info.kind === 'elf') {
     if (info.type !== ET_EXEC && info.type !== ET_DYN)
       throw new BadElfError(`${program}: an ELF file of type ${info.type}, not a program or shared object; name a program`, program);

@@ -62,22 +62,43 @@ export interface FeatureManifest {
   systemd_units: string[];
   /** Units never to take, even when another unit pulls them in. */
   systemd_units_omit: string[];
-  /** Priorities of the libraries ELF files declare they may dlopen() (.note.dlopen) to bring along. */
-  dlopen: ('required' | 'recommended' | 'suggested')[];
+  /**
+   * Which libraries ELF files declare they may dlopen() (.note.dlopen) to bring along: a priority
+   * ("required", "recommended", "suggested") takes every library declared at it, any other word is a
+   * note's feature name ("tpm2", "cryptsetup") and takes that feature's libraries at any priority.
+   */
+  dlopen: string[];
+  /** Joins the image by itself when all of these features are in it (the part of a feature for one init). */
+  with_features: string[];
+  /** Libraries by soname or path below a library dir ("?" optional), found as ld.so would, with their own. */
+  libraries: string[];
+  /** Binaries only the shell /init's hooks run: like `binaries`, but left out when another init is PID 1. */
+  shell_binaries: string[];
   /** The image needs kmod's binary indexes (libkmod in the image loads modules, not only busybox). */
   kmod_indexes: boolean;
   /** Escape hatch: a build-time script in the folder; exit 0 includes a default feature, 1 leaves it out. */
   check_script?: string;
   /** Escape hatch: a build-time script whose stdout lines are directives folded into the plan. */
   install_script?: string;
+  /**
+   * What this feature adds only when another feature is in the same image ([with.NAME] tables), e.g.
+   * the udev rules and units a stack needs when systemd is PID 1 instead of the shell /init's hooks.
+   */
+  with: Record<string, FeatureSection>;
 }
+
+/** A [with.NAME] table: lists appended to the feature's own when feature NAME is selected too. */
+export type FeatureSection = Pick<FeatureManifest, (typeof SECTION_KEYS)[number]>;
+
+/** The keys a [with.NAME] table may hold. */
+export const SECTION_KEYS = ['kernel_modules', 'binaries', 'busybox_applets', 'files', 'links', 'systemd_units', 'systemd_units_omit'] as const;
 
 type Raw = Record<string, unknown>;
 
 const KEYS = new Set([
   'description', 'include', 'depends', 'generic_only', 'when_detected', 'requires_binaries', 'unless_binaries', 'kernel_modules', 'binaries',
   'busybox_applets', 'files', 'links', 'hooks', 'check_script', 'install_script', 'init', 'systemd_units', 'systemd_units_omit',
-  'dlopen', 'kmod_indexes',
+  'dlopen', 'kmod_indexes', 'with_features', 'libraries', 'shell_binaries', 'with',
 ]);
 
 export function parseManifest(text: string, name: string, dir: string, file: string): FeatureManifest {
@@ -90,6 +111,23 @@ export function parseManifest(text: string, name: string, dir: string, file: str
   }
   const bad = (key: string, problem: string): ConfigError => new ConfigError(`${file}: ${key}: ${problem}`, file);
   for (const k of Object.keys(raw)) if (!KEYS.has(k)) throw bad(k, `unknown key (known: ${[...KEYS].join(', ')})`);
+  const withRaw = raw['with'] ?? {};
+  if (typeof withRaw !== 'object' || withRaw === null || Array.isArray(withRaw)) throw bad('with', 'must be tables [with.FEATURE]');
+  const sections: Record<string, FeatureSection> = {};
+  for (const [other, t] of Object.entries(withRaw as Raw)) {
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(other)) throw bad(`with.${other}`, 'must name a feature');
+    if (other === name) throw bad(`with.${other}`, 'names the feature itself');
+    if (typeof t !== 'object' || t === null || Array.isArray(t)) throw bad(`with.${other}`, `must be a table [with.${other}]`);
+    for (const k of Object.keys(t)) if (!(SECTION_KEYS as readonly string[]).includes(k)) throw bad(`with.${other}.${k}`, `unknown key (known: ${SECTION_KEYS.join(', ')})`);
+    const body = _body(t as Raw, file, `with.${other}.`);
+    sections[other] = Object.fromEntries(SECTION_KEYS.map((k) => [k, body[k]])) as FeatureSection;
+  }
+  return { ..._body(raw, file, ''), dir, file, with: sections, name };
+}
+
+/** The manifest's fields from a parsed table (the whole file, or one [with.NAME] table). */
+function _body(raw: Raw, file: string, prefix: string): Omit<FeatureManifest, 'name' | 'dir' | 'file' | 'with'> {
+  const bad = (key: string, problem: string): ConfigError => new ConfigError(`${file}: ${prefix}${key}: ${problem}`, file);
 
   const str = (key: string, v: unknown, def?: string): string => {
     if (v === undefined && def !== undefined) return def;
@@ -162,7 +200,12 @@ export function parseManifest(text: string, name: string, dir: string, file: str
   const init = raw['init'] === undefined ? undefined : str('init', raw['init']);
   if (init !== undefined && !init.startsWith('/')) throw bad('init', 'must be an absolute path in the sysroot');
   const dlopen = strList('dlopen');
-  for (const d of dlopen) if (d !== 'required' && d !== 'recommended' && d !== 'suggested') throw bad('dlopen', `unknown priority "${d}" (required, recommended, suggested)`);
+  for (const d of dlopen)
+    if (!/^[a-z0-9][a-z0-9_.-]*$/.test(d)) throw bad('dlopen', `"${d}" is neither a priority (required, recommended, suggested) nor a .note.dlopen feature name (tpm2, cryptsetup ...)`);
+  const libraries = strList('libraries');
+  for (const l of libraries)
+    if (l.startsWith('/') || l.split('/').includes('..') || !/^[A-Za-z0-9._+/-]+\??$/.test(l))
+      throw bad('libraries', `"${l}" must be a soname or a path below a library directory (no leading /, no ..)`);
   const check_script = script('check_script');
   const install_script = script('install_script');
 
@@ -170,10 +213,7 @@ export function parseManifest(text: string, name: string, dir: string, file: str
     ...(check_script ? { check_script } : {}),
     ...(install_script ? { install_script } : {}),
     ...(init !== undefined ? { init } : {}),
-    name,
-    dir,
-    file,
-    description: str('description', raw['description']),
+    description: str('description', raw['description'], prefix ? '' : undefined),
     include,
     depends: strList('depends'),
     generic_only: raw['generic_only'] === true,
@@ -185,7 +225,10 @@ export function parseManifest(text: string, name: string, dir: string, file: str
     busybox_applets: strList('busybox_applets'),
     systemd_units: strList('systemd_units'),
     systemd_units_omit: strList('systemd_units_omit'),
-    dlopen: dlopen as FeatureManifest['dlopen'],
+    dlopen,
+    with_features: strList('with_features'),
+    libraries,
+    shell_binaries: strList('shell_binaries'),
     kmod_indexes: raw['kmod_indexes'] === true,
     files,
     links,

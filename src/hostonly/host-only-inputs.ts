@@ -1,10 +1,12 @@
 // Host-only: what the detector found on this host, as plan inputs — the drivers of the root's block
 // stack and of the keyboards (with the chain that explains each), the stack features (lvm, crypt,
-// mdraid, btrfs, xfs), the embedded root= default, and a record of what the image was built for.
+// mdraid, btrfs, xfs; nfs for a root on NFS), the embedded root= default, and a record of what the
+// image was built for.
 // Host devices are mapped through the TARGET kernel's aliases, so a driver built into the running
 // kernel but modular in the target one is still found.
+import { CRYPTTAB, crypttabEntryFor, formatCrypttab, parseCrypttab, wantsTpm2, type CrypttabEntry } from '../detect/crypttab.js';
 import { detectHost } from '../detect/detect-host.js';
-import type { AncestorFact, BlockNode, HostFacts, MountedFs } from '../detect/host-facts.js';
+import type { AncestorFact, BlockNode, HostFacts, MountedFs, NetworkFsFact } from '../detect/host-facts.js';
 import { netrootOf } from '../detect/iscsi-session.js';
 import type { Host } from '../host/host.js';
 import type { ModuleRequest, ModuleSource } from '../kmod/module-source.js';
@@ -25,10 +27,13 @@ const MD_LEVEL_MODULE: Record<string, string> = { raid0: 'raid0', raid1: 'raid1'
 const FS_FEATURE: Record<string, string> = { btrfs: 'btrfs', xfs: 'xfs' };
 
 export function hostOnlyInputs(host: Host, modules: ModuleSource): HostOnlyInputs {
-  return hostOnlyInputsFromFacts(detectHost(host), modules);
+  return hostOnlyInputsFromFacts(detectHost(host), modules, host.tryReadText(CRYPTTAB));
 }
 
-export function hostOnlyInputsFromFacts(facts: HostFacts, modules: ModuleSource): HostOnlyInputs {
+/** `crypttab`: the host's /etc/crypttab text, when it has one (a TPM2 unlock asked for there). */
+export function hostOnlyInputsFromFacts(facts: HostFacts, modules: ModuleSource, crypttab?: string): HostOnlyInputs {
+  const crypttabEntries = crypttab === undefined ? [] : parseCrypttab(crypttab);
+  const rootCrypttab: CrypttabEntry[] = [];
   const requests: ModuleRequest[] = [];
   const features = new Set<string>();
   const cmdline: string[] = [];
@@ -46,12 +51,19 @@ export function hostOnlyInputsFromFacts(facts: HostFacts, modules: ModuleSource)
     const top = describeMount(mount);
     want(`fs-${mount.fstype}`, `file system of ${top}`, false);
     if (FS_FEATURE[mount.fstype]) features.add(FS_FEATURE[mount.fstype] as string);
+    if (mount.device === undefined) continue;
     walkStack(mount.device, top, (node, tail) => {
       switch (node.kind) {
         case 'dm-crypt':
           features.add('crypt');
           want('dm_crypt', `dm-crypt ${node.dmName ?? node.name} ← ${tail}`, false);
-          for (const s of node.slaves) if (s.identity?.uuid) cmdline.push(`rd.luks.uuid=${s.identity.uuid}`);
+          for (const s of node.slaves) {
+            if (s.identity?.uuid) cmdline.push(`rd.luks.uuid=${s.identity.uuid}`);
+            // unlocked by a TPM2: its LUKS2 header has systemd-cryptenroll's token, or crypttab says tpm2-device=
+            const entry = crypttabEntryFor(crypttabEntries, node.dmName, s.identity?.uuid);
+            if (entry !== undefined && !rootCrypttab.includes(entry)) rootCrypttab.push(entry);
+            if (s.identity?.luksTokens?.includes('systemd-tpm2') || (entry !== undefined && wantsTpm2(entry))) features.add('tpm2');
+          }
           break;
         case 'dm-lvm':
           features.add('lvm');
@@ -78,12 +90,19 @@ export function hostOnlyInputsFromFacts(facts: HostFacts, modules: ModuleSource)
   }
   for (const k of facts.keyboards) hardware(k.hardware, `keyboard ${k.name ?? k.sysPath}`);
   const warnings = _iscsi(facts, features, cmdline, want);
-  for (const n of facts.nics ?? []) hardware(n.hardware, `network card ${n.name} ← iSCSI root`);
+  for (const n of facts.nics ?? []) hardware(n.hardware, `interface ${n.name} ← route to ${facts.iscsi?.[0]?.address ?? '?'} ← iSCSI root`);
 
   const root = facts.root;
-  const uuid = root.device.identity?.uuid;
-  if (uuid) cmdline.unshift(`root=UUID=${uuid}`, `rootfstype=${root.fstype}`);
-  else cmdline.unshift(`root=/dev/${root.device.name}`, `rootfstype=${root.fstype}`);
+  if (root.network) {
+    // the nfs feature mounts it (and brings in network); ip= stays the boot loader's (DHCP without one)
+    features.add('nfs');
+    cmdline.unshift(nfsRootArg(root.network));
+    for (const nic of root.network.interfaces) hardware(nic.hardware, `interface ${nic.name} ← route to ${root.network.server} ← ${describeMount(root)}`);
+  } else if (root.device) {
+    const uuid = root.device.identity?.uuid;
+    if (uuid) cmdline.unshift(`root=UUID=${uuid}`, `rootfstype=${root.fstype}`);
+    else cmdline.unshift(`root=/dev/${root.device.name}`, `rootfstype=${root.fstype}`);
+  }
   const subvol = root.fstype === 'btrfs' && root.fsRoot !== '/' ? root.fsRoot.replace(/^\//, '') : undefined;
   if (subvol) cmdline.push(`rootflags=subvol=${subvol}`);
 
@@ -94,7 +113,11 @@ export function hostOnlyInputsFromFacts(facts: HostFacts, modules: ModuleSource)
     modules: requests,
     features: [...features].sort(),
     cmdline: line,
-    files: [{ path: HOST_RECORD, content: `${JSON.stringify(record, null, 1)}\n`, why: 'generated: what this host-only image was built for (check-host compares it)' }],
+    files: [
+      { path: HOST_RECORD, content: `${JSON.stringify(record, null, 1)}\n`, why: 'generated: what this host-only image was built for (check-host compares it)' },
+      // the volumes the root needs, not the host's others (whose key files and devices the image lacks)
+      ...(crypttab === undefined ? [] : [{ path: CRYPTTAB, content: formatCrypttab(rootCrypttab), why: "generated: the host's /etc/crypttab entries of the root's volumes" }]),
+    ],
     warnings,
   };
 }
@@ -136,13 +159,22 @@ function _driversOf(a: AncestorFact, modalias: string, modules: ModuleSource): s
   return candidates;
 }
 
+/** The target's modules for one device of a chain (the NIC detector's cards use it too). */
+export const driversOfDevice = _driversOf;
+
 function _modname(name: string): string {
   return name.replace(/-/g, '_');
 }
 
-/** "/ (ext4 UUID=…)" */
+/** root=nfs:SERVER:/PATH[:OPTIONS] or root=nfs4:…, the form the nfs feature reads. */
+export function nfsRootArg(n: Pick<NetworkFsFact, 'kind' | 'server' | 'path' | 'options'>): string {
+  return `root=${n.kind}:${n.server}:${n.path}${n.options ? `:${n.options}` : ''}`;
+}
+
+/** "/ (ext4 UUID=…)", "/ (nfs4 10.0.0.1:/export/root)" */
 function describeMount(m: MountedFs): string {
-  const id = m.device.identity;
+  if (m.network) return `${m.mountPoint} (${m.fstype} ${m.network.server}:${m.network.path})`;
+  const id = m.device?.identity;
   const tag = id?.uuid ? ` UUID=${id.uuid}` : id?.label ? ` LABEL=${id.label}` : '';
   return `${m.mountPoint} (${m.fstype}${tag})`;
 }

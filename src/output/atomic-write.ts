@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { MkError, OutputError } from '../errors.js';
+import { MkError, OutputError, writeRefusedHint } from '../errors.js';
 import { removeOnSignal } from './signal-cleanup.js';
 
 export interface WriteImageOptions {
@@ -139,7 +139,7 @@ function _outputError(err: unknown, dest: string): MkError {
     case 'EACCES':
     case 'EPERM':
     case 'EROFS':
-      return new OutputError(`${dirname(dest)}: cannot write there (${e.code}): run as root or choose another output path`, dest);
+      return new OutputError(`${dirname(dest)}: cannot write there, ${writeRefusedHint(e.code)}`, dest);
     default:
       return new OutputError(`${dest}: cannot write the image: ${e.message ?? String(err)}`, dest);
   }

@@ -3,7 +3,7 @@
 // taken over: renamed aside, and removed only if it is still the very file found stale.
 import * as fs from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { OutputError } from '../errors.js';
+import { OutputError, writeRefusedHint } from '../errors.js';
 import { processAlive } from './atomic-write.js';
 import { removeOnSignal } from './signal-cleanup.js';
 
@@ -82,7 +82,8 @@ function _lockError(err: unknown, target: string): OutputError {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ENOENT' || code === 'ENOTDIR') return new OutputError(`${dir}: no such directory: create it or choose another output path`, dir);
   if (code === 'ENOSPC' || code === 'EDQUOT') return new OutputError(`${target}: no space left on device: free some space or choose another output path`, target);
-  return new OutputError(`${dir}: cannot write there (${code ?? String(err)}): run as root or choose another output path`, target);
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new OutputError(`${dir}: cannot write there, ${writeRefusedHint(code)}`, target);
+  return new OutputError(`${dir}: cannot write there (${code ?? String(err)}): choose another output path`, target);
 }
 
 function _read(path: string): string | undefined {

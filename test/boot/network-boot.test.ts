@@ -2,7 +2,8 @@
 // reaches it through QEMU's user network (the host is 10.0.2.2 there, which also hands out the DHCP
 // lease), and the generic image with the network and nbd features boots into systemd with
 // `ip=dhcp root=nbd:10.0.2.2:PORT`, or with ifname= and a static ip=. A server where nothing listens ends in the failure report, which
-// names the links, addresses and routes, within the timeout. Traffic stays on this machine.
+// names the links, addresses and routes, within the timeout; so do no DHCP answer, no network card, and
+// rd.neednet=1 with a local root but no network card. Traffic stays on this machine.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
@@ -15,8 +16,10 @@ import { kernelImage, kver, netSysroot } from '../support/fixtures.js';
 import { bootVm, markerMs } from '../support/qemu.js';
 
 const BOOT_TIMEOUT = 300_000;
+const ROOT_UUID = '3d9f6a8e-1b2c-4d5e-8f90-0a1b2c3d4e21';
 const NIC = ['-netdev', 'user,id=n0', '-device', 'virtio-net-pci,netdev=n0'];
 let image = '';
+let rootDisk = '';
 let server: ChildProcess | undefined;
 let port = 0;
 
@@ -59,7 +62,8 @@ beforeAll(async () => {
   const out = join(mkdtempSync(join(tmpdir(), 'mkinitramfs-ts-img-')), 'net.img');
   runCli(['build', '--sysroot', netSysroot(), '--kver', kver(), '-o', out, '-N', '-a', 'network,nbd', '--compress', 'zstd']);
   image = out;
-  await serve(await systemdRootDisk({ uuid: '3d9f6a8e-1b2c-4d5e-8f90-0a1b2c3d4e21', label: 'nbdroot' }));
+  rootDisk = await systemdRootDisk({ uuid: ROOT_UUID, label: 'nbdroot' });
+  await serve(rootDisk);
 }, 300_000);
 
 afterAll(() => {
@@ -104,7 +108,10 @@ describe('network roots', () => {
     });
     if (!r.matched) console.log(r.log.slice(-6000));
     expect(r.matched).toBe(true);
-    expect(r.log).toMatch(/network \(links, addresses, routes\):/);
+    expect(r.log).toMatch(/network \(links, addresses, routes, DNS, DHCP leases\):/);
+    expect(r.log).toMatch(/lease\.eth0: ip=10\.0\.2\.15\/24/);
+    // the NBD timeout hook said it all: no second "no device matched root=" report after it
+    expect(r.log).not.toMatch(/cannot boot: no device matched/);
     expect(r.log).toMatch(/link: \d+: eth0: .*UP/);
     expect(r.log).toMatch(/addr: \d+: eth0 +inet 10\.0\.2\.15\/24/);
     expect(r.log).toMatch(/route: default via 10\.0\.2\.2 dev eth0/);
@@ -114,9 +121,9 @@ describe('network roots', () => {
     // a socket network with nobody on its other end: the link is up, nothing answers
     const silent = await freePort();
     const r = await bootVm({
-      kernel: kernelImage(), initrd: image, append: `ip=dhcp rd.net.timeout.dhcp=3 root=nbd:10.0.2.2:${port} rd.shell=0`,
+      kernel: kernelImage(), initrd: image, append: `ip=dhcp rd.net.timeout.dhcp=3 root=nbd:10.0.2.2:${port} rd.timeout=10 rd.shell=0`,
       extraArgs: ['-netdev', `socket,id=n0,listen=127.0.0.1:${silent}`, '-device', 'virtio-net-pci,netdev=n0'],
-      until: [/cannot boot: network: no interface came up: eth0: no DHCP lease within 3s \(rd\.net\.timeout\.dhcp=\)/, /rd\.shell=0: rebooting/],
+      until: [/cannot boot: network: no interface came up within 10s: eth0: no DHCP lease within 3s \(rd\.net\.timeout\.dhcp=\)/, /rd\.shell=0: rebooting/],
       failOn: [/MARKER:systemd/], timeoutMs: BOOT_TIMEOUT,
     });
     if (!r.matched) console.log(r.log.slice(-6000));
@@ -132,5 +139,17 @@ describe('network roots', () => {
     });
     if (!r.matched) console.log(r.log.slice(-6000));
     expect(r.matched).toBe(true);
+  }, BOOT_TIMEOUT + 30_000);
+
+  it('rd.neednet=1 with a local root and no network card stops with the report instead of booting (rd.shell=0)', async () => {
+    const r = await bootVm({
+      kernel: kernelImage(), initrd: image, append: `root=UUID=${ROOT_UUID} rd.neednet=1 rd.timeout=5 rd.shell=0`,
+      disks: [{ file: rootDisk, bus: 'virtio-blk' }],
+      until: [/cannot boot: network: no network interface appeared within 5s/, /rd\.shell=0: rebooting/],
+      failOn: [/MARKER:systemd/, /switching root/], timeoutMs: BOOT_TIMEOUT,
+    });
+    if (!r.matched) console.log(r.log.slice(-6000));
+    expect(r.matched).toBe(true);
+    expect(r.log).toMatch(/network: the root device is here; waiting for the network \(rd\.neednet=1\)/);
   }, BOOT_TIMEOUT + 30_000);
 });

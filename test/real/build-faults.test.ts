@@ -199,7 +199,7 @@ describe('read-only and full output folders', () => {
   }
   for (const [name, options, remount, message] of [
     ['full', 'size=1m', false, 'no space left on device'],
-    ['read-only', 'size=1m', true, 'cannot write there (EROFS)'],
+    ['read-only', 'size=1m', true, 'cannot write there, a read-only file system: remount it read-write'],
   ] as const)
     it(`${name}: one-line OutputError (exit ${ExitCode.output}), old image intact, no temp left`, () => {
       const dir = tmpfs(name, options);

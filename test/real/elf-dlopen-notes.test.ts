@@ -1,9 +1,10 @@
 // The .note.dlopen reader on Debian 13's real systemd 257, against readelf's dump of the same notes.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readDlopenNotes } from '../../src/elf/dlopen-notes.js';
+import { NOTE_DLOPEN_TYPE, readDlopenNotes } from '../../src/elf/dlopen-notes.js';
 import { ElfFile } from '../../src/elf/elf-file.js';
 import { resolveBinaries } from '../../src/elf/library-resolver.js';
 import { FsHost } from '../../src/host/fs-host.js';
@@ -53,5 +54,42 @@ describe('resolveBinaries with dlopen libraries', () => {
     const lzma = withDlopen.find((f) => f.path.includes('liblzma.so'));
     expect(lzma).toBeDefined();
     expect(withDlopen.some((f) => f.path.includes('libcryptsetup'))).toBe(false);
+  });
+});
+
+describe('a corrupt .note.dlopen in a library', () => {
+  /** A root with Debian 12's /usr/bin/true and its libraries, where libc carries a .note.dlopen that is not JSON. */
+  function rootWithCorruptNote(): string {
+    const root = mkdtempSync(join(tmpdir(), 'dlopen-corrupt-'));
+    const lib = 'usr/lib/x86_64-linux-gnu';
+    mkdirSync(join(root, lib), { recursive: true });
+    mkdirSync(join(root, 'usr/bin'));
+    mkdirSync(join(root, 'lib64'));
+    symlinkSync('usr/lib', join(root, 'lib'));
+    copyFileSync(join(debianRoot(), 'usr/bin/true'), join(root, 'usr/bin/true'));
+    copyFileSync(join(debianRoot(), lib, 'ld-linux-x86-64.so.2'), join(root, lib, 'ld-linux-x86-64.so.2'));
+    symlinkSync(`/${lib}/ld-linux-x86-64.so.2`, join(root, 'lib64/ld-linux-x86-64.so.2'));
+    const desc = Buffer.from('not json\0\0\0\0');
+    const note = Buffer.alloc(16);
+    note.writeUInt32LE(4, 0);
+    note.writeUInt32LE(desc.length, 4);
+    note.writeUInt32LE(NOTE_DLOPEN_TYPE, 8);
+    note.write('FDO\0', 12, 'latin1');
+    const noteFile = join(root, 'note.bin');
+    writeFileSync(noteFile, Buffer.concat([note, desc]));
+    execFileSync('objcopy', ['--add-section', `.note.dlopen=${noteFile}`, join(debianRoot(), lib, 'libc.so.6'), join(root, lib, 'libc.so.6')]);
+    return root;
+  }
+
+  it('does not fail a build that asks for no dlopen libraries, and names the library when one does', () => {
+    const root = rootWithCorruptNote();
+    try {
+      const host = new FsHost({ root });
+      const files = resolveBinaries(host, ['/usr/bin/true']).map((f) => f.path);
+      expect(files).toContain('/usr/lib/x86_64-linux-gnu/libc.so.6');
+      expect(() => resolveBinaries(host, ['/usr/bin/true'], { dlopen: () => true })).toThrow(/libc\.so\.6: its \.note\.dlopen is not valid dlopen metadata \(not JSON\)/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

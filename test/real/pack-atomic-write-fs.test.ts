@@ -41,7 +41,7 @@ describe('writeImageAtomically on failing file systems', () => {
     writeFileSync(join(dir, 'initrd.img'), 'old image');
     execFileSync('mount', ['-o', 'remount,ro', dir]);
     await expect(writeImageAtomically(join(dir, 'initrd.img'), [Buffer.from('new')], { force: true })).rejects.toThrow(
-      `${dir}: cannot write there (EROFS)`,
+      `${dir}: cannot write there, a read-only file system: remount it read-write or choose another output path`,
     );
     expect(readFileSync(join(dir, 'initrd.img'), 'utf8')).toBe('old image');
     expect(readdirSync(dir)).toEqual(['initrd.img']);

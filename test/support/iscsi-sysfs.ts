@@ -5,7 +5,7 @@
 //   /sys/devices/platform/host6/session1/connection1:0/iscsi_connection/connection1:0/{persistent_address,…}
 //   /sys/devices/platform/host6/session1/target6:0:0/6:0:0:1/block/sda  (modalias scsi:t-0x00, driver sd)
 // The kernel shows an unset attribute as "(null)". / is mounted from sda (8:0). The guest's network card,
-// virtio-net at 0000:00:01.0 (eth0), and lo are there too.
+// virtio-net at 0000:00:01.0 (eth0, up, with the routes of QEMU's user network), and lo are there too.
 import type { SysfsTree } from './sysfs-tree.js';
 
 export const ISCSI_HOST = '/sys/devices/platform/host6';
@@ -51,6 +51,14 @@ export function iscsiSessionTree(t: SysfsTree, s: IscsiSessionSpec): string {
   t.device(pci, { modalias: 'pci:v00001AF4d00001000sv00001AF4sd00000001bc02sc00i00', driver: { bus: 'pci', name: 'virtio-pci', module: 'virtio_pci' } });
   t.device(`${pci}/virtio0`, { modalias: 'virtio:d00000001v00001AF4', driver: { bus: 'virtio', name: 'virtio_net', module: 'virtio_net' } });
   t.link(`${pci}/virtio0/net/eth0/device`, `${pci}/virtio0`).link('/sys/class/net/eth0', `${pci}/virtio0/net/eth0`);
+  t.file(`${pci}/virtio0/net/eth0/operstate`, 'up\n').file(`${pci}/virtio0/net/eth0/address`, '52:54:00:12:34:56\n');
+  // the guest's routes (QEMU's user network): default via 10.0.2.2, 10.0.2.0/24 on eth0
+  t.file('/proc/net/route', [
+    'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT',
+    'eth0\t00000000\t0202000A\t0003\t0\t0\t0\t00000000\t0\t0\t0',
+    'eth0\t0002000A\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0',
+    '',
+  ].join('\n'));
   t.dir('/sys/devices/virtual/net/lo').link('/sys/class/net/lo', '/sys/devices/virtual/net/lo');
   return t.blockDisk(lun, 'sda', '8:0');
 }

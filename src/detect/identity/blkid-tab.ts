@@ -10,7 +10,7 @@ export interface BlkidEntry {
   tags: Map<string, string>;
 }
 
-const _KEYS: ReadonlyArray<[keyof Omit<BlockIdentity, 'source'>, string]> = [
+const _KEYS: ReadonlyArray<[keyof Omit<BlockIdentity, 'source' | 'luksTokens'>, string]> = [
   ['type', 'TYPE'],
   ['uuid', 'UUID'],
   ['label', 'LABEL'],
@@ -43,6 +43,8 @@ export function formatBlkidLine(devName: string, majMin: string, identity: Block
   if (identity !== undefined) {
     attrs.push(`SOURCE="${identity.source}"`);
     for (const [key, tag] of _KEYS) if (identity[key] !== undefined) attrs.push(`${tag}="${_escape(identity[key])}"`);
+    // not a blkid tag: our own, so that a capture keeps what the LUKS2 header's tokens are
+    if (identity.luksTokens?.length) attrs.push(`LUKS_TOKENS="${_escape(identity.luksTokens.join(','))}"`);
   }
   return `<device ${attrs.join(' ')}>${devName}</device>`;
 }
@@ -55,6 +57,8 @@ export function identityFromBlkid(entry: BlkidEntry, fallbackSource: BlockIdenti
     const value = entry.tags.get(tag);
     if (value !== undefined && value !== '') id[key] = value;
   }
+  const tokens = entry.tags.get('LUKS_TOKENS');
+  if (tokens !== undefined && tokens !== '') id.luksTokens = tokens.split(',');
   return Object.keys(id).length > 1 ? id : undefined;
 }
 

@@ -10,6 +10,8 @@ export interface FsProbe {
   uuid?: string;
   label?: string;
   uuidSub?: string;
+  /** A LUKS2 header's token types (systemd-tpm2, systemd-fido2 ...), sorted; absent for LUKS1 and others. */
+  luksTokens?: string[];
 }
 
 /** Exactly `length` bytes at `offset`, or undefined when the device is shorter. */

@@ -94,11 +94,12 @@ describe('iSCSI root detection', () => {
     expect(inputs.cmdline).toBe(`root=UUID=${FS_UUID} rootfstype=ext4 netroot=iscsi:10.0.2.2::20260:1:${TARGET} rd.iscsi.initiator=iqn.2026-12.org.mkinitramfs-ts:guest`);
     expect(inputs.modules.filter((m) => m.name === 'iscsi_tcp')).toEqual([{ name: 'iscsi_tcp', why: `iSCSI session session1 to ${TARGET} at 10.0.2.2:20260 ← disk sda`, optional: false }]);
     expect(inputs.modules.map((m) => m.name)).toContain('sd_mod');
-    // the network cards it may reach the portal through: virtio_net and its PCI transport (lo has no device)
-    expect(inputs.modules.filter((m) => m.why.includes('network card'))).toEqual([
-      { name: 'virtio_net', why: 'driver virtio_net of /sys/devices/pci0000:00/0000:00:01.0/virtio0 ← network card eth0 ← iSCSI root', optional: true },
-      { name: 'virtio_pci', why: 'modalias pci:v00001AF4d00001000sv00001AF4sd00000001bc02sc00i00 of /sys/devices/pci0000:00/0000:00:01.0 ← network card eth0 ← iSCSI root', optional: true },
-      { name: 'virtio_pci', why: 'driver virtio-pci of /sys/devices/pci0000:00/0000:00:01.0 ← network card eth0 ← iSCSI root', optional: true },
+    // the interface of the route to the portal: virtio_net and its PCI transport
+    expect(inputs.modules.filter((m) => m.why.includes('iSCSI root'))).toEqual([
+      { name: 'virtio_net', why: 'modalias virtio:d00000001v00001AF4 of /sys/devices/pci0000:00/0000:00:01.0/virtio0 ← interface eth0 ← route to 10.0.2.2 ← iSCSI root', optional: true },
+      { name: 'virtio_net', why: 'driver virtio_net of /sys/devices/pci0000:00/0000:00:01.0/virtio0 ← interface eth0 ← route to 10.0.2.2 ← iSCSI root', optional: true },
+      { name: 'virtio_pci', why: 'modalias pci:v00001AF4d00001000sv00001AF4sd00000001bc02sc00i00 of /sys/devices/pci0000:00/0000:00:01.0 ← interface eth0 ← route to 10.0.2.2 ← iSCSI root', optional: true },
+      { name: 'virtio_pci', why: 'driver virtio-pci of /sys/devices/pci0000:00/0000:00:01.0 ← interface eth0 ← route to 10.0.2.2 ← iSCSI root', optional: true },
     ]);
     expect(inputs.warnings).toEqual([
       `the root's iSCSI target ${TARGET} uses mutual CHAP: the image does not carry the secrets; add rd.iscsi.username= and rd.iscsi.password= (and rd.iscsi.in.username=, rd.iscsi.in.password=) to the kernel command line`,

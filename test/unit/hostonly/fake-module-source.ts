@@ -18,6 +18,8 @@ const ALIASES: [pattern: string, module: string][] = [
   ['serio:ty06pr*id*ex*', 'serio_raw'],
   ['serio:ty01pr*id*ex*', 'serio_raw'],
   ['serio:ty01pr*id*ex*', 'psmouse'],
+  ['virtio:d00000001v*', 'virtio_net'],
+  ['pci:v00008086d000010D3sv*sd*bc*sc*i*', 'e1000e'],
   ['fs-ext4', 'ext4'],
   ['fs-btrfs', 'btrfs'],
 ];

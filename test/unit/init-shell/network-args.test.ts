@@ -57,6 +57,21 @@ describe.each<Shell>(['busybox', 'dash'])('network command line (%s)', (shell) =
     expect(parse('10.1.2.3::10.1.2.1:24:h:eth0:none:10.1.2.53:[2001:db8::53]')).toMatchObject({ NET_DNS1: '10.1.2.53', NET_DNS2: '2001:db8::53', NET_GW: '10.1.2.1' });
   });
 
+  it('DNS2 alone (:none::DNS2) is a DNS server, not a MAC; a DNS server of the other family leaves NET_FAMILY alone', () => {
+    expect(parse('10.1.2.3::10.1.2.1:24:h:eth0:none::10.1.2.54')).toMatchObject({ NET_DNS2: '10.1.2.54', NET_FAMILY: '4' });
+    expect(parse('10.1.2.3::10.1.2.1:24:h:eth0:none::10.1.2.54')).not.toHaveProperty('NET_DNS1');
+    expect(parse('10.1.2.3::10.1.2.1:24:h:eth0:none:[2001:db8::53]')).toMatchObject({ NET_DNS1: '2001:db8::53', NET_FAMILY: '4', NET_ADDR: '10.1.2.3' });
+    expect(parse('[2001:db8::10]::[2001:db8::1]:64::eth0:none:10.1.2.53')).toMatchObject({ NET_DNS1: '10.1.2.53', NET_FAMILY: '6' });
+  });
+
+  it('an empty or missing method is dhcp, with a warning (dracut.cmdline(7) reads it so)', () => {
+    const r = fr.sh(`. /lib/mkinitramfs-ts/net-lib.sh\nfor v in 10.0.0.5::10.0.0.1:24:h:eth0: 10.0.0.5::10.0.0.1:24:h:eth0; do net_parse_ip "$v" && printf '%s %s | %s\\n' "$NET_METHOD" "$NET_IFACE" "$NET_WARNING"; done`);
+    expect(r.stdout).toBe(
+      'dhcp eth0 | ip=10.0.0.5::10.0.0.1:24:h:eth0:: no method in the 7th field: using dhcp, as dracut does\n' +
+        'dhcp eth0 | ip=10.0.0.5::10.0.0.1:24:h:eth0: no method in the 7th field: using dhcp, as dracut does\n',
+    );
+  });
+
   it('IPv6 addresses in brackets, with a prefix length', () => {
     expect(parse('[2001:db8::10]::[2001:db8::1]:64:v6host:eth0:none')).toEqual({
       NET_METHOD: 'static', NET_IFACE: 'eth0', NET_ADDR: '2001:db8::10', NET_GW: '2001:db8::1', NET_PREFIX: '64', NET_FAMILY: '6', NET_HOST: 'v6host',
@@ -110,7 +125,7 @@ describe.each<Shell>(['busybox', 'dash'])('network command line (%s)', (shell) =
   /** net_read_cmdline with the kernel command line `kernel`: wanted, timeout, or the error. */
   const readCmdline = (kernel: string): string => {
     fr.file('/proc/cmdline', `${kernel}\n`);
-    const r = fr.sh('. /lib/mkinitramfs-ts/net-lib.sh\nread_cmdline\nif net_read_cmdline; then echo "wanted=$NET_WANTED dhcp=$NET_DHCP_TIMEOUT_S"; else echo "error: $NET_ERROR"; fi');
+    const r = fr.sh('. /lib/mkinitramfs-ts/net-lib.sh\nread_cmdline\nif net_read_cmdline; then echo "wanted=$NET_WANTED dhcp=$NET_DHCP_TIMEOUT_S$([ "$NET_CARRIER_S" = 5 ] || printf " carrier=%s" "$NET_CARRIER_S")"; else echo "error: $NET_ERROR"; fi');
     expect(r.stderr).toBe('');
     return r.stdout.trim();
   };
@@ -124,6 +139,8 @@ describe.each<Shell>(['busybox', 'dash'])('network command line (%s)', (shell) =
 
   it('rd.net.timeout.dhcp= in whole seconds; ifname= and nameserver= checked; the first bad value is named', () => {
     expect(readCmdline('rd.neednet rd.net.timeout.dhcp=010')).toBe('wanted=1 dhcp=10');
+    expect(readCmdline('rd.neednet rd.net.timeout.carrier=0')).toBe('wanted=1 dhcp=30 carrier=0');
+    expect(readCmdline('rd.net.timeout.carrier=x')).toMatch(/^error: rd\.net\.timeout\.carrier=x: not a number of seconds/);
     expect(readCmdline('rd.net.timeout.dhcp=0')).toMatch(/^error: rd\.net\.timeout\.dhcp=0: /);
     expect(readCmdline('rd.net.timeout.dhcp=1e3')).toMatch(/^error: rd\.net\.timeout\.dhcp=1e3/);
     expect(readCmdline('ifname=lan0:52:54:00:12:34:56 nameserver=10.0.2.3 nameserver=2001:db8::53 nameserver=[2001:db8::54]')).toBe('wanted= dhcp=30');

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { NotBootableError } from '../../../src/errors.js';
+import { ConfigError, NotBootableError } from '../../../src/errors.js';
 import { collectUnits } from '../../../src/systemd/unit-closure.js';
 import { link, makeSysroot, type Sysroot } from '../elf/sysroot-tree.js';
 
@@ -24,7 +24,7 @@ function tree(): Sysroot {
     [`${U}/journald.socket`]: '[Socket]\nListenStream=/run/x\n',
     [`${U}/journald.service`]: '[Service]\nExecStart=/usr/lib/systemd/journald\n',
     [`${U}/journald.service.d/10-extra.conf`]: '[Unit]\nWants=extra.service\n',
-    [`${U}/extra.service`]: '[Service]\nExecStart=/usr/bin/missing-tool\n',
+    [`${U}/extra.service`]: '[Service]\nExecStart=/usr/bin/missing-tool\nExecStartPost=../../usr/bin/flush\n',
     [`${U}/fsck@.service`]: '[Service]\nExecStart=/usr/lib/systemd/fsck %f\n',
     [`${U}/emergency.target`]: '[Unit]\nWants=emergency.service\n',
     [`${U}/emergency.service`]: link('/dev/null'),
@@ -57,6 +57,8 @@ describe('collectUnits', () => {
     expect(c.skipped.get('gone.service')).toMatch(/not in /);
     expect(c.skipped.get('emergency.service')).toMatch(/masked/);
     expect(c.skipped.get('/usr/bin/missing-tool (program)')).toMatch(/run by extra.service/);
+    // systemd takes an absolute path or a plain name only
+    expect(c.skipped.get('../../usr/bin/flush (program)')).toMatch(/neither an absolute path nor a plain name/);
     expect(c.files.has(`/${U}/never-followed.target`)).toBe(false);
   });
 
@@ -64,5 +66,13 @@ describe('collectUnits', () => {
     const { host } = tree();
     expect(() => collectUnits(host, ['nothere.target'], [], 'feature t')).toThrow(NotBootableError);
     expect(collectUnits(host, ['nothere.target?'], [], 'feature t').skipped.get('nothere.target')).toMatch(/not in/);
+  });
+
+  it('a feature listing no valid unit name is a config error; a dotted instance finds its template', () => {
+    const { host } = tree();
+    expect(() => collectUnits(host, ['../etc/passwd'], [], 'feature t')).toThrow(ConfigError);
+    const c = collectUnits(host, ['fsck@dev-disk-by\\x2dlabel-root.ext4.service'], [], 'feature t');
+    expect(c.files.has(`/${U}/fsck@.service`)).toBe(true);
+    expect(c.programs.has('/usr/lib/systemd/fsck')).toBe(true);
   });
 });

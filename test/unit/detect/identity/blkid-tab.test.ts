@@ -30,6 +30,12 @@ describe('blkid.tab', () => {
     expect(entry?.majMin).toBe('259:1');
     expect(identityFromBlkid(entry!, 'superblock')).toEqual(identity);
   });
+  it("round-trips a LUKS2 header's token types (our LUKS_TOKENS tag), so a capture keeps them", () => {
+    const identity = { source: 'superblock' as const, type: 'crypto_LUKS', uuid: '5a0e1c2d-00a2-4c3b-9a8e-1f2d3c4b5aa2', luksTokens: ['systemd-recovery', 'systemd-tpm2'] };
+    const line = formatBlkidLine('/dev/sda3', '8:3', identity);
+    expect(line).toContain('LUKS_TOKENS="systemd-recovery,systemd-tpm2"');
+    expect(identityFromBlkid(parseBlkidTab(line)[0]!, 'superblock')).toEqual(identity);
+  });
   it('writes a bare line for a device with nothing known', () => {
     const [entry] = parseBlkidTab(formatBlkidLine('/dev/sda', '8:0', undefined));
     expect(entry?.majMin).toBe('8:0');

@@ -1,0 +1,235 @@
+// The network feature where its values are used, under busybox ash and dash: net_configure, the
+// bring-up of every ip=, the udhcpc event script, the retry and timeout hooks and the NBD connect, in a
+// fake root whose /sys/class/net is written by the test and whose `ip`, `udhcpc` and `nbd-client` are
+// stubs that record their argv. The `ip` stub keeps a little of the kernel's rules: `add` of what exists
+// fails (EEXIST), and a route through a gateway needs the gateway on-link (in /tmp/onlink, or given an
+// on-link host route before).
+import { chmodSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hookPath } from '../../../src/boot-contract.js';
+import { BUILTIN_MODULES_D } from '../../../src/features/load-features.js';
+import { FakeRoot, q, type Shell } from './fake-root.js';
+
+const LIB = '/lib/mkinitramfs-ts';
+/** busybox ash runs its own applets before anything on PATH: the stubs are reached through functions
+ *  (nbd-client is no applet: its stub is on PATH). */
+const STUBS = ['ip', 'udhcpc', 'hostname', 'timeout'].map((t) => `${t}() { /stub/${t} "$@"; }`).join('; ');
+/** The event script as udhcpc runs it (a new shell), with the stubs. */
+const eventScript = (arg: string): string => `sh -c ${q(`${STUBS}; . "$0"`)} ${LIB}/udhcpc.script ${arg}`;
+const HOOKS = { netUp: 'net-up.sh', netWait: 'net-wait.sh', netTimeout: 'net-timeout.sh', nbdConnect: 'nbd-connect.sh', nbdTimeout: 'nbd-timeout.sh' };
+
+const IP_STUB = `set -f
+args="$*"
+printf '%s\\n' "$args" >>/tmp/ip.log
+: >>/tmp/state; : >>/tmp/onlink
+if [ -r /tmp/ip.fail ]; then while IFS= read -r p; do case "$args" in $p) echo "ip: RTNETLINK answers: refused" >&2; exit 2 ;; esac; done </tmp/ip.fail; fi
+case "$1 $2" in
+  "addr add"|"route add")
+    key="$1 \${args#* * }"
+    grep -qxF -- "$key" /tmp/state && { echo "ip: RTNETLINK answers: File exists" >&2; exit 2; }
+    printf '%s\\n' "$key" >>/tmp/state ;;
+esac
+case "$args" in
+  "route "*" via "*)
+    gw=\${args#* via }; gw=\${gw%% *}
+    grep -qxF -- "$gw" /tmp/onlink || { echo "ip: RTNETLINK answers: Network is unreachable" >&2; exit 2; } ;;
+  "route replace "*" scope link") set -- $args; printf '%s\\n' "$3" >>/tmp/onlink ;;
+esac
+exit 0`;
+
+/** udhcpc: records its argv; with /tmp/lease.env runs the -s script's "bound" with that environment. */
+const UDHCPC_STUB = `
+printf '%s\\n' "$*" >>/tmp/udhcpc.log
+while [ $# -gt 0 ]; do case "$1" in -i) IF=$2 ;; -s) S=$2 ;; esac; shift; done
+[ -r /tmp/lease.env ] || exit 1
+(export interface="$IF"; set -a; . /tmp/lease.env; set +a; sh -c ${q(`${STUBS}; . "$0"`)} "$S" bound)
+exit 0`;
+
+describe.each<Shell>(['busybox', 'dash'])('network bring-up where values are used (%s)', (shell) => {
+  let fr: FakeRoot;
+  beforeEach(() => {
+    fr = FakeRoot.create({ shell });
+    for (const f of ['network/net-lib.sh', 'nbd/nbd-lib.sh']) fr.file(`${LIB}/${f.split('/')[1]}`, readFileSync(join(BUILTIN_MODULES_D, f), 'utf8'));
+    fr.file(`${LIB}/udhcpc.script`, readFileSync(join(BUILTIN_MODULES_D, 'network/udhcpc-event.sh'), 'utf8'));
+    chmodSync(fr.disk(`${LIB}/udhcpc.script`), 0o755);
+    for (const [feature, scripts] of [['network', [HOOKS.netUp, HOOKS.netWait, HOOKS.netTimeout]], ['nbd', [HOOKS.nbdConnect, HOOKS.nbdTimeout]]] as const)
+      for (const s of scripts) fr.file(`/hooks/${s}`, readFileSync(join(BUILTIN_MODULES_D, feature, s), 'utf8'));
+    fr.tool('/stub/ip', IP_STUB).tool('/stub/udhcpc', UDHCPC_STUB).tool('/stub/hostname', 'exit 0').tool('/stub/timeout', 'shift; exec "$@"');
+    fr.dir('/run/initramfs/net');
+  });
+  afterEach(() => fr.cleanup());
+
+  /** An interface in /sys/class/net: a network card (with a device) unless `virtual`. */
+  const nic = (name: string, o: { carrier?: boolean; virtual?: boolean; mac?: string } = {}): void => {
+    // the real layout: /sys/devices/pci0000:00/0000:00:03.0/virtio2/net/eth0, its device link ../../../virtio2
+    const virtio = `virtio${name.charCodeAt(name.length - 1)}`;
+    const dir = o.virtual ? `/sys/devices/virtual/net/${name}` : `/sys/devices/pci0000:00/0000:00:03.0/${virtio}/net/${name}`;
+    fr.file(`${dir}/carrier`, o.carrier === false ? '0\n' : '1\n').file(`${dir}/address`, `${o.mac ?? '52:54:00:12:34:56'}\n`).file(`${dir}/mtu`, '1500\n');
+    if (!o.virtual) fr.link(`${dir}/device`, `../../../${virtio}`);
+    fr.link(`/sys/class/net/${name}`, `../../${dir.slice('/sys/'.length)}`);
+  };
+  const log = (tool: string): string[] => (fr.exists(`/tmp/${tool}.log`) ? readFileSync(fr.disk(`/tmp/${tool}.log`), 'utf8').trim().split('\n') : []);
+  /** Run `script` after net-lib.sh; emergency prints its reason instead of a shell. */
+  const run = (script: string, opts: { proc?: boolean } = {}) =>
+    fr.sh(`${STUBS}\n. ${LIB}/net-lib.sh; . ${LIB}/nbd-lib.sh\nemergency() { printf 'EMERGENCY: %s\\n' "$1"; EMERGENCIES=$((\${EMERGENCIES:-0} + 1)); }\n${script}`, {}, opts);
+  const lease = (env: Record<string, string>): void => {
+    fr.file('/tmp/lease.env', Object.entries(env).map(([k, v]) => `${k}=${q(v)}\n`).join(''));
+  };
+
+  it('a static ip= applies again after the emergency shell (replace, not add: no EEXIST)', () => {
+    nic('eth0');
+    fr.file('/tmp/onlink', '192.168.1.1\n');
+    const r = run(`net_parse_ip 192.168.1.10::192.168.1.1:24:node1:eth0:none\nfor try in 1 2; do net_configure eth0 && echo "try $try up" || echo "try $try: $NET_ERROR"; done`);
+    expect(r.stdout).toBe('try 1 up\ntry 2 up\n');
+    expect(log('ip')).toContain('addr replace 192.168.1.10/24 dev eth0');
+    expect(log('ip')).toContain('route replace default via 192.168.1.1 dev eth0');
+  });
+
+  it('a static gateway off the subnet gets an on-link host route first', () => {
+    nic('eth0');
+    const r = run(`net_parse_ip 10.0.0.5::10.9.9.1:32::eth0:none\nnet_configure eth0 && echo up || echo "$NET_ERROR"`);
+    expect(r.stdout).toBe('up\n');
+    const l = log('ip');
+    expect(l.indexOf('route replace 10.9.9.1 dev eth0 scope link')).toBeGreaterThan(-1);
+    expect(l.lastIndexOf('route replace default via 10.9.9.1 dev eth0')).toBeGreaterThan(l.indexOf('route replace 10.9.9.1 dev eth0 scope link'));
+  });
+
+  it('the event script: a /32 lease with an off-link router gets its default route (on-link host route first); DNS kept', () => {
+    const r = fr.sh(eventScript('bound'), { interface: 'eth0', ip: '10.128.0.7', mask: '32', router: '10.128.0.1', dns: '169.254.169.254', serverid: '169.254.169.254', lease: '3600' });
+    expect(r.status).toBe(0);
+    const l = log('ip');
+    expect(l).toContain('addr replace 10.128.0.7/32 dev eth0');
+    expect(l.slice(l.indexOf('route replace 10.128.0.1 dev eth0 scope link'))).toContain('route replace default via 10.128.0.1 dev eth0');
+    expect(readFileSync(fr.disk('/run/initramfs/net/lease.eth0'), 'utf8')).toMatch(/^routes=default via 10\.128\.0\.1$/m);
+    expect(readFileSync(fr.disk('/run/initramfs/net/dns.eth0'), 'utf8')).toBe('nameserver 169.254.169.254\n');
+  });
+
+  it('the event script applies option 121 (staticroutes) and then ignores the router option', () => {
+    fr.file('/tmp/onlink', '10.0.2.1\n');
+    const r = fr.sh(eventScript('bound'), { interface: 'eth0', ip: '10.0.2.15', mask: '24', router: '10.0.2.254', staticroutes: '192.168.50.0/24 10.0.2.1 10.77.0.0/16 0.0.0.0 0.0.0.0/0 10.0.2.1' });
+    expect(r.status).toBe(0);
+    const routes = log('ip').filter((l) => l.startsWith('route'));
+    expect(routes).toEqual(['route replace 192.168.50.0/24 via 10.0.2.1 dev eth0', 'route replace 10.77.0.0/16 dev eth0 scope link', 'route replace 0.0.0.0/0 via 10.0.2.1 dev eth0']);
+  });
+
+  it('a lease whose address cannot be added does not count as up (udhcpc ignores the script status)', () => {
+    nic('eth0');
+    fr.file('/tmp/ip.fail', 'addr *\n');
+    lease({ ip: '10.0.2.15', mask: '24', router: '10.0.2.2' });
+    const r = run(`NET_DHCP_TIMEOUT_S=3\nnet_parse_ip dhcp\nnet_configure eth0 && echo up || echo "down: $NET_ERROR"`);
+    expect(r.stdout).toMatch(/^down: eth0: got a DHCP lease but could not apply it: cannot add the leased address 10\.0\.2\.15\/24$/m);
+    expect(fr.exists('/run/initramfs/net/lease.eth0')).toBe(false);
+    expect(log('udhcpc')).toEqual(['-i eth0 -f -q -n -t 3 -T 1 -O staticroutes -O rootpath -s /lib/mkinitramfs-ts/udhcpc.script']);
+  });
+
+  it('hostile lease values are never globbed or run', () => {
+    fr.file('/tmp/onlink', '');
+    const r = fr.sh(`cd /usr/bin && ${eventScript('bound')}`, { interface: 'eth0', ip: '10.0.2.15', mask: '24', router: '*', dns: '$(touch /tmp/ran) *', domain: '`touch /tmp/ran`' });
+    expect(r.status).toBe(0);
+    expect(log('ip').filter((l) => l.includes('via'))).toEqual(['route replace default via * dev eth0', 'route replace default via * dev eth0']);
+    expect(readFileSync(fr.disk('/run/initramfs/net/dns.eth0'), 'utf8')).toBe('nameserver $(touch\nnameserver /tmp/ran)\nnameserver *\n');
+    expect(fr.exists('/tmp/ran')).toBe(false);
+  });
+
+  it('ip=dhcp picks a network card, not lo, a bridge or a veth; links without a carrier cost no DHCP wait', () => {
+    nic('br0', { virtual: true });
+    nic('veth0', { virtual: true });
+    nic('eth0', { carrier: false });
+    nic('eth1', { carrier: false });
+    nic('eth2');
+    lease({ ip: '10.0.2.15', mask: '24' });
+    const t0 = Date.now();
+    const r = run(`NET_WANTED=1 NET_CARRIER_S=3\nnet_bring_up; echo "status $? up=$NET_UP failed=$NET_FAILED"`, { proc: true });
+    expect(r.stdout.trim()).toBe('status 0 up=eth2 failed=');
+    expect(log('udhcpc').map((l) => l.split(' ')[1])).toEqual(['eth2']);
+    // the carriers are awaited together: eth2 has one, so nobody waits out eth0's and eth1's 3 s
+    expect(Date.now() - t0).toBeLessThan(2500);
+    // every card is set up first (their carriers come in parallel); the virtual links are left alone
+    expect([...new Set(log('ip').filter((l) => l.startsWith('link set dev')))].sort()).toEqual(['link set dev eth0 up', 'link set dev eth1 up', 'link set dev eth2 up', 'link set dev lo up']);
+  });
+
+  it('no carrier anywhere: one wait of rd.net.timeout.carrier= for all links together, then the reason', () => {
+    nic('eth0', { carrier: false });
+    nic('eth1', { carrier: false });
+    const t0 = Date.now();
+    const r = run(`NET_WANTED=1 NET_CARRIER_S=2\nnet_bring_up; echo "status $? failed=$NET_FAILED"`, { proc: true });
+    const took = Date.now() - t0;
+    expect(r.stdout.trim()).toBe('status 2 failed=ip=dhcp: no link on eth0 eth1 (no carrier after 2s: is the cable in? rd.net.timeout.carrier=)');
+    expect(took).toBeGreaterThanOrEqual(1000);
+    expect(took).toBeLessThan(3900);
+    expect(log('udhcpc')).toEqual([]);
+  });
+
+  it('an interface named by ip= that appears a round later is waited for, not a failure', () => {
+    nic('eth0');
+    fr.file('/proc/cmdline', 'ip=10.0.0.5::10.0.0.1:24::lan1:none rd.neednet=1\n');
+    fr.file('/tmp/onlink', '10.0.0.1\n');
+    fr.file('/proc/uptime', '100.00 1.00\n');
+    const r = run(`read_cmdline; net_read_cmdline\nnet_round; echo "round 1: up=$NET_UP wait=$NET_WAIT failed=$NET_FAILED"\nmkdir -p /sys/class/net/lan1/device; echo 1 >/sys/class/net/lan1/carrier\nnet_round; echo "round 2: up=$NET_UP"`);
+    expect(r.stdout).toBe('round 1: up= wait=interface lan1 (named by ip=10.0.0.5::10.0.0.1:24::lan1:none) did not appear (there are: eth0) failed=\nround 2: up=lan1\n');
+  });
+
+  it('a failed bring-up is tried again and reported once, by the timeout hook, with its own reason', () => {
+    nic('eth0');
+    fr.file('/proc/cmdline', 'root=nbd:10.0.2.2:10809 rd.net.timeout.dhcp=1\n');
+    fr.file('/proc/uptime', '100.00 1.00\n');
+    const r = run(`read_cmdline; net_read_cmdline; ROOT_TIMEOUT_S=30\n. /hooks/net-up.sh\n. /hooks/nbd-timeout.sh; . /hooks/net-timeout.sh\n. /hooks/net-up.sh`);
+    expect(r.stdout.match(/EMERGENCY.*/g)).toEqual(['EMERGENCY: network: no interface came up within 30s: eth0: no DHCP lease within 1s (rd.net.timeout.dhcp=)']);
+    // after the shell, the next round tries again
+    expect(log('udhcpc')).toHaveLength(2);
+  });
+
+  it('rd.neednet=1 with the root already there: the pre-mount hook waits for the network, then stops with the report', () => {
+    const r = run(`CMDLINE=' root=/dev/vda rd.neednet=1'; net_read_cmdline; ROOT_TIMEOUT_S=1\nemergency() { printf 'EMERGENCY: %s\\n' "$1"; exit 3; }\n. /hooks/net-up.sh\n. /hooks/net-wait.sh\necho booted without the network`, { proc: true });
+    expect(r.stdout).toBe('EMERGENCY: network: no network interface appeared within 1s (no driver for the network card in this image? see the modaliases below)\n');
+    expect(r.status).toBe(3);
+  });
+
+  it('rd.neednet=1: a network card that appears while the pre-mount hook waits is brought up', () => {
+    lease({ ip: '10.0.2.15', mask: '24' });
+    const r = run(`CMDLINE=' root=/dev/vda rd.neednet=1 ip=eth0:dhcp'; net_read_cmdline; ROOT_TIMEOUT_S=20\n. /hooks/net-up.sh\n(sleep 1; mkdir -p /sys/class/net/eth0/device; echo 1 >/sys/class/net/eth0/carrier) &\n. /hooks/net-wait.sh\necho "up=$NET_UP"`, { proc: true });
+    expect(r.stdout.trim()).toBe('up=eth0');
+  });
+
+  it('NBD: nbd-client gets the server, port, device and checked options as single arguments', () => {
+    fr.blockdev('/dev/nbd0', 43, 0);
+    fr.tool('/usr/bin/nbd-client', 'printf "%s|" "$@" >/tmp/nbd.log; exit 0');
+    fr.file('/proc/uptime', '100.00 1.00\n');
+    const r = run(`load_module() { return 0; }\nnbd_parse '10.0.2.2:rootfs:ext4::timeout=30,persist'\nNBD_ROOT=x NET_UP=eth0 ROOT_DEV=\n. /hooks/nbd-connect.sh\necho "root=$ROOT_DEV"`);
+    expect(r.stdout).toContain('root=/dev/nbd0');
+    expect(readFileSync(fr.disk('/tmp/nbd.log'), 'utf8')).toBe('10.0.2.2|10809|/dev/nbd0|-systemd-mark|-timeout|30|-persist|-name|rootfs|');
+  });
+
+  it('NBD: no /dev/nbd0 (no nbd module) is said as such, not as "no answer" from the server', () => {
+    fr.file('/proc/uptime', '100.00 1.00\n');
+    const r = run(`load_module() { return 1; }\nwarn() { :; }\nnbd_parse '10.0.2.2:10809'\nNBD_ROOT=x NET_UP=eth0 ROOT_DEV= ROOT_TIMEOUT_S=30\n. /hooks/nbd-connect.sh\n. /hooks/nbd-timeout.sh`);
+    expect(r.stdout).toMatch(/^EMERGENCY: nbd: no NBD root from 10\.0\.2\.2:10809 after 30s: \/dev\/nbd0 does not exist: the nbd module is missing from this image/);
+  });
+
+  it('messages keep the backslashes of the values they show (printf, not echo)', () => {
+    const r = fr.sh(`warn 'bad value a\\nb\\c'; info 'x\\ty'`);
+    expect(r.stderr).toBe('mkinitramfs-ts: warning: bad value a\\nb\\c\nx\\ty\n');
+  });
+
+  it('the failure report shows IPv6 routes, resolv.conf, the lease and the DHCP errors', () => {
+    fr.file('/run/initramfs/net/lease.eth0', 'ip=10.0.2.15/24\n').file('/run/initramfs/net/error.eth1', 'cannot add the leased address\n').file('/etc/resolv.conf', 'nameserver 10.0.2.3\n');
+    fr.tool('/stub/ip', 'echo "ip $*"');
+    fr.file('/proc/partitions', 'major minor  #blocks  name\n\n 254        0   10485760 vda\n');
+    fr.sh(`${STUBS}\nblkid() { printf '%s\\n' '/dev/vda: LABEL="a\\tb" TYPE="ext4"'; }\nwrite_report 'network: x\\ny'`);
+    const report = readFileSync(fr.disk('/run/initramfs/rdsosreport.txt'), 'utf8');
+    expect(report).toContain('reason: network: x\\ny\n');
+    expect(report).toContain('  /dev/vda LABEL="a\\tb" TYPE="ext4"\n');
+    expect(report).toContain('  route6: ip -6 route show\n');
+    expect(report).toContain('  resolv.conf: nameserver 10.0.2.3\n');
+    expect(report).toContain('  lease.eth0: ip=10.0.2.15/24\n');
+    expect(report).toContain('  error.eth1: cannot add the leased address\n');
+  });
+});
+
+it('the hooks tested here are the ones the manifests install', () => {
+  for (const [feature, script] of [['network', HOOKS.netUp], ['network', HOOKS.netWait], ['network', HOOKS.netTimeout], ['nbd', HOOKS.nbdConnect], ['nbd', HOOKS.nbdTimeout]] as const) {
+    expect(readFileSync(join(BUILTIN_MODULES_D, feature, 'module.toml'), 'utf8'), `${feature}/${script}`).toContain(`script = "${script}"`);
+  }
+  expect(hookPath('pre-mount', 10, 'network', HOOKS.netWait)).toMatch(/pre-mount/);
+});
