@@ -74,6 +74,7 @@ export async function planImage(opts: BuildOptions): Promise<PlannedImage> {
     kernelCmdline,
     rootTimeout: opts.rootTimeout,
     extraFiles: hostOnly?.files,
+    warnings: hostOnly?.warnings,
     scriptEnv,
     dryRun: opts.dryRun === true,
     earlyMicrocode: opts.earlyMicrocode,

@@ -315,6 +315,8 @@ net_read_cmdline() {
   NET_WANTED='' NET_ERROR=''
   argval root
   case "$ARGVAL" in nbd:*|nfs:*|nfs4:*|/dev/nfs|dhcp) NET_WANTED=1 ;; esac
+  # netroot=iscsi: may hold CHAP secrets: never traced (the iscsi feature also wants the network for rd.iscsi.*)
+  secret_begin; argval netroot && case "$ARGVAL" in iscsi:*) NET_WANTED=1 ;; esac; ARGVAL=''; secret_end
   getargbool 0 rd.neednet && NET_WANTED=1
   NET_DHCP_TIMEOUT_S=$NET_DHCP_DEFAULT_S NET_WARNINGS=''
   if argval rd.net.timeout.dhcp; then

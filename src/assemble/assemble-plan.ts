@@ -39,6 +39,8 @@ export interface AssembleInput {
   rootTimeout?: number;
   /** Extra inline files (e.g. the host-only record). */
   extraFiles?: { path: string; content: string; why: string }[];
+  /** Warnings found before planning (host-only detection), kept with the plan's own. */
+  warnings?: string[];
   /** Environment of features' install scripts. */
   scriptEnv?: ScriptEnv;
   /** Plan only (--dry-run): run no install script, and say so in a note of each feature that has one. */
@@ -52,6 +54,7 @@ export interface AssembleInput {
 export async function assemblePlan(input: AssembleInput): Promise<Plan> {
   const { host } = input;
   const plan = new PlanBuilder(input.kver, canonicalImagePath);
+  plan.warnings.push(...(input.warnings ?? []));
   addSkeleton(plan);
   for (const n of input.notes ?? []) plan.note(n);
 

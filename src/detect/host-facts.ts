@@ -1,5 +1,7 @@
 // What host-only detection learns about a machine: plain JSON data (no undefined values, no
 // classes), stored inside the image and compared again later by `check-host`.
+import type { IscsiSessionFact } from './iscsi-session.js';
+
 
 /** A device somewhere under /sys/devices, as the module resolver needs it. */
 export interface DeviceFact {
@@ -122,4 +124,8 @@ export interface HostFacts {
   usr?: MountedFs;
   devices: DeviceFact[];
   keyboards: KeyboardFact[];
+  /** The iSCSI sessions the root (or /usr) is on; absent when it is on none. */
+  iscsi?: IscsiSessionFact[];
+  /** With an iSCSI root: the interfaces that reach its portal (the route to it), whose drivers the image needs. */
+  nics?: NicFact[];
 }

@@ -7,6 +7,7 @@
 import { CRYPTTAB, crypttabEntryFor, formatCrypttab, parseCrypttab, wantsTpm2, type CrypttabEntry } from '../detect/crypttab.js';
 import { detectHost } from '../detect/detect-host.js';
 import type { AncestorFact, BlockNode, HostFacts, MountedFs, NetworkFsFact } from '../detect/host-facts.js';
+import { netrootOf } from '../detect/iscsi-session.js';
 import type { Host } from '../host/host.js';
 import type { ModuleRequest, ModuleSource } from '../kmod/module-source.js';
 
@@ -16,6 +17,8 @@ export interface HostOnlyInputs {
   features: string[];
   cmdline: string;
   files: { path: string; content: string; why: string }[];
+  /** What the image cannot carry for this host and the user must supply (CHAP secrets). */
+  warnings: string[];
 }
 
 export const HOST_RECORD = '/etc/mkinitramfs-ts/host.json';
@@ -86,6 +89,8 @@ export function hostOnlyInputsFromFacts(facts: HostFacts, modules: ModuleSource,
     });
   }
   for (const k of facts.keyboards) hardware(k.hardware, `keyboard ${k.name ?? k.sysPath}`);
+  const warnings = _iscsi(facts, features, cmdline, want);
+  for (const n of facts.nics ?? []) hardware(n.hardware, `interface ${n.name} ← route to ${facts.iscsi?.[0]?.address ?? '?'} ← iSCSI root`);
 
   const root = facts.root;
   if (root.network) {
@@ -113,7 +118,30 @@ export function hostOnlyInputsFromFacts(facts: HostFacts, modules: ModuleSource,
       // the volumes the root needs, not the host's others (whose key files and devices the image lacks)
       ...(crypttab === undefined ? [] : [{ path: CRYPTTAB, content: formatCrypttab(rootCrypttab), why: "generated: the host's /etc/crypttab entries of the root's volumes" }]),
     ],
+    warnings,
   };
+}
+
+/**
+ * A root on an iSCSI LUN: the iscsi feature (it brings network), iscsi_tcp, and the session as
+ * netroot= and rd.iscsi.* defaults. Never the CHAP secrets: the image is readable by more than root
+ * on many systems, so a CHAP login needs them on the kernel command line (a warning says so).
+ */
+function _iscsi(facts: HostFacts, features: Set<string>, cmdline: string[], want: (name: string, why: string, optional?: boolean) => void): string[] {
+  const [s, ...more] = facts.iscsi ?? [];
+  if (s === undefined) return [];
+  const warnings: string[] = [];
+  features.add('iscsi');
+  want('iscsi_tcp', `iSCSI session ${s.session} to ${s.targetName} at ${s.address}:${s.port} ← disk ${s.disk}`, false);
+  cmdline.push(netrootOf(s));
+  if (s.tpgt !== 1) cmdline.push(`rd.iscsi.target.group=${s.tpgt}`);
+  if (s.initiatorName !== undefined) cmdline.push(`rd.iscsi.initiator=${s.initiatorName}`);
+  if (s.chap)
+    warnings.push(
+      `the root's iSCSI target ${s.targetName} uses ${s.mutualChap ? 'mutual ' : ''}CHAP: the image does not carry the secrets; add rd.iscsi.username= and rd.iscsi.password=${s.mutualChap ? ' (and rd.iscsi.in.username=, rd.iscsi.in.password=)' : ''} to the kernel command line`,
+    );
+  for (const o of more) if (o.session !== s.session) warnings.push(`the root also uses iSCSI ${o.session} (${o.targetName}): only one netroot= is logged in at boot; ${s.targetName} is embedded`);
+  return warnings;
 }
 
 /**
