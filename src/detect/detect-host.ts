@@ -7,6 +7,7 @@ import { withIdentities } from './identity/block-identity.js';
 import { findKeyboards } from './keyboards.js';
 import { findModaliasDevices } from './modalias-devices.js';
 import { mountedFsAt, readMountTable } from './mounted-fs.js';
+import { networkRootOf } from './network-root.js';
 import { readAttr } from './sysfs-attrs.js';
 
 export function detectHost(host: Host): HostFacts {
@@ -21,6 +22,8 @@ export function detectHost(host: Host): HostFacts {
 
   const facts: HostFacts = { cmdline: cmdline.trim(), root: _identify(host, root), devices, keyboards: findKeyboards(host) };
   if (usr !== undefined) facts.usr = _identify(host, usr);
+  const network = networkRootOf(host, root, facts.cmdline);
+  if (network !== undefined) facts.network = network;
   const release = readAttr(host, '/proc/sys/kernel/osrelease');
   if (release !== undefined) facts.kernelRelease = release;
   return facts;
