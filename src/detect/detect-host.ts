@@ -22,6 +22,8 @@ export function detectHost(host: Host): HostFacts {
 
   const facts: HostFacts = { cmdline: cmdline.trim(), root: _identify(host, root), devices, keyboards: findKeyboards(host) };
   if (usr !== undefined) facts.usr = _identify(host, usr);
+  // the network root's server and route (NFS, NBD; an iSCSI root found from its session passes the
+  // portal address to networkRootFact(host, portal, 'netroot=iscsi:…') and stores it here too)
   const network = networkRootOf(host, root, facts.cmdline);
   if (network !== undefined) facts.network = network;
   const release = readAttr(host, '/proc/sys/kernel/osrelease');
