@@ -58,7 +58,7 @@ export async function planImage(opts: BuildOptions): Promise<PlannedImage> {
   // host-only network roots: the card on the route to the root server instead of the generic NIC list
   const hasNetwork = features.some((f) => f.feature.name === 'network');
   const network = opts.hostonly && hasNetwork
-    ? hostOnlyNetwork(host, modules, [kernelCmdline, host.tryReadText('/proc/cmdline') ?? ''])
+    ? hostOnlyNetwork(host, modules, [kernelCmdline, host.tryReadText('/proc/cmdline') ?? ''], hostOnly?.facts)
     : undefined;
   const plan = await assemblePlan({
     host,

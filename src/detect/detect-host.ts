@@ -4,11 +4,11 @@ import { DetectError } from '../errors.js';
 import type { Host } from '../host/host.js';
 import type { HostFacts, MountedFs } from './host-facts.js';
 import { withIdentities } from './identity/block-identity.js';
-import { iscsiSessionsOf } from './iscsi-session.js';
+import { iscsiSessionsOf, netrootOf } from './iscsi-session.js';
 import { findKeyboards } from './keyboards.js';
 import { findModaliasDevices } from './modalias-devices.js';
 import { mountedFsAt, readMountTable } from './mounted-fs.js';
-import { interfacesToward } from './network-interfaces.js';
+import { networkRootFactOf, networkRootOf } from './network-root.js';
 import { readAttr } from './sysfs-attrs.js';
 
 export function detectHost(host: Host): HostFacts {
@@ -24,11 +24,11 @@ export function detectHost(host: Host): HostFacts {
   const facts: HostFacts = { cmdline: cmdline.trim(), root: _identify(host, root), devices, keyboards: findKeyboards(host) };
   if (usr !== undefined) facts.usr = _identify(host, usr);
   const iscsi = [root, ...(usr ? [usr] : [])].flatMap((fs) => (fs.device ? iscsiSessionsOf(host, fs.device) : []));
-  if (iscsi.length > 0) {
-    facts.iscsi = iscsi;
-    // the interface of the route to the portal (every one that is up when no route says)
-    facts.nics = interfacesToward(host, iscsi[0]?.address);
-  }
+  if (iscsi.length > 0) facts.iscsi = iscsi;
+  // the network root's server and route: an iSCSI root's portal, else NFS (mountinfo) or NBD (root=nbd:)
+  const portal = iscsi[0];
+  const network = portal ? networkRootFactOf(host, portal.address, netrootOf(portal)) : networkRootOf(host, root, facts.cmdline);
+  if (network !== undefined) facts.network = network;
   const release = readAttr(host, '/proc/sys/kernel/osrelease');
   if (release !== undefined) facts.kernelRelease = release;
   return facts;

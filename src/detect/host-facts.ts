@@ -90,15 +90,41 @@ export interface NetworkFsFact {
   path: string;
   /** The options an image mounts it with again (version, transport, security, sizes; no addresses). */
   options: string;
-  /** The interfaces that reach the server (the route to it), whose drivers the image needs. */
-  interfaces: NicFact[];
 }
 
-/** A network interface on a device, with the chain of devices it hangs from (nearest first). */
-export interface NicFact {
-  name: string;
+/** One interface on the way from the route to the hardware. */
+export interface NicLink {
+  iface: string;
+  /** nic: has a device (hardware below); the others are the kernel's virtual interfaces. */
+  kind: 'nic' | 'bridge' | 'bond' | 'vlan';
+  /** The module a virtual kind needs (bridge, bonding, 8021q); absent for a card. */
+  module?: string;
+  /** A card's MAC address, when sysfs has one. */
   mac?: string;
+  /** A card's device chain, nearest first (its driver, its bus's). */
   hardware: AncestorFact[];
+  /** The interface above this one ("" for the routed one). */
+  above: string;
+}
+
+/** The way to a server through the host's routing table: the interface, then what is under it. */
+export interface NicRoute {
+  server: string;
+  /** The interface the route leaves by ("" when no routing table said and every card that is up was taken). */
+  iface: string;
+  /** The route, in ip's words: "default via 10.0.2.2 dev eth0", "10.0.2.0/24 dev eth0". */
+  route: string;
+  /** The routed interface first, then what is under it, down to the cards. */
+  links: NicLink[];
+}
+
+/** The root's server (NFS, NBD, iSCSI portal) and the route to it, found when the facts were taken, so
+ *  that an image built from a capture (host.json, --sysfs/--procfs) gets the same card. */
+export interface NetworkRootFact {
+  server: string;
+  /** What named it: the root= the image embeds ("root=nfs:10.0.3.1:/srv/root"), or the command line's. */
+  from: string;
+  route: NicRoute;
 }
 
 /** A mounted file system (/ or a separate /usr) with the block stack it lives on, or, for a file
@@ -126,6 +152,6 @@ export interface HostFacts {
   keyboards: KeyboardFact[];
   /** The iSCSI sessions the root (or /usr) is on; absent when it is on none. */
   iscsi?: IscsiSessionFact[];
-  /** With an iSCSI root: the interfaces that reach its portal (the route to it), whose drivers the image needs. */
-  nics?: NicFact[];
+  /** A root on the network (NFS, NBD, iSCSI): its server and the route to it. */
+  network?: NetworkRootFact;
 }

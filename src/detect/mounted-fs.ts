@@ -33,7 +33,7 @@ export function mountedFsAt(host: Host, table: readonly MountinfoEntry[], mountP
   const entry = findMount(table, mountPoint);
   if (entry === undefined) return undefined;
   const { id: _id, parentId: _parent, ...mount } = entry;
-  if (isNetworkFs(entry.fstype)) return { ...mount, network: networkFsOf(host, mount) };
+  if (isNetworkFs(entry.fstype)) return { ...mount, network: networkFsOf(mount) };
   const majMin = _blockMajMin(host, entry);
   if (majMin === undefined)
     throw new DetectError(

@@ -1,10 +1,9 @@
 // A root on NFS, from its mountinfo line: the server and path of its source ("SERVER:/PATH",
-// "[IPv6]:/PATH"), the options worth mounting it with again and the interfaces that reach it. Checked against what the image's boot
+// "[IPv6]:/PATH"), the options worth mounting it with again, and the root= an image names it by;
+// the card that reaches it is found by detectHost (network-root.ts). Checked against what the image's boot
 // shell accepts (modules.d/nfs/nfs-lib.sh), so a root it could not mount fails the build, not the boot.
 import { DetectError } from '../errors.js';
-import type { Host } from '../host/host.js';
 import type { MountFact, NetworkFsFact } from './host-facts.js';
-import { interfacesToward } from './network-interfaces.js';
 
 const MOUNTINFO = '/proc/self/mountinfo';
 /** The superblock options that choose how to reach the server; addresses (addr=, clientaddr=,
@@ -18,7 +17,7 @@ export function isNetworkFs(fstype: string): boolean {
   return fstype === 'nfs' || fstype === 'nfs4';
 }
 
-export function networkFsOf(host: Host, mount: MountFact): NetworkFsFact {
+export function networkFsOf(mount: MountFact): NetworkFsFact {
   const kind = mount.fstype === 'nfs4' ? 'nfs4' : 'nfs';
   const at = mount.source.startsWith('[') ? mount.source.indexOf(']:/') + 1 : mount.source.indexOf(':/');
   const server = at > 0 ? mount.source.slice(0, at) : '';
@@ -32,7 +31,17 @@ export function networkFsOf(host: Host, mount: MountFact): NetworkFsFact {
     .split(',')
     .filter((o) => KEPT.has(o.split('=')[0] ?? ''))
     .filter((o) => OPTION.test(o));
-  // the address the kernel talks to (addr=), which is the server's own when that is not a host name
-  const addr = /(?:^|,)addr=([0-9.]+)(?:,|$)/.exec(mount.superOptions)?.[1] ?? (/^[0-9.]+$/.test(server) ? server : undefined);
-  return { kind, server, path, options: options.join(','), interfaces: interfacesToward(host, addr) };
+  return { kind, server, path, options: options.join(',') };
+}
+
+/** The address the kernel talks to (addr=; IPv4 or IPv6), else the server's own when it is an address. */
+export function nfsAddressOf(mount: MountFact, fact: NetworkFsFact): string | undefined {
+  const addr = /(?:^|,)addr=([0-9A-Fa-f.:]+)(?:,|$)/.exec(mount.superOptions)?.[1];
+  if (addr !== undefined) return addr;
+  return /^(\[[0-9A-Fa-f:.]+\]|[0-9.]+)$/.test(fact.server) ? fact.server : undefined;
+}
+
+/** root=nfs:SERVER:/PATH[:OPTIONS] or root=nfs4:…, the form the nfs feature reads. */
+export function nfsRootArg(n: Pick<NetworkFsFact, 'kind' | 'server' | 'path' | 'options'>): string {
+  return `root=${n.kind}:${n.server}:${n.path}${n.options ? `:${n.options}` : ''}`;
 }

@@ -2,35 +2,16 @@
 // (/proc/net/route, /proc/net/ipv6_route, read through the Host seam) give the interface by longest
 // prefix; /sys/class/net/IF gives what it is: a card (its `device` link → the device chain, whose
 // drivers the image needs) or a bridge, bond or VLAN (their module, then the interfaces under them:
-// lower_* links and a bridge's brif/). Called for NBD roots; NFS and iSCSI call it with their server.
+// lower_* links and a bridge's brif/). The one way to a root server's card: detectHost calls it for
+// the root's server (src/detect/network-root.ts: NFS from mountinfo, NBD and iSCSI from the command
+// line), the pipeline for a server only the embedded command line names.
 import { DetectError } from '../errors.js';
 import type { Host } from '../host/host.js';
 import { deviceAncestry } from './device-ancestry.js';
-import type { AncestorFact } from './host-facts.js';
-import { followLink } from './sysfs-attrs.js';
+import type { NicLink, NicRoute } from './host-facts.js';
+import { followLink, readAttr } from './sysfs-attrs.js';
 
-/** One interface on the way from the route to the hardware. */
-export interface NicLink {
-  iface: string;
-  /** nic: has a device (hardware below); the others are the kernel's virtual interfaces. */
-  kind: 'nic' | 'bridge' | 'bond' | 'vlan';
-  /** The module a virtual kind needs (bridge, bonding, 8021q); absent for a card. */
-  module?: string;
-  /** A card's device chain, nearest first (its driver, its bus's). */
-  hardware: AncestorFact[];
-  /** The interface above this one ("" for the routed one). */
-  above: string;
-}
-
-export interface NicRoute {
-  server: string;
-  /** The interface the route leaves by. */
-  iface: string;
-  /** The route, in ip's words: "default via 10.0.2.2 dev eth0", "10.0.2.0/24 dev eth0". */
-  route: string;
-  /** The routed interface first, then what is under it, down to the cards. */
-  links: NicLink[];
-}
+export type { NicLink, NicRoute } from './host-facts.js';
 
 const VIRTUAL_MODULE: Record<string, { kind: NicLink['kind']; module: string }> = {
   bridge: { kind: 'bridge', module: 'bridge' },
@@ -77,7 +58,7 @@ function _walk(host: Host, iface: string, above: string, seen: Set<string>): Nic
   if (!host.exists(dir)) throw new DetectError(`host-only: the route names interface ${iface}, which is not in /sys/class/net`, dir);
   const device = followLink(host, host.realpath(dir), 'device');
   if (device !== undefined) {
-    return [{ iface, kind: 'nic', hardware: deviceAncestry(host, device), above }];
+    return [_card(host, iface, device, above)];
   }
   const devtype = /^DEVTYPE=(.*)$/m.exec(host.tryReadText(`${dir}/uevent`) ?? '')?.[1];
   const virtual = VIRTUAL_MODULE[devtype ?? ''] ?? (host.exists(`${dir}/bridge`) ? VIRTUAL_MODULE['bridge'] : host.exists(`${dir}/bonding`) ? VIRTUAL_MODULE['bond'] : undefined);
@@ -89,6 +70,34 @@ function _walk(host: Host, iface: string, above: string, seen: Set<string>): Nic
   const links: NicLink[] = [{ iface, kind: virtual.kind, module: virtual.module, hardware: [], above }];
   for (const l of [...lower].sort()) links.push(..._walk(host, l, iface, seen));
   return links;
+}
+
+function _card(host: Host, iface: string, device: string, above: string): NicLink {
+  const card: NicLink = { iface, kind: 'nic', hardware: deviceAncestry(host, device), above };
+  const mac = readAttr(host, `/sys/class/net/${iface}/address`);
+  if (mac !== undefined) card.mac = mac;
+  return card;
+}
+
+/**
+ * For a root that is mounted from `server` when the host has no routing table to ask (no
+ * /proc/net/ipv6_route on a host without IPv6 routes, a capture without it, no address in mountinfo):
+ * every card whose interface is up, so the image can reach the server the host reached.
+ */
+export function cardsThatAreUp(host: Host, server: string, why: string): NicRoute {
+  const links: NicLink[] = [];
+  for (const iface of host.readdir('/sys/class/net').sort()) {
+    if (readAttr(host, `/sys/class/net/${iface}/operstate`) !== 'up') continue;
+    const device = followLink(host, host.realpath(`/sys/class/net/${iface}`), 'device');
+    if (device !== undefined) links.push(_card(host, iface, device, ''));
+  }
+  return { server, iface: '', route: `${why}: every card that is up`, links };
+}
+
+/** The table nicForServer reads for `server`, and whether the host has it. */
+export function routeTableFor(host: Host, server: string): { table: string; present: boolean } {
+  const table = _parseIpv4(server.replace(/^\[(.*)\]$/, '$1')) !== undefined ? '/proc/net/route' : '/proc/net/ipv6_route';
+  return { table, present: host.tryReadText(table) !== undefined };
 }
 
 function _parseIpv4(text: string): number | undefined {

@@ -6,10 +6,12 @@
 // kernel but modular in the target one is still found.
 import { CRYPTTAB, crypttabEntryFor, formatCrypttab, parseCrypttab, wantsTpm2, type CrypttabEntry } from '../detect/crypttab.js';
 import { detectHost } from '../detect/detect-host.js';
-import type { AncestorFact, BlockNode, HostFacts, MountedFs, NetworkFsFact } from '../detect/host-facts.js';
+import type { AncestorFact, BlockNode, HostFacts, MountedFs } from '../detect/host-facts.js';
 import { netrootOf } from '../detect/iscsi-session.js';
 import type { Host } from '../host/host.js';
 import type { ModuleRequest, ModuleSource } from '../kmod/module-source.js';
+import { nfsRootArg } from '../detect/network-fs.js';
+import { networkTarget, nicModules } from './network-inputs.js';
 
 export interface HostOnlyInputs {
   facts: HostFacts;
@@ -90,19 +92,19 @@ export function hostOnlyInputsFromFacts(facts: HostFacts, modules: ModuleSource,
   }
   for (const k of facts.keyboards) hardware(k.hardware, `keyboard ${k.name ?? k.sysPath}`);
   const warnings = _iscsi(facts, features, cmdline, want);
-  for (const n of facts.nics ?? []) hardware(n.hardware, `interface ${n.name} ← route to ${facts.iscsi?.[0]?.address ?? '?'} ← iSCSI root`);
 
   const root = facts.root;
   if (root.network) {
     // the nfs feature mounts it (and brings in network); ip= stays the boot loader's (DHCP without one)
     features.add('nfs');
     cmdline.unshift(nfsRootArg(root.network));
-    for (const nic of root.network.interfaces) hardware(nic.hardware, `interface ${nic.name} ← route to ${root.network.server} ← ${describeMount(root)}`);
   } else if (root.device) {
     const uuid = root.device.identity?.uuid;
     if (uuid) cmdline.unshift(`root=UUID=${uuid}`, `rootfstype=${root.fstype}`);
     else cmdline.unshift(`root=/dev/${root.device.name}`, `rootfstype=${root.fstype}`);
   }
+  // the card on the route to a network root's server (NFS, NBD, iSCSI), found by detectHost
+  if (facts.network) requests.push(...nicModules(facts.network.route, networkTarget(facts.network), modules));
   const subvol = root.fstype === 'btrfs' && root.fsRoot !== '/' ? root.fsRoot.replace(/^\//, '') : undefined;
   if (subvol) cmdline.push(`rootflags=subvol=${subvol}`);
 
@@ -166,10 +168,7 @@ function _modname(name: string): string {
   return name.replace(/-/g, '_');
 }
 
-/** root=nfs:SERVER:/PATH[:OPTIONS] or root=nfs4:…, the form the nfs feature reads. */
-export function nfsRootArg(n: Pick<NetworkFsFact, 'kind' | 'server' | 'path' | 'options'>): string {
-  return `root=${n.kind}:${n.server}:${n.path}${n.options ? `:${n.options}` : ''}`;
-}
+export { nfsRootArg };
 
 /** "/ (ext4 UUID=…)", "/ (nfs4 10.0.0.1:/export/root)" */
 function describeMount(m: MountedFs): string {

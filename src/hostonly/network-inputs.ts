@@ -1,42 +1,44 @@
 // Host-only network images: instead of the generic list of NIC drivers, the driver of the card that
-// reaches the root server (and bridge/bonding/8021q when the route goes through one), found by
-// nicForServer from the host's routing table. The server comes from the root= the image will boot
-// with (its embedded command line, else this host's own /proc/cmdline); with none, the card of the
-// default route. Each module carries the chain that explains it (explain and --dry-run print it).
-import { nicForServer, type NicRoute } from '../detect/nic-for-server.js';
+// reaches the root server (and bridge/bonding/8021q when the route goes through one), with af_packet.
+// The route is the facts' (HostFacts.network, found by detectHost for the root's server: NFS, NBD,
+// iSCSI — so a capture builds the same image), or, for a server only the image's own command line
+// names (--kernel-cmdline root=nbd:…), nicForServer on this host; with no network root at all, the
+// card of the default route. Each module carries the chain that explains it (explain, --dry-run).
+import type { HostFacts, NetworkRootFact, NicRoute } from '../detect/host-facts.js';
+import { networkRootServer, routeOfFacts } from '../detect/network-root.js';
+import { nicForServer } from '../detect/nic-for-server.js';
 import type { Host } from '../host/host.js';
 import type { ModuleRequest, ModuleSource } from '../kmod/module-source.js';
 import { driversOfDevice } from './host-only-inputs.js';
-
-export interface NetworkRootServer {
-  server: string;
-  /** The argument it came from ("root=nbd:10.0.2.2:10809"). */
-  from: string;
-}
 
 export interface HostOnlyNetwork {
   route: NicRoute;
   /** Where the server came from, or why the default route was used. */
   target: string;
+  /** The modules to add to the host-only ones ([] when the route is the facts': hostOnlyInputs has them). */
   modules: ModuleRequest[];
 }
 
-/** The server of a network root on a kernel command line: root=nbd:SERVER:… (NFS and iSCSI add theirs). */
-export function networkRootServer(cmdline: string): NetworkRootServer | undefined {
-  // the last root= is the one the boot uses
-  const root = cmdline.split(/\s+/).filter((w) => w.startsWith('root=')).pop();
-  const nbd = root ? /^root=nbd:(\[[^\]]*\]|[^:]*)/.exec(root) : null;
-  return nbd?.[1] && root ? { server: nbd[1].replace(/^\[(.*)\]$/, '$1'), from: root } : undefined;
-}
-
 /**
- * The modules a host-only network image needs: the card (and bridge, bond, VLAN) on the route to the
- * root server named by the first of `cmdlines` that names one, and af_packet (udhcpc's socket).
+ * The network of a host-only image: the route to the root server named by the first of `cmdlines`
+ * that names one (the facts' route when it is that server's), and the modules of the cards on it.
  */
-export function hostOnlyNetwork(host: Host, modules: ModuleSource, cmdlines: string[]): HostOnlyNetwork {
+export function hostOnlyNetwork(host: Host, modules: ModuleSource, cmdlines: string[], facts?: HostFacts): HostOnlyNetwork {
   const named = cmdlines.map(networkRootServer).find((s) => s !== undefined);
+  const known = routeOfFacts(facts, named);
+  if (known) return { route: known.route, target: networkTarget(known), modules: [] };
   const route = nicForServer(host, named?.server ?? '0.0.0.0');
   const target = named ? `root server ${route.server} (${named.from})` : 'the default route (no network root= on the command line)';
+  return { route, target, modules: nicModules(route, target, modules) };
+}
+
+/** "root server 10.0.3.1 (root=nfs:10.0.3.1:/srv/root)" */
+export function networkTarget(n: NetworkRootFact): string {
+  return `root server ${n.server} (${n.from})`;
+}
+
+/** The modules of a route's cards (by modalias and bound driver) and virtual interfaces, and af_packet (udhcpc's socket). */
+export function nicModules(route: NicRoute, target: string, modules: ModuleSource): ModuleRequest[] {
   const requests: ModuleRequest[] = [];
   const want = (name: string, why: string): void => {
     if (!requests.some((r) => r.name === name && r.why === why)) requests.push({ name, why, optional: true });
@@ -50,5 +52,5 @@ export function hostOnlyNetwork(host: Host, modules: ModuleSource, cmdlines: str
     }
   }
   want('af_packet', `packet sockets for udhcpc ← ${target}`);
-  return { route, target, modules: requests };
+  return requests;
 }

@@ -114,30 +114,32 @@ describe('detectHost', () => {
     const facts = detectHost(tree.host());
     expect(facts.root.device).toBeUndefined();
     expect(facts.root.network).toEqual({
-      kind: 'nfs4', server: '10.0.0.1', path: '/export/root', options: 'vers=4.2,rsize=1048576,wsize=1048576,hard,proto=tcp,timeo=600,retrans=2,sec=sys', interfaces: [],
+      kind: 'nfs4', server: '10.0.0.1', path: '/export/root', options: 'vers=4.2,rsize=1048576,wsize=1048576,hard,proto=tcp,timeo=600,retrans=2,sec=sys',
     });
+    expect(facts.network?.route.links).toEqual([]);
     tree.file('/proc/4242/mountinfo', '50 1 0:53 / / rw - nfs [2001:db8::1]:/srv/nfs/node-1 rw,vers=3,proto=tcp6,mountaddr=2001:db8::1,mountport=20048,addr=2001:db8::1\n');
-    expect(detectHost(tree.host()).root.network).toEqual({ kind: 'nfs', server: '[2001:db8::1]', path: '/srv/nfs/node-1', options: 'vers=3,proto=tcp6', interfaces: [] });
+    expect(detectHost(tree.host()).root.network).toEqual({ kind: 'nfs', server: '[2001:db8::1]', path: '/srv/nfs/node-1', options: 'vers=3,proto=tcp6' });
+    expect(detectHost(tree.host()).network?.route.links).toEqual([]);
     expect(JSON.parse(JSON.stringify(detectHost(tree.host())))).toEqual(detectHost(tree.host()));
   });
 
   it('an NFS root: the interface of the route to the server (longest prefix), with its hardware chain; no route: every interface that is up', () => {
     twoNicMachine(tree);
     baseMachine(tree, '50 1 0:52 / / rw - nfs nfs.example.org:/srv/root rw,vers=3,proto=tcp,addr=10.0.0.1');
-    const nics = detectHost(tree.host()).root.network?.interfaces ?? [];
-    expect(nics.map((n) => [n.name, n.mac])).toEqual([['eth0', '52:54:00:0f:00:02']]);
+    const nics = detectHost(tree.host()).network?.route.links ?? [];
+    expect(nics.map((n) => [n.iface, n.mac])).toEqual([['eth0', '52:54:00:0f:00:02']]);
     expect(nics[0]?.hardware.map((h) => [h.sysPath, h.driverModule])).toEqual([
       [`${PCI}/0000:00:03.0/virtio1`, 'virtio_net'],
       [`${PCI}/0000:00:03.0`, 'virtio_pci'],
     ]);
     // 192.168.2.9 is on eth1's subnet; 172.16.0.1 takes the default route (eth1 too)
     tree.file('/proc/4242/mountinfo', '50 1 0:52 / / rw - nfs4 192.168.2.9:/srv/root rw,vers=4.2,addr=192.168.2.9\n');
-    expect(detectHost(tree.host()).root.network?.interfaces.map((n) => n.name)).toEqual(['eth1']);
+    expect(detectHost(tree.host()).network?.route.links.map((n) => n.iface)).toEqual(['eth1']);
     tree.file('/proc/4242/mountinfo', '50 1 0:52 / / rw - nfs4 172.16.0.1:/srv/root rw,vers=4.2,addr=172.16.0.1\n');
-    expect(detectHost(tree.host()).root.network?.interfaces.map((n) => n.name)).toEqual(['eth1']);
+    expect(detectHost(tree.host()).network?.route.links.map((n) => n.iface)).toEqual(['eth1']);
     // an IPv6 server: no IPv4 route to read, so both NICs that are up (not lo)
     tree.file('/proc/4242/mountinfo', '50 1 0:52 / / rw - nfs4 [2001:db8::1]:/srv/root rw,vers=4.2,addr=2001:db8::1\n');
-    expect(detectHost(tree.host()).root.network?.interfaces.map((n) => n.name)).toEqual(['eth0', 'eth1']);
+    expect(detectHost(tree.host()).network?.route.links.map((n) => n.iface)).toEqual(['eth0', 'eth1']);
   });
 
   it('an NFS root the image could not name on its command line is a DetectError, not an image that cannot boot', () => {

@@ -69,7 +69,8 @@ describe('iSCSI root detection', () => {
       const sansInitiator = (f: typeof live): unknown => f.iscsi?.map(({ initiatorName: _, ...rest }) => rest);
       expect(again.iscsi).toHaveLength(1);
       expect(sansInitiator(again)).toEqual(sansInitiator(live));
-      expect(again.nics).toEqual(live.nics);
+      expect(again.network).toEqual(live.network);
+      expect(live.network?.route.iface).toBeDefined();
       expect(existsSync(join(dir, 'sys/devices/platform/host6/session1/iscsi_session/session1/targetname'))).toBe(true);
       expect(existsSync(join(dir, 'sys/devices/platform/host6/session1/iscsi_session/session1/password'))).toBe(false);
     } finally {
@@ -95,12 +96,11 @@ describe('iSCSI root detection', () => {
     expect(inputs.modules.filter((m) => m.name === 'iscsi_tcp')).toEqual([{ name: 'iscsi_tcp', why: `iSCSI session session1 to ${TARGET} at 10.0.2.2:20260 ← disk sda`, optional: false }]);
     expect(inputs.modules.map((m) => m.name)).toContain('sd_mod');
     // the interface of the route to the portal: virtio_net and its PCI transport
-    expect(inputs.modules.filter((m) => m.why.includes('iSCSI root'))).toEqual([
-      { name: 'virtio_net', why: 'modalias virtio:d00000001v00001AF4 of /sys/devices/pci0000:00/0000:00:01.0/virtio0 ← interface eth0 ← route to 10.0.2.2 ← iSCSI root', optional: true },
-      { name: 'virtio_net', why: 'driver virtio_net of /sys/devices/pci0000:00/0000:00:01.0/virtio0 ← interface eth0 ← route to 10.0.2.2 ← iSCSI root', optional: true },
-      { name: 'virtio_pci', why: 'modalias pci:v00001AF4d00001000sv00001AF4sd00000001bc02sc00i00 of /sys/devices/pci0000:00/0000:00:01.0 ← interface eth0 ← route to 10.0.2.2 ← iSCSI root', optional: true },
-      { name: 'virtio_pci', why: 'driver virtio-pci of /sys/devices/pci0000:00/0000:00:01.0 ← interface eth0 ← route to 10.0.2.2 ← iSCSI root', optional: true },
+    const viaRoute = inputs.modules.filter((m) => m.why.includes(`← root server 10.0.2.2 (netroot=iscsi:10.0.2.2::20260:1:${TARGET})`));
+    expect(viaRoute.map((m) => `${m.name} ${m.why.split(' ')[0]} ${m.optional}`)).toEqual([
+      'virtio_net modalias true', 'virtio_net driver true', 'virtio_pci modalias true', 'virtio_pci driver true', 'af_packet packet true',
     ]);
+    expect(viaRoute[0]?.why).toMatch(/^modalias virtio:d00000001v00001AF4 of \/sys\/devices\/pci0000:00\/0000:00:01\.0\/virtio0 ← eth0 ← route /);
     expect(inputs.warnings).toEqual([
       `the root's iSCSI target ${TARGET} uses mutual CHAP: the image does not carry the secrets; add rd.iscsi.username= and rd.iscsi.password= (and rd.iscsi.in.username=, rd.iscsi.in.password=) to the kernel command line`,
     ]);

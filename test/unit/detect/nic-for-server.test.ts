@@ -6,7 +6,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { nicForServer } from '../../../src/detect/nic-for-server.js';
 import { DetectError } from '../../../src/errors.js';
-import { hostOnlyNetwork, networkRootServer } from '../../../src/hostonly/network-inputs.js';
+import { networkRootServer } from '../../../src/detect/network-root.js';
+import { hostOnlyNetwork } from '../../../src/hostonly/network-inputs.js';
 import { SysfsTree } from '../../support/sysfs-tree.js';
 import { fakeModuleSource } from '../hostonly/fake-module-source.js';
 

@@ -42,7 +42,7 @@ describe('hostOnlyInputsFromFacts', () => {
     baseMachine(tree, '50 1 0:52 / / rw - nfs 10.0.0.1:/srv/root rw,vers=3,proto=tcp,addr=10.0.0.1');
     const inputs = hostOnlyInputsFromFacts(detectHost(tree.host()), fakeModuleSource());
     expect(request(inputs, 'virtio_net').map((r) => r.why)).toContain(
-      `driver virtio_net of ${'/sys/devices/pci0000:00'}/0000:00:03.0/virtio1 ← interface eth0 ← route to 10.0.0.1 ← / (nfs 10.0.0.1:/srv/root)`,
+      `driver virtio_net of ${'/sys/devices/pci0000:00'}/0000:00:03.0/virtio1 ← eth0 ← route 10.0.0.0/24 dev eth0 ← root server 10.0.0.1 (root=nfs:10.0.0.1:/srv/root:vers=3,proto=tcp)`,
     );
     expect(request(inputs, 'virtio_pci').length).toBeGreaterThan(0);
     expect(request(inputs, 'e1000e')).toEqual([]);
