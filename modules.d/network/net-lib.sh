@@ -315,6 +315,7 @@ net_read_cmdline() {
   NET_WANTED='' NET_ERROR=''
   argval root
   case "$ARGVAL" in nbd:*) NET_WANTED=1 ;; esac
+  argval netroot && case "$ARGVAL" in nbd:*) NET_WANTED=1 ;; esac
   getargbool 0 rd.neednet && NET_WANTED=1
   NET_DHCP_TIMEOUT_S=$NET_DHCP_DEFAULT_S NET_WARNINGS=''
   if argval rd.net.timeout.dhcp; then

@@ -17,7 +17,7 @@ const LIB = '/lib/mkinitramfs-ts';
 const STUBS = ['ip', 'udhcpc', 'hostname', 'timeout'].map((t) => `${t}() { /stub/${t} "$@"; }`).join('; ');
 /** The event script as udhcpc runs it (a new shell), with the stubs. */
 const eventScript = (arg: string): string => `sh -c ${q(`${STUBS}; . "$0"`)} ${LIB}/udhcpc.script ${arg}`;
-const HOOKS = { netUp: 'net-up.sh', netWait: 'net-wait.sh', netTimeout: 'net-timeout.sh', nbdConnect: 'nbd-connect.sh', nbdTimeout: 'nbd-timeout.sh' };
+const HOOKS = { netUp: 'net-up.sh', netWait: 'net-wait.sh', netTimeout: 'net-timeout.sh', nbdArgs: 'nbd-args.sh', nbdConnect: 'nbd-connect.sh', nbdTimeout: 'nbd-timeout.sh' };
 
 const IP_STUB = `set -f
 args="$*"
@@ -53,7 +53,7 @@ describe.each<Shell>(['busybox', 'dash'])('network bring-up where values are use
     for (const f of ['network/net-lib.sh', 'nbd/nbd-lib.sh']) fr.file(`${LIB}/${f.split('/')[1]}`, readFileSync(join(BUILTIN_MODULES_D, f), 'utf8'));
     fr.file(`${LIB}/udhcpc.script`, readFileSync(join(BUILTIN_MODULES_D, 'network/udhcpc-event.sh'), 'utf8'));
     chmodSync(fr.disk(`${LIB}/udhcpc.script`), 0o755);
-    for (const [feature, scripts] of [['network', [HOOKS.netUp, HOOKS.netWait, HOOKS.netTimeout]], ['nbd', [HOOKS.nbdConnect, HOOKS.nbdTimeout]]] as const)
+    for (const [feature, scripts] of [['network', [HOOKS.netUp, HOOKS.netWait, HOOKS.netTimeout]], ['nbd', [HOOKS.nbdArgs, HOOKS.nbdConnect, HOOKS.nbdTimeout]]] as const)
       for (const s of scripts) fr.file(`/hooks/${s}`, readFileSync(join(BUILTIN_MODULES_D, feature, s), 'utf8'));
     fr.tool('/stub/ip', IP_STUB).tool('/stub/udhcpc', UDHCPC_STUB).tool('/stub/hostname', 'exit 0').tool('/stub/timeout', 'shift; exec "$@"');
     fr.dir('/run/initramfs/net');
@@ -196,14 +196,25 @@ describe.each<Shell>(['busybox', 'dash'])('network bring-up where values are use
     fr.blockdev('/dev/nbd0', 43, 0);
     fr.tool('/usr/bin/nbd-client', 'printf "%s|" "$@" >/tmp/nbd.log; exit 0');
     fr.file('/proc/uptime', '100.00 1.00\n');
-    const r = run(`load_module() { return 0; }\nnbd_parse '10.0.2.2:rootfs:ext4::timeout=30,persist'\nNBD_ROOT=x NET_UP=eth0 ROOT_DEV=\n. /hooks/nbd-connect.sh\necho "root=$ROOT_DEV"`);
-    expect(r.stdout).toContain('root=/dev/nbd0');
+    const r = run(`load_module() { return 0; }\nCMDLINE=' root=nbd:10.0.2.2:rootfs:ext4::timeout=30,persist'\n. /hooks/nbd-args.sh\nNET_UP=eth0 ROOT_DEV=\n. /hooks/nbd-connect.sh\necho "root=$ROOT_DEV fstype=$ROOT_FSTYPE"`);
+    expect(r.stdout).toContain('root=/dev/nbd0 fstype=ext4');
     expect(readFileSync(fr.disk('/tmp/nbd.log'), 'utf8')).toBe('10.0.2.2|10809|/dev/nbd0|-systemd-mark|-timeout|30|-persist|-name|rootfs|');
+  });
+
+  it('NBD: netroot=nbd: wants the network, attaches the device once and leaves root= to the disk features (LUKS/LVM on NBD)', () => {
+    fr.blockdev('/dev/nbd0', 43, 0);
+    fr.tool('/usr/bin/nbd-client', 'printf "%s|" "$@" >>/tmp/nbd.log; exit 0');
+    fr.file('/proc/uptime', '100.00 1.00\n');
+    const r = run(`load_module() { return 0; }\nCMDLINE=' netroot=nbd:10.0.2.2:10809 root=UUID=5a0e1c2d-0004-4c3b-9a8e-1f2d3c4b5a04'\nnet_read_cmdline; echo "wanted=$NET_WANTED"\n. /hooks/nbd-args.sh\nNET_UP=eth0 ROOT_DEV= ROOT_TIMEOUT_S=30\n. /hooks/nbd-connect.sh\necho "root=$ROOT_DEV"\nNBD_NEXT_TRY=0; . /hooks/nbd-connect.sh\n. /hooks/nbd-timeout.sh\necho "emergencies=\${EMERGENCIES:-0}"`);
+    expect(r.stdout).toBe('wanted=1\nroot=\nemergencies=0\n');
+    expect(r.stderr).toContain('nbd: /dev/nbd0 is 10.0.2.2:10809');
+    // attached once: the second round does not run nbd-client again
+    expect(readFileSync(fr.disk('/tmp/nbd.log'), 'utf8')).toBe('10.0.2.2|10809|/dev/nbd0|-systemd-mark|');
   });
 
   it('NBD: no /dev/nbd0 (no nbd module) is said as such, not as "no answer" from the server', () => {
     fr.file('/proc/uptime', '100.00 1.00\n');
-    const r = run(`load_module() { return 1; }\nwarn() { :; }\nnbd_parse '10.0.2.2:10809'\nNBD_ROOT=x NET_UP=eth0 ROOT_DEV= ROOT_TIMEOUT_S=30\n. /hooks/nbd-connect.sh\n. /hooks/nbd-timeout.sh`);
+    const r = run(`load_module() { return 1; }\nwarn() { :; }\nCMDLINE=' root=nbd:10.0.2.2:10809'\n. /hooks/nbd-args.sh\nNET_UP=eth0 ROOT_DEV= ROOT_TIMEOUT_S=30\n. /hooks/nbd-connect.sh\n. /hooks/nbd-timeout.sh`);
     expect(r.stdout).toMatch(/^EMERGENCY: nbd: no NBD root from 10\.0\.2\.2:10809 after 30s: \/dev\/nbd0 does not exist: the nbd module is missing from this image/);
   });
 
