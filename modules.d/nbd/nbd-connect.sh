@@ -7,6 +7,12 @@ if [ -n "$NBD_ROOT" ] && [ -z "$NBD_ATTACHED" ] && [ -z "$ROOT_DEV" ] && [ -n "$
     load_module nbd || [ $? -eq 2 ] || [ -e /sys/module/nbd ] || warn "nbd: no nbd module in this image"
   fi
   IFS=. read -r _nbd_now _ </proc/uptime
+  # NBD's own budget: rd.timeout from the moment the network came up (that may have taken most of the
+  # root's wait), so the wait for root ends no earlier than that
+  if [ -z "$NBD_START" ]; then
+    NBD_START=$_nbd_now
+    [ "$ROOT_TIMEOUT_S" -le 0 ] || ROOT_WAIT_UNTIL=$((NBD_START + ROOT_TIMEOUT_S))
+  fi
   if [ ! -b "$NBD_DEVICE" ]; then
     # not the server's fault: say so, rather than "no answer" when the wait ends
     if [ -e /sys/module/nbd ]; then

@@ -218,6 +218,22 @@ describe.each<Shell>(['busybox', 'dash'])('network bring-up where values are use
     expect(r.stdout).toMatch(/^EMERGENCY: nbd: no NBD root from 10\.0\.2\.2:10809 after 30s: \/dev\/nbd0 does not exist: the nbd module is missing from this image/);
   });
 
+  it('NBD: its budget is rd.timeout from the moment the network came up, not the root clock', () => {
+    fr.blockdev('/dev/nbd0', 43, 0);
+    fr.tool('/usr/bin/nbd-client', 'echo "Socket failed: Connection refused" >&2; exit 1');
+    // the root clock started at 100; the network came up at 125 (a slow DHCP), rd.timeout=30
+    fr.file('/proc/uptime', '125.00 1.00\n');
+    const r = run(`load_module() { return 0; }\nwarn() { :; }\nCMDLINE=' root=nbd:10.0.2.2:10809'\n. /hooks/nbd-args.sh\nNET_UP=eth0 ROOT_DEV= ROOT_TIMEOUT_S=30 start=100\n. /hooks/nbd-connect.sh\n` +
+      `for now in 129 130 154 155; do if root_wait_over $now $start; then echo "$now over"; else echo "$now waiting"; fi; done\n` +
+      `. /hooks/nbd-timeout.sh\nROOT_WAIT_UNTIL=\necho 200.00 >/proc/uptime; NBD_NEXT_TRY=0; . /hooks/nbd-connect.sh; echo "again until $ROOT_WAIT_UNTIL"`);
+    expect(r.stdout).toBe('129 waiting\n130 waiting\n154 waiting\n155 over\nEMERGENCY: nbd: no NBD root from 10.0.2.2:10809 after 30s: Socket failed: Connection refused\nagain until 230\n');
+  });
+
+  it('the wait for root: rd.timeout=0 never ends; without a hook it ends at rd.timeout', () => {
+    const r = run(`for t in 0 30; do ROOT_TIMEOUT_S=$t; ROOT_WAIT_UNTIL=; for now in 129 130 100000; do root_wait_over $now 100 && echo "$t $now over"; done; done; true`);
+    expect(r.stdout).toBe('30 130 over\n30 100000 over\n');
+  });
+
   it('messages keep the backslashes of the values they show (printf, not echo)', () => {
     const r = fr.sh(`warn 'bad value a\\nb\\c'; info 'x\\ty'`);
     expect(r.stderr).toBe('mkinitramfs-ts: warning: bad value a\\nb\\c\nx\\ty\n');
