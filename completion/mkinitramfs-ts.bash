@@ -6,7 +6,7 @@ _mkinitramfs_ts_commands='build explain capture-host check-host update install-h
 _mkinitramfs_ts_build_flags='-o --output -k --kver --sysroot --kmoddir --sysfs --procfs -c --conf --confdir
   -H --hostonly -N --no-hostonly --compress -a --add --omit --add-drivers --omit-drivers --force-drivers
   --filesystems -i --install --early-microcode --no-early-microcode --kernel-cmdline --root-timeout
-  --uki --no-uki --secureboot-key --secureboot-cert
+  --uki --no-uki --kernel-image --secureboot-key --secureboot-cert
   --trust-sysroot-scripts -v --verbose -q --quiet --reproducible -f --force --dry-run --json --no-verify --fallback-generic -h --help'
 
 _mkinitramfs_ts_flags() {

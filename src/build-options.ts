@@ -23,6 +23,8 @@ export interface BuildOptions {
   force: boolean;
   /** Write a Unified Kernel Image (systemd EFI stub + kernel + this initramfs) instead of a bare initramfs. */
   uki?: boolean;
+  /** The UKI's kernel (.linux): a file on the build machine; default the sysroot's /boot/vmlinuz-KVER. */
+  kernelImage?: string;
   /** Sign the UKI with sbsign: the private key and its certificate (PEM), both or neither. */
   secureBoot?: { key: string; cert: string };
   /** Plan only: no install script of a feature runs (a plan note says so). */

@@ -147,7 +147,7 @@ async function _writeImage(planned: PlannedImage, opts: BuildOptions, controls: 
 
 /** The initramfs wrapped into a Unified Kernel Image with the sysroot's stub and kernel. */
 function _uki(planned: PlannedImage, opts: BuildOptions, initrd: Buffer[]): { parts: Buffer[]; what: string } {
-  const uki = buildUki({ host: planned.host, kver: opts.kver, cmdline: planned.kernelCmdline, initrd, timestamp: opts.mtime });
+  const uki = buildUki({ host: planned.host, kver: opts.kver, cmdline: planned.kernelCmdline, initrd, timestamp: opts.mtime, ...(opts.kernelImage === undefined ? {} : { kernelImage: opts.kernelImage }) });
   const sections = uki.sections.filter((s) => (UKI_SECTIONS as readonly string[]).includes(s.name)).map((s) => s.name).join(' ');
   if (!opts.secureBoot) return { parts: uki.parts, what: sections };
   return { parts: [signUki(uki.parts, opts.secureBoot)], what: `${sections}, signed with ${opts.secureBoot.cert}` };

@@ -36,7 +36,8 @@ net_dhcp() {
     udhcpc)
       # -n: give up after -t discovers 1 s apart (-T 1); -q: exit once the lease is applied. udhcpc
       # ignores the script's status: the lease file, written last by the script, says it worked.
-      if ! udhcpc -i "$1" -f -q -n -t "$NET_DHCP_TIMEOUT_S" -T 1 -O staticroutes -s "$NET_DHCP_SCRIPT"; then
+      # -O rootpath: ask for option 17 (root=dhcp, an NFS root's path), which udhcpc does not by default
+      if ! udhcpc -i "$1" -f -q -n -t "$NET_DHCP_TIMEOUT_S" -T 1 -O staticroutes -O rootpath -s "$NET_DHCP_SCRIPT"; then
         NET_ERROR="$1: no DHCP lease within ${NET_DHCP_TIMEOUT_S}s (rd.net.timeout.dhcp=)"
         return 1
       fi ;;

@@ -314,7 +314,7 @@ net_values() {
 net_read_cmdline() {
   NET_WANTED='' NET_ERROR=''
   argval root
-  case "$ARGVAL" in nbd:*) NET_WANTED=1 ;; esac
+  case "$ARGVAL" in nbd:*|nfs:*|nfs4:*|/dev/nfs|dhcp) NET_WANTED=1 ;; esac
   argval netroot && case "$ARGVAL" in nbd:*) NET_WANTED=1 ;; esac
   getargbool 0 rd.neednet && NET_WANTED=1
   NET_DHCP_TIMEOUT_S=$NET_DHCP_DEFAULT_S NET_WARNINGS=''

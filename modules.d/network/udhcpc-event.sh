@@ -54,9 +54,10 @@ case "$1" in
     fi
     : >"$NET_DIR/dns.$interface"
     for d in $dns; do printf 'nameserver %s\n' "$d" >>"$NET_DIR/dns.$interface"; done
-    # last: its existence says the lease is applied
+    # last: its existence says the lease is applied; rootpath and siaddr (next-server) serve an NFS root
     printf '%s=%s\n' interface "$interface" ip "$ip/$pfx" router "$router" routes "${routes# }" \
-      dns "$dns" domain "$domain" server "$serverid" lease "$lease" >"$NET_DIR/lease.$interface" ||
+      dns "$dns" domain "$domain" server "$serverid" lease "$lease" \
+      rootpath "$rootpath" siaddr "$siaddr" >"$NET_DIR/lease.$interface" ||
       fail "cannot write $NET_DIR/lease.$interface"
     if [ -n "$staticroutes" ]; then shown=" routes${routes:- none}"; else shown=${via:+ via $via}; fi
     say "$interface $ip/$pfx$shown (DHCP from ${serverid:-?}, lease ${lease:-?}s)" ;;

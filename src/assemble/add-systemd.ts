@@ -9,13 +9,15 @@ import { initrdRelease } from '../systemd/initrd-release.js';
 import { addSysrootFiles } from './add-binaries.js';
 import type { PlanBuilder } from './plan-builder.js';
 
-export function addSystemdUnits(host: Host, plan: PlanBuilder, feature: FeatureManifest, opts: ResolveOptions): void {
+/** isInit: the feature whose systemd is PID 1 (the generated /etc files are its); others only add units. */
+export function addSystemdUnits(host: Host, plan: PlanBuilder, feature: FeatureManifest, opts: ResolveOptions, isInit: boolean): void {
   const fwhy = `feature ${feature.name}`;
   const closure = collectUnits(host, feature.systemd_units, feature.systemd_units_omit, fwhy);
   for (const [path, why] of closure.files) addSysrootFiles(host, plan, [path], `${why}, ${fwhy}`, opts);
   for (const [path, { target, why }] of closure.links) plan.add({ type: 'symlink', path, target, reasons: [{ why: `${why}, ${fwhy}` }] });
   for (const [path, why] of closure.programs) addSysrootFiles(host, plan, [path], `${why}, ${fwhy}`, opts);
   for (const [unit, why] of closure.skipped) plan.note({ subject: `feature ${feature.name}`, text: `${unit} left out: ${why}`, reasons: [fwhy] });
+  if (!isInit) return;
 
   plan.add({ type: 'file', path: '/etc/initrd-release', mode: 0o644, content: initrdRelease(host), reasons: [{ why: `generated: tells systemd it runs in an initrd (${fwhy})` }] });
   const groups = host.tryReadText('/etc/group');

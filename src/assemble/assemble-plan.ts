@@ -96,7 +96,7 @@ export async function assemblePlan(input: AssembleInput): Promise<Plan> {
       addSysrootFiles(host, plan, [feature.init], `${fwhy}: PID 1`, opts);
       plan.add({ type: 'symlink', path: '/init', target: feature.init.replace(/^\/+/, ''), reasons: [{ why: `${fwhy}: /init is ${feature.init}` }] });
     }
-    if (feature.systemd_units.length) addSystemdUnits(host, plan, feature, opts);
+    if (feature.systemd_units.length) addSystemdUnits(host, plan, feature, opts, feature === initFeature);
     for (const f of feature.files) {
       if (f.path === '/init' && initFeature !== undefined && feature !== initFeature) continue;
       if (f.source !== undefined) {

@@ -38,6 +38,7 @@ export function withBuildFlags(cmd: Command) {
     .option('--kernel-cmdline <args>', 'embed default kernel command-line arguments (the boot command line wins)')
     .option('--uki', "write a Unified Kernel Image (the sysroot's systemd EFI stub + kernel + this initramfs + command line) instead of a bare initramfs")
     .option('--no-uki', 'a bare initramfs, whatever the configuration says')
+    .option('--kernel-image <path>', "with --uki: the kernel for .linux, a file on this machine (default: the sysroot's /boot/vmlinuz-KVER); kernel-install's plugin passes KERNEL_IMAGE")
     .option('--secureboot-key <key>', 'with --uki: sign it for Secure Boot with this private key (PEM, needs sbsign from sbsigntool)')
     .option('--secureboot-cert <cert>', 'with --uki: the certificate (PEM) of --secureboot-key')
     .option('--root-timeout <seconds>', 'how long /init waits for the root device (default 60)')
@@ -68,6 +69,7 @@ export interface BuildFlagValues {
   earlyMicrocode?: boolean;
   kernelCmdline?: string;
   uki?: boolean;
+  kernelImage?: string;
   securebootKey?: string;
   securebootCert?: string;
   rootTimeout?: string;
@@ -106,6 +108,7 @@ export function toBuildOptions(f: BuildFlagValues, image?: string, kverArg?: str
   const drivers = _flagsOverConfig([...c.addDrivers, ...c.filesystems], c.omitDrivers, [...flagAddDrivers, ...flagForceDrivers], splitList(f.omitDrivers));
   const uki = f.uki ?? c.uki ?? false;
   const secureBoot = _secureBoot(f, uki);
+  const kernelImage = _kernelImage(f.kernelImage, uki);
   const forceDrivers = _unique([...c.forceDrivers.filter((d) => !drivers.omit.includes(d)), ...flagForceDrivers]);
   return {
     sysroot,
@@ -130,6 +133,7 @@ export function toBuildOptions(f: BuildFlagValues, image?: string, kverArg?: str
     force: f.force === true,
     uki,
     ...(secureBoot ? { secureBoot } : {}),
+    ...(kernelImage === undefined ? {} : { kernelImage }),
     dryRun: f.dryRun === true,
     trustSysrootScripts: f.trustSysrootScripts === true,
   };
@@ -143,6 +147,14 @@ function _secureBoot(f: BuildFlagValues, uki: boolean): { key: string; cert: str
   if (!uki) throw new UsageError('--secureboot-key signs a UKI: add --uki (or uki = true in the configuration)');
   for (const file of [key, cert]) if (!existsSync(file)) throw new UsageError(`${file}: no such file (--secureboot-${file === key ? 'key' : 'cert'})`);
   return { key, cert };
+}
+
+/** --kernel-image: only for a UKI, an existing file (on this machine, like the signing key). */
+function _kernelImage(path: string | undefined, uki: boolean): string | undefined {
+  if (path === undefined) return undefined;
+  if (!uki) throw new UsageError('--kernel-image is the kernel of a UKI: add --uki (or uki = true in the configuration)');
+  if (!existsSync(path)) throw new UsageError(`${path}: no such file (--kernel-image)`);
+  return path;
 }
 
 /** Host-only on the running system's own root for every kernel version, or from a capture; else generic, saying why. */

@@ -26,7 +26,11 @@ const ASCII_ZERO = 0x30; // every newc header starts with "0707"
 
 /** `maxDecompressed`: what all its segments may decompress to together (default: see decompress-limit.ts). */
 export async function readImageFile(path: string, maxDecompressed?: number): Promise<ImageSegment[]> {
-  const file = _readRegularFile(path);
+  return readImageBytes(readRegularFile(path), path, maxDecompressed);
+}
+
+/** The segments of an image file already read (`verify` reads a file once and checks those bytes). */
+export async function readImageBytes(file: Buffer, path: string, maxDecompressed?: number): Promise<ImageSegment[]> {
   // a Unified Kernel Image: its .initrd section is the image
   const image = looksLikePe(file) ? ukiInitrd(file, path) : file;
   const segments = await readImage(image, path, maxDecompressed);
@@ -39,7 +43,7 @@ export async function readImageFile(path: string, maxDecompressed?: number): Pro
  * The bytes of `path`, refused before any is read unless it is a regular file: /dev/zero would never
  * end and a FIFO would hang (it is opened non-blocking, so the open itself cannot wait for a writer).
  */
-function _readRegularFile(path: string): Buffer {
+export function readRegularFile(path: string): Buffer {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);

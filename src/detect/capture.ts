@@ -42,7 +42,7 @@ export function captureHost(host: Host, outDir: string): CaptureResult {
 function _blkidTabOf(facts: HostFacts): string {
   const lines = new Map<string, string>();
   for (const mounted of [facts.root, facts.usr]) {
-    if (mounted === undefined) continue;
+    if (mounted?.device === undefined) continue;
     for (const node of stackNodes(mounted.device))
       lines.set(node.majMin, formatBlkidLine(`/dev/${devNodeName(node.name)}`, node.majMin, node.identity));
   }

@@ -27,5 +27,5 @@ export function detectHost(host: Host): HostFacts {
 }
 
 function _identify(host: Host, fs: MountedFs): MountedFs {
-  return { ...fs, device: withIdentities(host, fs.device) };
+  return fs.device ? { ...fs, device: withIdentities(host, fs.device) } : fs;
 }

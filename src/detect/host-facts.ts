@@ -78,9 +78,32 @@ export interface BlockNode {
   hardware?: AncestorFact[];
 }
 
-/** A mounted file system (/ or a separate /usr) with the block stack it lives on. */
+/** A file system on the network (NFS): where it is served from, as the boot command line names it. */
+export interface NetworkFsFact {
+  /** "nfs" (NFSv2/3) or "nfs4". */
+  kind: 'nfs' | 'nfs4';
+  /** The server as mountinfo names it: an address (IPv6 in brackets) or a host name. */
+  server: string;
+  /** The exported path. */
+  path: string;
+  /** The options an image mounts it with again (version, transport, security, sizes; no addresses). */
+  options: string;
+  /** The interfaces that reach the server (the route to it), whose drivers the image needs. */
+  interfaces: NicFact[];
+}
+
+/** A network interface on a device, with the chain of devices it hangs from (nearest first). */
+export interface NicFact {
+  name: string;
+  mac?: string;
+  hardware: AncestorFact[];
+}
+
+/** A mounted file system (/ or a separate /usr) with the block stack it lives on, or, for a file
+ *  system on the network, where it is served from (then `device` is absent). */
 export interface MountedFs extends MountFact {
-  device: BlockNode;
+  device?: BlockNode;
+  network?: NetworkFsFact;
 }
 
 /** An input device that can type (letters and Enter), with the chain of devices it hangs from. */

@@ -1,10 +1,11 @@
-// Which block device a mount point lives on, from /proc/self/mountinfo and sysfs. Only real block
-// devices can be mapped: nfs, tmpfs, overlay and friends leave host-only detection nothing to find.
+// Which block device a mount point lives on, from /proc/self/mountinfo and sysfs; for NFS, which server
+// and export. Anything else (tmpfs, overlay and friends) leaves host-only detection nothing to find.
 import { DetectError, MkError } from '../errors.js';
 import type { Host } from '../host/host.js';
 import { blockStackOf } from './block-stack.js';
 import type { MountedFs } from './host-facts.js';
 import { findMount, MountinfoSyntaxError, parseMountinfo, type MountinfoEntry } from './mountinfo.js';
+import { isNetworkFs, networkFsOf } from './network-fs.js';
 import { readAttr } from './sysfs-attrs.js';
 
 const MOUNTINFO = '/proc/self/mountinfo';
@@ -31,6 +32,8 @@ export function readMountTable(host: Host): MountinfoEntry[] {
 export function mountedFsAt(host: Host, table: readonly MountinfoEntry[], mountPoint: string): MountedFs | undefined {
   const entry = findMount(table, mountPoint);
   if (entry === undefined) return undefined;
+  const { id: _id, parentId: _parent, ...mount } = entry;
+  if (isNetworkFs(entry.fstype)) return { ...mount, network: networkFsOf(host, mount) };
   const majMin = _blockMajMin(host, entry);
   if (majMin === undefined)
     throw new DetectError(
@@ -38,7 +41,6 @@ export function mountedFsAt(host: Host, table: readonly MountinfoEntry[], mountP
         `host-only cannot find a root device; use --no-hostonly`,
       MOUNTINFO,
     );
-  const { id: _id, parentId: _parent, ...mount } = entry;
   return { ...mount, device: blockStackOf(host, majMin) };
 }
 

@@ -68,8 +68,6 @@ export interface FeatureManifest {
    * note's feature name ("tpm2", "cryptsetup") and takes that feature's libraries at any priority.
    */
   dlopen: string[];
-  /** Joins the image by itself when all of these features are in it (the part of a feature for one init). */
-  with_features: string[];
   /** Libraries by soname or path below a library dir ("?" optional), found as ld.so would, with their own. */
   libraries: string[];
   /** Binaries only the shell /init's hooks run: like `binaries`, but left out when another init is PID 1. */
@@ -80,14 +78,25 @@ export interface FeatureManifest {
   check_script?: string;
   /** Escape hatch: a build-time script whose stdout lines are directives folded into the plan. */
   install_script?: string;
+  /**
+   * What this feature adds only when another feature is in the same image ([with.NAME] tables), e.g.
+   * the udev rules and units a stack needs when systemd is PID 1 instead of the shell /init's hooks.
+   */
+  with: Record<string, FeatureSection>;
 }
+
+/** A [with.NAME] table: lists appended to the feature's own when feature NAME is selected too. */
+export type FeatureSection = Pick<FeatureManifest, (typeof SECTION_KEYS)[number]>;
+
+/** The keys a [with.NAME] table may hold. */
+export const SECTION_KEYS = ['kernel_modules', 'binaries', 'busybox_applets', 'files', 'links', 'systemd_units', 'systemd_units_omit', 'dlopen', 'libraries'] as const;
 
 type Raw = Record<string, unknown>;
 
 const KEYS = new Set([
   'description', 'include', 'depends', 'generic_only', 'when_detected', 'requires_binaries', 'unless_binaries', 'kernel_modules', 'binaries',
   'busybox_applets', 'files', 'links', 'hooks', 'check_script', 'install_script', 'init', 'systemd_units', 'systemd_units_omit',
-  'dlopen', 'kmod_indexes', 'with_features', 'libraries', 'shell_binaries',
+  'dlopen', 'kmod_indexes', 'libraries', 'shell_binaries', 'with',
 ]);
 
 export function parseManifest(text: string, name: string, dir: string, file: string): FeatureManifest {
@@ -100,6 +109,23 @@ export function parseManifest(text: string, name: string, dir: string, file: str
   }
   const bad = (key: string, problem: string): ConfigError => new ConfigError(`${file}: ${key}: ${problem}`, file);
   for (const k of Object.keys(raw)) if (!KEYS.has(k)) throw bad(k, `unknown key (known: ${[...KEYS].join(', ')})`);
+  const withRaw = raw['with'] ?? {};
+  if (typeof withRaw !== 'object' || withRaw === null || Array.isArray(withRaw)) throw bad('with', 'must be tables [with.FEATURE]');
+  const sections: Record<string, FeatureSection> = {};
+  for (const [other, t] of Object.entries(withRaw as Raw)) {
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(other)) throw bad(`with.${other}`, 'must name a feature');
+    if (other === name) throw bad(`with.${other}`, 'names the feature itself');
+    if (typeof t !== 'object' || t === null || Array.isArray(t)) throw bad(`with.${other}`, `must be a table [with.${other}]`);
+    for (const k of Object.keys(t)) if (!(SECTION_KEYS as readonly string[]).includes(k)) throw bad(`with.${other}.${k}`, `unknown key (known: ${SECTION_KEYS.join(', ')})`);
+    const body = _body(t as Raw, file, `with.${other}.`);
+    sections[other] = Object.fromEntries(SECTION_KEYS.map((k) => [k, body[k]])) as FeatureSection;
+  }
+  return { ..._body(raw, file, ''), dir, file, with: sections, name };
+}
+
+/** The manifest's fields from a parsed table (the whole file, or one [with.NAME] table). */
+function _body(raw: Raw, file: string, prefix: string): Omit<FeatureManifest, 'name' | 'dir' | 'file' | 'with'> {
+  const bad = (key: string, problem: string): ConfigError => new ConfigError(`${file}: ${prefix}${key}: ${problem}`, file);
 
   const str = (key: string, v: unknown, def?: string): string => {
     if (v === undefined && def !== undefined) return def;
@@ -185,10 +211,7 @@ export function parseManifest(text: string, name: string, dir: string, file: str
     ...(check_script ? { check_script } : {}),
     ...(install_script ? { install_script } : {}),
     ...(init !== undefined ? { init } : {}),
-    name,
-    dir,
-    file,
-    description: str('description', raw['description']),
+    description: str('description', raw['description'], prefix ? '' : undefined),
     include,
     depends: strList('depends'),
     generic_only: raw['generic_only'] === true,
@@ -201,7 +224,6 @@ export function parseManifest(text: string, name: string, dir: string, file: str
     systemd_units: strList('systemd_units'),
     systemd_units_omit: strList('systemd_units_omit'),
     dlopen,
-    with_features: strList('with_features'),
     libraries,
     shell_binaries: strList('shell_binaries'),
     kmod_indexes: raw['kmod_indexes'] === true,

@@ -2,7 +2,7 @@
 // A default feature that names required binaries joins only when the sysroot has them, one that names
 // unless_binaries only when the sysroot has none of those.
 import { UnknownFeatureError } from '../errors.js';
-import type { FeatureManifest } from './manifest.js';
+import { SECTION_KEYS, type FeatureManifest } from './manifest.js';
 
 export interface FeatureSelection {
   add: string[];
@@ -40,19 +40,8 @@ export function selectFeatures(all: Map<string, FeatureManifest>, sel: FeatureSe
   }
   for (const n of sel.detected ?? []) if (!sel.omit.includes(n)) want(known(n, 'detected').name, 'detected on the host');
   for (const n of sel.add) want(known(n, '--add').name, 'requested with --add');
-  for (let grown = true; grown; ) {
-    _closeOverDepends(all, chosen, known);
-    grown = false;
-    // a feature's part for one init mode joins when all the features it goes with are in
-    for (const f of all.values()) {
-      if (chosen.has(f.name) || f.with_features.length === 0 || sel.omit.includes(f.name)) continue;
-      if (f.with_features.every((w) => chosen.has(known(w, `with_features of ${f.name}`).name))) {
-        chosen.set(f.name, `with ${f.with_features.join(' and ')}`);
-        grown = true;
-      }
-    }
-  }
-  return [...chosen.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([n, why]) => ({ feature: all.get(n) as FeatureManifest, why }));
+  _closeOverDepends(all, chosen, known);
+  return [...chosen.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([n, why]) => ({ feature: _withSections(all.get(n) as FeatureManifest, chosen), why }));
 }
 
 /** Close the chosen set over depends (an omitted dependency of a wanted feature is still needed). */
@@ -68,6 +57,17 @@ function _closeOverDepends(all: Map<string, FeatureManifest>, chosen: Map<string
       }
     }
   }
+}
+
+/** The feature with the lists of its [with.NAME] tables appended, for each NAME also in the image. */
+function _withSections(f: FeatureManifest, chosen: Map<string, string>): FeatureManifest {
+  const apply = Object.entries(f.with).filter(([other]) => chosen.has(other));
+  if (!apply.length) return f;
+  const merged = { ...f };
+  for (const [, section] of apply) {
+    for (const k of SECTION_KEYS) (merged[k] as unknown[]) = [...merged[k], ...section[k]];
+  }
+  return merged;
 }
 
 function _defaultWhy(f: FeatureManifest): string {

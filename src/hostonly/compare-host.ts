@@ -1,6 +1,6 @@
 // check-host: compare what a host-only image was built for with the machine as it is now — new
 // devices, a changed root, and the drivers the image would lack to boot it.
-import type { HostFacts } from '../detect/host-facts.js';
+import type { HostFacts, MountedFs } from '../detect/host-facts.js';
 import { BadImageError } from '../errors.js';
 import type { ModuleSource } from '../kmod/module-source.js';
 import { hostOnlyInputsFromFacts } from './host-only-inputs.js';
@@ -38,8 +38,14 @@ export async function checkHost(record: HostRecord, now: HostFacts, imageModules
   const lacking = res.modules
     .filter((m) => !imageModules.has(m.name))
     .map((m) => ({ module: m.name, why: m.reasons[0] ?? '' }));
-  const was = record.facts.root.device.identity?.uuid;
-  const is = now.root.device.identity?.uuid;
-  const rootChanged = was !== is ? `root was ${record.facts.root.fstype} UUID=${was ?? '?'}, now ${now.root.fstype} UUID=${is ?? '?'}` : undefined;
+  const was = _rootId(record.facts.root);
+  const is = _rootId(now.root);
+  const rootChanged = was !== is ? `root was ${was}, now ${is}` : undefined;
   return { newDevices, lacking, ...(rootChanged ? { rootChanged } : {}) };
+}
+
+/** "ext4 UUID=…", or "nfs4 SERVER:/PATH" for a root on NFS. */
+function _rootId(root: MountedFs): string {
+  if (root.network) return `${root.fstype} ${root.network.server}:${root.network.path}`;
+  return `${root.fstype} UUID=${root.device?.identity?.uuid ?? '?'}`;
 }

@@ -1,11 +1,12 @@
 // Host-only: what the detector found on this host, as plan inputs — the drivers of the root's block
 // stack and of the keyboards (with the chain that explains each), the stack features (lvm, crypt,
-// mdraid, btrfs, xfs), the embedded root= default, and a record of what the image was built for.
+// mdraid, btrfs, xfs; nfs for a root on NFS), the embedded root= default, and a record of what the
+// image was built for.
 // Host devices are mapped through the TARGET kernel's aliases, so a driver built into the running
 // kernel but modular in the target one is still found.
 import { CRYPTTAB, crypttabEntryFor, formatCrypttab, parseCrypttab, wantsTpm2, type CrypttabEntry } from '../detect/crypttab.js';
 import { detectHost } from '../detect/detect-host.js';
-import type { AncestorFact, BlockNode, HostFacts, MountedFs } from '../detect/host-facts.js';
+import type { AncestorFact, BlockNode, HostFacts, MountedFs, NetworkFsFact } from '../detect/host-facts.js';
 import type { Host } from '../host/host.js';
 import type { ModuleRequest, ModuleSource } from '../kmod/module-source.js';
 
@@ -47,6 +48,7 @@ export function hostOnlyInputsFromFacts(facts: HostFacts, modules: ModuleSource,
     const top = describeMount(mount);
     want(`fs-${mount.fstype}`, `file system of ${top}`, false);
     if (FS_FEATURE[mount.fstype]) features.add(FS_FEATURE[mount.fstype] as string);
+    if (mount.device === undefined) continue;
     walkStack(mount.device, top, (node, tail) => {
       switch (node.kind) {
         case 'dm-crypt':
@@ -86,9 +88,16 @@ export function hostOnlyInputsFromFacts(facts: HostFacts, modules: ModuleSource,
   for (const k of facts.keyboards) hardware(k.hardware, `keyboard ${k.name ?? k.sysPath}`);
 
   const root = facts.root;
-  const uuid = root.device.identity?.uuid;
-  if (uuid) cmdline.unshift(`root=UUID=${uuid}`, `rootfstype=${root.fstype}`);
-  else cmdline.unshift(`root=/dev/${root.device.name}`, `rootfstype=${root.fstype}`);
+  if (root.network) {
+    // the nfs feature mounts it (and brings in network); ip= stays the boot loader's (DHCP without one)
+    features.add('nfs');
+    cmdline.unshift(nfsRootArg(root.network));
+    for (const nic of root.network.interfaces) hardware(nic.hardware, `interface ${nic.name} ← route to ${root.network.server} ← ${describeMount(root)}`);
+  } else if (root.device) {
+    const uuid = root.device.identity?.uuid;
+    if (uuid) cmdline.unshift(`root=UUID=${uuid}`, `rootfstype=${root.fstype}`);
+    else cmdline.unshift(`root=/dev/${root.device.name}`, `rootfstype=${root.fstype}`);
+  }
   const subvol = root.fstype === 'btrfs' && root.fsRoot !== '/' ? root.fsRoot.replace(/^\//, '') : undefined;
   if (subvol) cmdline.push(`rootflags=subvol=${subvol}`);
 
@@ -129,9 +138,15 @@ function _modname(name: string): string {
   return name.replace(/-/g, '_');
 }
 
-/** "/ (ext4 UUID=…)" */
+/** root=nfs:SERVER:/PATH[:OPTIONS] or root=nfs4:…, the form the nfs feature reads. */
+export function nfsRootArg(n: Pick<NetworkFsFact, 'kind' | 'server' | 'path' | 'options'>): string {
+  return `root=${n.kind}:${n.server}:${n.path}${n.options ? `:${n.options}` : ''}`;
+}
+
+/** "/ (ext4 UUID=…)", "/ (nfs4 10.0.0.1:/export/root)" */
 function describeMount(m: MountedFs): string {
-  const id = m.device.identity;
+  if (m.network) return `${m.mountPoint} (${m.fstype} ${m.network.server}:${m.network.path})`;
+  const id = m.device?.identity;
   const tag = id?.uuid ? ` UUID=${id.uuid}` : id?.label ? ` LABEL=${id.label}` : '';
   return `${m.mountPoint} (${m.fstype}${tag})`;
 }

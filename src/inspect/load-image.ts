@@ -1,6 +1,6 @@
 // An image read from disk and unpacked in memory: its segments as stored, and the tree they unpack to.
 import { statSync } from 'node:fs';
-import { type ImageSegment, readImageFile } from '../cpio/newc-reader.js';
+import { type ImageSegment, readImageBytes, readImageFile } from '../cpio/newc-reader.js';
 import { fsError } from '../errors.js';
 import type { ImageTree } from './image-tree.js';
 import { type UnpackNote, unpackSegments } from './kernel-unpack.js';
@@ -29,6 +29,12 @@ export async function loadImage(path: string, opts: LoadOptions = {}): Promise<L
   }
   const segments = await readImageFile(path, opts.maxDecompressed);
   return imageFromSegments(segments, path, fileSize);
+}
+
+/** An image from bytes already read from `path` (the file is not opened again). */
+export async function loadImageBytes(file: Buffer, path: string, opts: LoadOptions = {}): Promise<LoadedImage> {
+  const segments = await readImageBytes(file, path, opts.maxDecompressed);
+  return imageFromSegments(segments, path, file.length);
 }
 
 export function imageFromSegments(segments: ImageSegment[], name: string, fileSize: number): LoadedImage {

@@ -26,11 +26,14 @@ export interface PeFile {
   subsystem: number;
   /** Size of the Authenticode signature (security data directory); 0 when unsigned. */
   signatureSize: number;
+  /** Size of the debug data directory; 0 when there is none. */
+  debugDirectorySize: number;
   sections: PeSection[];
 }
 
 /** Optional-header offsets of PE32+ (magic 0x20b). */
 export const OPT = {
+  sizeOfCode: 4,
   sizeOfInitializedData: 8,
   sectionAlignment: 32,
   fileAlignment: 36,
@@ -44,6 +47,7 @@ export const OPT = {
 export const SECTION_HEADER_SIZE = 40;
 export const EFI_APPLICATION = 10;
 const SECURITY_DIRECTORY = 4;
+const DEBUG_DIRECTORY = 6;
 
 /** Whether the bytes start like a PE executable (DOS "MZ" header pointing at "PE\0\0"). */
 export function looksLikePe(buf: Buffer): boolean {
@@ -63,8 +67,10 @@ export function readPe(buf: Buffer, name: string): PeFile {
   if (optSize < OPT.dataDirectories || optOffset + optSize > buf.length) throw bad('truncated optional header');
   if (buf.readUInt16LE(optOffset) !== 0x20b) throw bad('not PE32+ (64-bit)');
   const dirs = buf.readUInt32LE(optOffset + OPT.numberOfRvaAndSizes);
-  const secDir = optOffset + OPT.dataDirectories + 8 * SECURITY_DIRECTORY;
-  const signatureSize = dirs > SECURITY_DIRECTORY && secDir + 8 <= optOffset + optSize ? buf.readUInt32LE(secDir + 4) : 0;
+  const dirSize = (index: number): number => {
+    const at = optOffset + OPT.dataDirectories + 8 * index;
+    return dirs > index && at + 8 <= optOffset + optSize ? buf.readUInt32LE(at + 4) : 0;
+  };
   const tableOffset = optOffset + optSize;
   if (tableOffset + count * SECTION_HEADER_SIZE > buf.length) throw bad('truncated section table');
   const sections: PeSection[] = [];
@@ -90,7 +96,8 @@ export function readPe(buf: Buffer, name: string): PeFile {
     sizeOfHeaders: buf.readUInt32LE(optOffset + OPT.sizeOfHeaders),
     sizeOfImage: buf.readUInt32LE(optOffset + OPT.sizeOfImage),
     subsystem: buf.readUInt16LE(optOffset + OPT.subsystem),
-    signatureSize,
+    signatureSize: dirSize(SECURITY_DIRECTORY),
+    debugDirectorySize: dirSize(DEBUG_DIRECTORY),
     sections,
   };
 }

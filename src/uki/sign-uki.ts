@@ -29,11 +29,22 @@ export function signUki(parts: readonly Buffer[], sb: SecureBootKey): Buffer {
   }
 }
 
-/** Whether `file` carries a signature `cert` verifies (sbverify); the reason when not. */
-export function checkSignature(file: string, cert: string): string | undefined {
-  const r = spawnSync(_tool('sbverify'), ['--cert', cert, file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  if (r.status === 0) return undefined;
-  return `Secure Boot signature not valid for ${cert}: ${_last(r.stderr || r.stdout)}`;
+/**
+ * Whether these bytes carry a signature `cert` verifies (sbverify); the reason when not. sbverify reads
+ * a private copy of them, never the caller's path, which may have changed since it was read.
+ */
+export function checkSignature(bytes: Buffer, cert: string): string | undefined {
+  const sbverify = _tool('sbverify');
+  const dir = mkdtempSync(join(tmpdir(), 'mkinitramfs-ts-sbverify-')); // mode 0700
+  try {
+    const copy = join(dir, 'uki.efi');
+    writeFileSync(copy, bytes, { mode: 0o600 });
+    const r = spawnSync(sbverify, ['--cert', cert, copy], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    if (r.status === 0) return undefined;
+    return `Secure Boot signature not valid for ${cert}: ${_last((r.stderr || r.stdout).replaceAll(copy, 'the UKI'))}`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function _tool(name: string): string {

@@ -6,7 +6,7 @@
 // again without the old .sbat, so no byte of the file lies outside a section (Authenticode hashes
 // the sections, a gap would be unsigned).
 import { BadImageError } from '../errors.js';
-import { EFI_APPLICATION, OPT, type PeSection, readPe, roundUp, SECTION_HEADER_SIZE } from './pe-file.js';
+import { EFI_APPLICATION, OPT, type PeFile, type PeSection, readPe, roundUp, SECTION_HEADER_SIZE } from './pe-file.js';
 
 export interface UkiSection {
   name: string;
@@ -24,6 +24,8 @@ export interface UkiLayout {
 const MEM_READ = 0x40000000;
 const CNT_CODE = 0x00000020;
 const CNT_INITIALIZED_DATA = 0x00000040;
+/** PE32+ addresses and file offsets are 32-bit: a UKI cannot reach 4 GiB. */
+const MAX_PE = 0xffffffff;
 
 /**
  * `timestamp` goes into the COFF header (seconds; SOURCE_DATE_EPOCH or 0), so equal inputs give
@@ -34,6 +36,7 @@ export function layoutUki(stub: Buffer, stubName: string, added: readonly UkiSec
   const bad = (what: string) => new BadImageError(`${stubName}: ${what}: install the sysroot's systemd-boot-efi package again`, stubName);
   if (pe.subsystem !== EFI_APPLICATION) throw bad(`PE subsystem ${pe.subsystem}, not an EFI application`);
   if (pe.signatureSize !== 0) throw bad('the stub is signed; a signature would not cover the added sections');
+  _checkRepackable(pe, bad);
   const names = new Set(added.map((s) => s.name));
   for (const s of added) if (s.name.length > 8 || !s.name.startsWith('.')) throw new Error(`bad UKI section name ${s.name}`);
   const kept = pe.sections.filter((s) => !names.has(s.name));
@@ -60,7 +63,8 @@ export function layoutUki(stub: Buffer, stubName: string, added: readonly UkiSec
 
   // ours: after the stub's highest address, in the order given
   let vaEnd = Math.max(pe.sizeOfImage, ...pe.sections.map((s) => s.virtualAddress + (s.virtualSize || s.rawSize)));
-  let addedSize = 0;
+  let addedData = 0;
+  let addedCode = 0;
   for (const s of added) {
     const va = roundUp(vaEnd, pe.sectionAlignment);
     const at = roundUp(cursor, pe.fileAlignment);
@@ -76,7 +80,10 @@ export function layoutUki(stub: Buffer, stubName: string, added: readonly UkiSec
     });
     cursor = at + rawSize;
     vaEnd = va + s.data.length;
-    addedSize += s.data.length;
+    if (s.name === '.linux') addedCode += s.data.length;
+    else addedData += s.data.length;
+    if (roundUp(vaEnd, pe.sectionAlignment) > MAX_PE || cursor > MAX_PE)
+      throw new BadImageError(`${stubName}: the UKI would be larger than 4 GiB with ${s.name} (${s.data.length} bytes): PE/EFI files cannot be; build a smaller initramfs (host-only, fewer --add)`, stubName);
   }
 
   const headers = Buffer.from(stub.subarray(0, pe.sizeOfHeaders));
@@ -86,13 +93,31 @@ export function layoutUki(stub: Buffer, stubName: string, added: readonly UkiSec
   headers.writeUInt32LE(0, pe.peOffset + 16);
   const opt = pe.optOffset;
   const replaced = pe.sections.filter((s) => names.has(s.name)).reduce((n, s) => n + s.virtualSize, 0);
-  headers.writeUInt32LE((headers.readUInt32LE(opt + OPT.sizeOfInitializedData) + addedSize - replaced) >>> 0, opt + OPT.sizeOfInitializedData);
+  // .linux is marked code (as the stub's loader has always seen it), so it counts in SizeOfCode
+  headers.writeUInt32LE((headers.readUInt32LE(opt + OPT.sizeOfCode) + addedCode) >>> 0, opt + OPT.sizeOfCode);
+  headers.writeUInt32LE((headers.readUInt32LE(opt + OPT.sizeOfInitializedData) + addedData - replaced) >>> 0, opt + OPT.sizeOfInitializedData);
   headers.writeUInt32LE(roundUp(vaEnd, pe.sectionAlignment), opt + OPT.sizeOfImage);
   headers.writeUInt32LE(0, opt + OPT.checkSum);
   headers.fill(0, pe.tableOffset, pe.sizeOfHeaders);
   table.forEach((s, i) => _writeSectionHeader(headers, pe.tableOffset + i * SECTION_HEADER_SIZE, s));
   parts.unshift(headers);
   return { parts: parts.filter((p) => p.length > 0), size: cursor, sections: table };
+}
+
+/**
+ * What repacking the stub's file data would break, refused by name: alignments the layout cannot use,
+ * long section names ("/N" points into the COFF string table after the symbol table, which is not
+ * loaded and is left out, as Debian 12's stub's 362 symbols are), and a debug directory (its entries
+ * hold file offsets of data that moves).
+ */
+function _checkRepackable(pe: PeFile, bad: (what: string) => BadImageError): void {
+  const pow2 = (n: number) => n > 0 && n <= 0x10000000 && (n & (n - 1)) === 0;
+  if (!pow2(pe.sectionAlignment) || !pow2(pe.fileAlignment))
+    throw bad(`section/file alignment ${pe.sectionAlignment}/${pe.fileAlignment} is not a power of two`);
+  if (pe.fileAlignment > pe.sectionAlignment) throw bad(`file alignment ${pe.fileAlignment} is larger than the section alignment ${pe.sectionAlignment}`);
+  const long = pe.sections.find((s) => s.name.startsWith('/'));
+  if (long) throw bad(`section ${long.name} has a long name in the string table, which repacking would cut off`);
+  if (pe.debugDirectorySize !== 0) throw bad('it has a debug directory, whose file offsets repacking would break (use a stripped stub)');
 }
 
 function _writeSectionHeader(buf: Buffer, at: number, s: PeSection): void {

@@ -23,14 +23,21 @@ export function ukiLayoutProblems(buf: Buffer, name: string): string[] {
   for (const s of ['.linux', '.initrd']) if (!findSection(pe, s)) out.push(`no ${s} section: not a UKI with an initramfs`);
   for (const s of SINGLETONS) if (pe.sections.filter((x) => x.name === s).length > 1) out.push(`${s} appears more than once (the specification allows one)`);
   const pow2 = (n: number) => n > 0 && (n & (n - 1)) === 0;
-  if (!pow2(pe.sectionAlignment) || !pow2(pe.fileAlignment)) out.push(`alignment ${pe.sectionAlignment}/${pe.fileAlignment} is not a power of two`);
+  const aligned = pow2(pe.sectionAlignment) && pow2(pe.fileAlignment);
+  if (!aligned) out.push(`alignment ${pe.sectionAlignment}/${pe.fileAlignment} is not a power of two`);
   let prevEnd = 0;
   for (const s of [...pe.sections].sort((a, b) => a.virtualAddress - b.virtualAddress)) {
     // the stub's own sections are the stub's business (252's .sdmagic is off its alignment)
-    if (SINGLETONS.includes(s.name) && s.virtualAddress % pe.sectionAlignment !== 0) out.push(`${s.name} at 0x${s.virtualAddress.toString(16)} is not at the section alignment 0x${pe.sectionAlignment.toString(16)}`);
+    if (aligned && SINGLETONS.includes(s.name) && s.virtualAddress % pe.sectionAlignment !== 0) out.push(`${s.name} at 0x${s.virtualAddress.toString(16)} is not at the section alignment 0x${pe.sectionAlignment.toString(16)}`);
     if (s.virtualAddress < prevEnd) out.push(`${s.name} at 0x${s.virtualAddress.toString(16)} overlaps the section before it in memory`);
     prevEnd = Math.max(prevEnd, s.virtualAddress + s.virtualSize);
     if (s.rawOffset + s.rawSize > buf.length) out.push(`${s.name} runs past the end of the file (truncated?)`);
+  }
+  let fileEnd = pe.sizeOfHeaders;
+  let fileLast = 'the PE headers';
+  for (const s of pe.sections.filter((x) => x.rawSize > 0).sort((a, b) => a.rawOffset - b.rawOffset)) {
+    if (s.rawOffset < fileEnd) out.push(`${s.name}'s file data at 0x${s.rawOffset.toString(16)} overlaps ${fileLast} (ends at 0x${fileEnd.toString(16)})`);
+    if (s.rawOffset + s.rawSize > fileEnd) [fileEnd, fileLast] = [s.rawOffset + s.rawSize, s.name];
   }
   if (prevEnd > pe.sizeOfImage) out.push(`SizeOfImage 0x${pe.sizeOfImage.toString(16)} is smaller than the sections (0x${prevEnd.toString(16)})`);
   const sbat = findSection(pe, '.sbat');

@@ -169,7 +169,7 @@ describe.concurrent('host-only images on the machines they were captured from', 
   it("(a)'s image on (c)'s hardware: no root, the virtio-scsi device named as unclaimed; check-host exits 13 naming virtio_scsi", async () => {
     const [a, c] = await Promise.all([hostOnlyImage(VIRTIO_BLK), hostOnlyImage(VIRTIO_SCSI_USB_KBD)]);
     // What the virtio-scsi controller is on (c), from its capture: the PCI function and its virtio child.
-    const chain = _diskHardware(_facts(c.captured).root.device);
+    const chain = _diskHardware(_facts(c.captured).root.device!);
     const pci = chain.find((f) => f.modalias?.startsWith('pci:v00001AF4'));
     const virtio = chain.find((f) => f.modalias?.startsWith('virtio:'));
     expect(pci?.modalias).toMatch(/^pci:v00001AF4d0000(1004|1048)sv/);

@@ -100,14 +100,19 @@ describe('kernel-install with 50-mkinitramfs-ts.install', () => {
     // systemd 257's 90-uki-copy.install (Debian 13): this host's kernel-install 252 ships none
     const ukiCopy = join(trixieRoot(), 'usr/lib/kernel/install.d/90-uki-copy.install');
     const env = { KERNEL_INSTALL_PLUGINS: `${PLUGIN} ${ukiCopy}`, MKINITRAMFS_TS_ARGS: `--sysroot ${efiSysroot()} -N` };
-    const add = kernelInstall(s, ['--verbose', 'add', sys.kver, join(efiSysroot(), 'boot', `vmlinuz-${sys.kver}`)], env);
+    // KERNEL_IMAGE is not the sysroot's /boot/vmlinuz-KVER (kernel-install may be given any path): a copy
+    // with 512 more bytes, so .linux shows which file the UKI took
+    const given = join(work, 'uki-vmlinuz');
+    writeFileSync(given, Buffer.concat([readFileSync(join(efiSysroot(), 'boot', `vmlinuz-${sys.kver}`)), Buffer.alloc(512, 0x5a)]));
+    const add = kernelInstall(s, ['--verbose', 'add', sys.kver, given], env);
     expect(add.status, add.stderr).toBe(0);
-    expect(add.stdout).toMatch(/50-mkinitramfs-ts: \+ .* --output \S+\/uki\.efi --uki --kernel-cmdline 'root=LABEL=root console=ttyS0'/);
+    expect(add.stdout).toMatch(/50-mkinitramfs-ts: \+ .* --output \S+\/uki\.efi --uki --kernel-cmdline root=LABEL=root console=ttyS0 --kernel-image \S+\/uki-vmlinuz/);
     const file = join(s.esp, 'EFI/Linux', `${MACHINE_ID}-${sys.kver}.efi`);
     const uki = readFileSync(file);
     const pe = readPe(uki, file);
     expect(sectionData(uki, findSection(pe, '.cmdline')!).toString()).toBe('root=LABEL=root console=ttyS0');
     expect(sectionData(uki, findSection(pe, '.uname')!).toString()).toBe(sys.kver);
+    expect(sectionData(uki, findSection(pe, '.linux')!).equals(readFileSync(given))).toBe(true);
     const entries = (await readImageFile(file)).flatMap((seg) => seg.entries.map((e) => e.path)); // its .initrd
     expect(entries).toContain('init');
     expect(entries.some((p) => p.startsWith(`usr/lib/modules/${sys.kver}/`))).toBe(true);

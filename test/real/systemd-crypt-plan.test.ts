@@ -1,5 +1,5 @@
-// The plan of --add systemd-initrd on a sysroot with cryptsetup: systemd-cryptsetup joins because crypt
-// and systemd-initrd are both in (and never in a shell-/init image); Debian 13's declared dlopen()
+// The plan of --add systemd-initrd on a sysroot with cryptsetup: crypt's [with.systemd-initrd] part joins
+// (systemd-cryptsetup, its generator and agent; never in a shell-/init image); Debian 13's declared dlopen()
 // libraries that no feature asked for are notes of the plan, each with its note feature and priority.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
@@ -27,16 +27,15 @@ const SD_CRYPT = [
   '/usr/sbin/dmsetup',
 ];
 
-describe('systemd-cryptsetup in the plan', () => {
+describe("crypt's [with.systemd-initrd] part in the plan", () => {
   it('joins with crypt and systemd-initrd (Debian 12), and stays out of the shell-/init image', async () => {
     const sysroot = await storageSysroot(builderDisksEnv());
     const sd = plan(sysroot, kver(), ['--add', 'systemd-initrd']);
     const paths = new Map(sd.entries.map((e) => [e.path, e.reasons.map((r) => r.why).join('; ')]));
-    for (const p of SD_CRYPT) expect(paths.get(p), p).toMatch(/feature systemd-cryptsetup/);
+    for (const p of SD_CRYPT) expect(paths.get(p), p).toMatch(/feature crypt/);
 
     const shell = plan(sysroot, kver(), []);
     expect(shell.entries.some((e) => e.reasons.some((r) => r.why.includes('feature crypt')))).toBe(true);
-    expect(shell.entries.some((e) => e.reasons.some((r) => r.why.includes('feature systemd-cryptsetup')))).toBe(false);
     const shellPaths = new Set(shell.entries.map((e) => e.path));
     for (const p of SD_CRYPT.filter((x) => x !== '/usr/sbin/dmsetup')) expect(shellPaths.has(p), p).toBe(false);
     // cryptsetup's CLI is the shell hook's tool (shell_binaries): systemd opens the volumes without it

@@ -2,13 +2,14 @@
 // certificate and `verify --secureboot-cert` says so; another certificate is a problem; the flags
 // come in pairs and only with --uki.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI } from '../support/build-image.js';
 import { efiSysroot, kver, ovmf } from '../support/fixtures.js';
 import { findSection, readPe, sectionData } from '../../src/uki/pe-file.js';
+import { ukiChecks } from '../../src/inspect/verify/check-uki.js';
 
 const cli = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, SOURCE_DATE_EPOCH: '1700000000' }, maxBuffer: 64 << 20 });
 const BUILD = () => ['build', '--sysroot', efiSysroot(), '--kver', kver(), '-N', '--compress', 'zstd', '-q'];
@@ -50,6 +51,25 @@ describe('signed UKI', () => {
     const uki = readFileSync(out);
     expect(sectionData(uki, findSection(readPe(uki, out), '.initrd')!).equals(readFileSync(plain))).toBe(true);
     expect(readPe(uki, out).signatureSize).toBeGreaterThan(0);
+  });
+
+  it('verify checks the bytes it read: the signature of those bytes, not of whatever the path holds later', () => {
+    const k = makeKeyPair(dir, 'once');
+    const signed = join(dir, 'once-signed.efi');
+    const unsigned = join(dir, 'once-unsigned.efi');
+    expect(cli([...BUILD(), '--uki', '--secureboot-key', k.key, '--secureboot-cert', k.cert, '-o', signed]).status).toBe(0);
+    expect(cli([...BUILD(), '--uki', '-o', unsigned]).status).toBe(0);
+    const signedBytes = readFileSync(signed);
+    const unsignedBytes = readFileSync(unsigned);
+    // the path now names the unsigned file: the bytes read before (signed) still pass, and the other
+    // way round the unsigned bytes fail although the path holds a signed file
+    writeFileSync(signed, unsignedBytes);
+    writeFileSync(unsigned, signedBytes);
+    expect(ukiChecks(signedBytes, signed, k.cert).problems).toEqual([]);
+    const bad = ukiChecks(unsignedBytes, unsigned, k.cert).problems.map((p) => p.message);
+    expect(bad).toHaveLength(1);
+    expect(bad[0]).toMatch(new RegExp(`^${unsigned}: Secure Boot signature not valid for ${k.cert}: `));
+    expect(bad[0]).not.toContain('mkinitramfs-ts-sbverify-'); // the private copy is not named
   });
 
   it('the flags come in pairs, only with --uki, and name a missing file', () => {

@@ -44,6 +44,8 @@ export interface SystemdRootSpec {
   sizeMiB?: number;
   /** The Debian root to copy (default: the Debian 12 fixture root, debianRoot()). */
   base?: string;
+  /** /etc/fstab of the root (default: the root by UUID, ext4). */
+  fstab?: string;
 }
 
 export async function markerRootDisk(spec: MarkerFs): Promise<string> {
@@ -88,7 +90,7 @@ export function systemdRootDiskArtifact(spec: SystemdRootSpec): Promise<CachedAr
   const inputs = { _RECIPE, root, overlay: treeHash(SYSTEMD_OVERLAY), fixture: [fixture.ino, fixture.mtimeMs] };
   return cachedArtifact('systemd', inputs, async (tmp) =>
     _withTempDir(tmp, (dir) => {
-      makeSystemdTree(join(dir, 'root'), { uuid: root.uuid, hostname: root.hostname, ...(spec.base ? { base: spec.base } : {}) });
+      makeSystemdTree(join(dir, 'root'), { uuid: root.uuid, hostname: root.hostname, ...(spec.base ? { base: spec.base } : {}), ...(spec.fstab !== undefined ? { fstab: spec.fstab } : {}) });
       makeExt4(tmp, { fromDir: join(dir, 'root'), uuid: root.uuid, label: root.label, sizeMiB: root.sizeMiB });
     }),
   );

@@ -27,6 +27,10 @@ export const cacheDir = (): string => join(FIXTURES, 'cache');
 export const buildSysroot = (): string => need(join(FIXTURES, 'sysroot', '.complete')).replace(/\/\.complete$/, '');
 /** buildSysroot() with nbd-client and its libraries unpacked into it (the network-root boot tests). */
 export const netSysroot = (): string => need(join(FIXTURES, 'sysroot-net', '.complete')).replace(/\/\.complete$/, '');
+/** A Debian bookworm minbase root with nfs-kernel-server (nfs-common's mount.nfs, rpcbind) and busybox-static. */
+export const nfsRoot = (): string => need(join(FIXTURES, 'rootfs-nfs', '.complete')).replace(/\/\.complete$/, '');
+/** nfsRoot() with the fixture kernel installed into it: the sysroot NFS-root images are built from. */
+export const nfsSysroot = (): string => need(join(FIXTURES, 'sysroot-nfs', '.complete')).replace(/\/\.complete$/, '');
 
 /** buildSysroot() with systemd-boot-efi installed (its EFI stub builds UKIs). */
 export const efiSysroot = (): string => need(join(FIXTURES, 'sysroot-efi', '.complete')).replace(/\/\.complete$/, '');

@@ -2,7 +2,8 @@ import type { Command } from '@commander-js/extra-typings';
 import { MAX_DECOMPRESSED_FLAG, MAX_DECOMPRESSED_HELP, parseMaxDecompressed } from '../max-decompressed-flag.js';
 import type { Problem } from '../../inspect/verify/problem.js';
 import { BadImageError, DecompressLimitError, NotBootableError } from '../../errors.js';
-import { loadImage } from '../../inspect/load-image.js';
+import { loadImageBytes } from '../../inspect/load-image.js';
+import { readRegularFile } from '../../cpio/newc-reader.js';
 import { ukiChecks } from '../../inspect/verify/check-uki.js';
 import { verifyLoadedImage } from '../../inspect/verify/verify-image.js';
 import { formatProblem, problem } from '../../inspect/verify/problem.js';
@@ -22,8 +23,10 @@ export function registerVerify(program: Command): void {
       let problems: Problem[];
       let decodes = true;
       try {
-        const loaded = await loadImage(image, opts); // a regular file that holds an image (a UKI's .initrd)
-        const uki = ukiChecks(image, flags.securebootCert);
+        // read once: every check below sees these bytes, whatever happens to the path meanwhile
+        const bytes = readRegularFile(image);
+        const loaded = await loadImageBytes(bytes, image, opts); // an image (a UKI's .initrd)
+        const uki = ukiChecks(bytes, image, flags.securebootCert);
         const kver = flags.kver ?? uki.kver;
         problems = [...uki.problems, ...(await verifyLoadedImage(loaded, kver === undefined ? opts : { ...opts, kver }))];
       } catch (err) {

@@ -38,6 +38,8 @@ export interface CaptureRootSpec {
   label: string;
   hostname?: string;
   sizeMiB?: number;
+  /** /etc/fstab of the root (default: the root by UUID, ext4). */
+  fstab?: string;
 }
 
 export async function captureRootDisk(spec: CaptureRootSpec): Promise<string> {
@@ -67,7 +69,7 @@ export async function captureRootDisk(spec: CaptureRootSpec): Promise<string> {
   return artifact.path;
 }
 
-export function makeCaptureTree(dir: string, spec: { uuid: string; hostname: string }): void {
+export function makeCaptureTree(dir: string, spec: { uuid: string; hostname: string; fstab?: string }): void {
   makeSystemdTree(dir, spec);
   mkdirSync(join(dir, 'usr/lib/modules'), { recursive: true });
   execFileSync('cp', ['-a', '--no-target-directory', kmodDir(), join(dir, 'usr/lib/modules', kver())]);

@@ -14,6 +14,8 @@ export interface SystemdTreeSpec {
   hostname: string;
   /** The root to copy (default: the Debian 12 fixture root). */
   base?: string;
+  /** /etc/fstab (default: the root by UUID, ext4). */
+  fstab?: string;
 }
 
 export function makeSystemdTree(dir: string, spec: SystemdTreeSpec): void {
@@ -25,7 +27,7 @@ export function makeSystemdTree(dir: string, spec: SystemdTreeSpec): void {
   mkdirSync(wants, { recursive: true });
   rmSync(join(wants, 'boot-marker.service'), { force: true });
   symlinkSync('/etc/systemd/system/boot-marker.service', join(wants, 'boot-marker.service'));
-  writeFileSync(join(dir, 'etc/fstab'), `UUID=${spec.uuid} / ext4 defaults 0 1\n`);
+  writeFileSync(join(dir, 'etc/fstab'), spec.fstab ?? `UUID=${spec.uuid} / ext4 defaults 0 1\n`);
   writeFileSync(join(dir, 'etc/hostname'), `${spec.hostname}\n`);
   writeFileSync(join(dir, 'etc/machine-id'), '');
   _lockRootPassword(join(dir, 'etc/shadow'));

@@ -122,3 +122,16 @@ describe('toBuildOptions with configuration files', () => {
     expect(() => options(sysroot(), ['--root-timeout', '0'])).toThrow(/must be a whole number of seconds/);
   });
 });
+
+describe('--kernel-image', () => {
+  it("sets the UKI's kernel: a file on this machine, only with --uki (flag or configuration)", () => {
+    const root = sysroot({ 'etc/mkinitramfs-ts.conf': 'uki = true\n', 'vmlinuz-given': 'MZ' });
+    const given = join(root, 'vmlinuz-given');
+    expect(options(root, ['-N', '--kernel-image', given]).opts.kernelImage).toBe(given);
+    expect(options(root, ['-N']).opts.kernelImage).toBeUndefined();
+    const plain = sysroot({ 'vmlinuz-given': 'MZ' });
+    expect(() => options(plain, ['-N', '--kernel-image', join(plain, 'vmlinuz-given')])).toThrow(UsageError);
+    expect(() => options(plain, ['-N', '--kernel-image', join(plain, 'vmlinuz-given')])).toThrow(/--kernel-image is the kernel of a UKI: add --uki/);
+    expect(() => options(plain, ['-N', '--uki', '--kernel-image', join(plain, 'nope')])).toThrow(new RegExp(`${join(plain, 'nope')}: no such file \\(--kernel-image\\)`));
+  });
+});

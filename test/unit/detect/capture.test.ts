@@ -49,9 +49,9 @@ describe('captureHost', () => {
     lvmOnLuksMachine();
     const live = detectHost(tree.host());
     // the tree really exercises every identity source
-    expect(live.root.device.identity?.source).toBe('superblock');
-    expect(live.root.device.slaves[0]?.identity?.source).toBe('udev');
-    expect(live.root.device.slaves[0]?.slaves[0]?.identity?.partLabel).toBe('cryptlvm');
+    expect(live.root.device!.identity?.source).toBe('superblock');
+    expect(live.root.device!.slaves[0]?.identity?.source).toBe('udev');
+    expect(live.root.device!.slaves[0]?.slaves[0]?.identity?.partLabel).toBe('cryptlvm');
     expect(live.keyboards).toHaveLength(2);
 
     const dir = join(out.root, 'cap');
@@ -84,7 +84,7 @@ describe('captureHost', () => {
     // detect the capture with the original tree as root: its /dev now says something else
     tree.file('/dev/dm-1', ext4Image({ uuid: '99999999-9999-4999-8999-999999999999', label: 'other' }));
     const facts = detectHost(new FsHost({ root: tree.root, sysfs: join(dir, 'sys'), procfs: join(dir, 'proc') }));
-    expect(facts.root.device.identity?.uuid).toBe('0f6a2b1c-3d4e-4f50-8a61-72b3c4d5e6f7');
+    expect(facts.root.device!.identity?.uuid).toBe('0f6a2b1c-3d4e-4f50-8a61-72b3c4d5e6f7');
   });
 
   it('a capture of a capture is the same capture', () => {

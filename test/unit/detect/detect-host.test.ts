@@ -4,7 +4,7 @@ import { detectHost } from '../../../src/detect/detect-host.js';
 import { DetectError } from '../../../src/errors.js';
 import { SysfsTree, writeAt } from '../../support/sysfs-tree.js';
 import { ext4Image, gptImage, luksImage, mdImage } from './identity/superblock-bytes.js';
-import { ahciDisk, baseMachine, nvmeDisk, PCI, usbKeyboard, virtioMachine } from './machines.js';
+import { ahciDisk, baseMachine, nvmeDisk, PCI, twoNicMachine, usbKeyboard, virtioMachine } from './machines.js';
 
 const FS_UUID = '0f6a2b1c-3d4e-4f50-8a61-72b3c4d5e6f7';
 const DISK_GUID = '8c1f0a2e-3b4d-4e5f-9a6b-7c8d9e0f1a2b';
@@ -35,8 +35,8 @@ describe('detectHost', () => {
       superOptions: 'rw,errors=remount-ro',
       fsRoot: '/',
     });
-    expect(device.identity).toEqual({ source: 'superblock', type: 'ext4', uuid: FS_UUID, label: 'debian', partUuid: PART_GUID, partLabel: 'root' });
-    expect(device.slaves[0]?.identity).toEqual({ source: 'superblock', ptType: 'gpt', ptUuid: DISK_GUID });
+    expect(device!.identity).toEqual({ source: 'superblock', type: 'ext4', uuid: FS_UUID, label: 'debian', partUuid: PART_GUID, partLabel: 'root' });
+    expect(device!.slaves[0]?.identity).toEqual({ source: 'superblock', ptType: 'gpt', ptUuid: DISK_GUID });
     expect(facts.devices.map((d) => d.modalias)).toContain('virtio:d00000002v00001AF4');
     expect(facts.usr).toBeUndefined();
     expect(facts.keyboards).toEqual([]);
@@ -48,8 +48,8 @@ describe('detectHost', () => {
     tree.file('/run/udev/data/b254:1', `E:ID_FS_TYPE=ext4\nE:ID_FS_UUID=${FS_UUID}\nE:ID_PART_ENTRY_UUID=${PART_GUID}\n`);
     tree.file('/run/blkid/blkid.tab', '<device DEVNO="0xfe00" TYPE="ext4" PTTYPE="gpt" PTUUID="abc">/dev/vda</device>\n');
     const facts = detectHost(tree.host());
-    expect(facts.root.device.identity).toEqual({ source: 'udev', type: 'ext4', uuid: FS_UUID, partUuid: PART_GUID });
-    expect(facts.root.device.slaves[0]?.identity).toEqual({ source: 'blkid-cache', type: 'ext4', ptType: 'gpt', ptUuid: 'abc' });
+    expect(facts.root.device!.identity).toEqual({ source: 'udev', type: 'ext4', uuid: FS_UUID, partUuid: PART_GUID });
+    expect(facts.root.device!.slaves[0]?.identity).toEqual({ source: 'blkid-cache', type: 'ext4', ptType: 'gpt', ptUuid: 'abc' });
   });
 
   it('btrfs (0:NN in mountinfo) is mapped through its source; a separate /usr is detected too', () => {
@@ -71,7 +71,7 @@ describe('detectHost', () => {
     tree.file('/dev/nvme0n1p3', luksImage(2, '7d3e1f0a-9b2c-4d5e-8f6a-1b2c3d4e5f60'));
     const facts = detectHost(tree.host());
     expect(facts.root.device).toMatchObject({ name: 'dm-0', kind: 'dm-crypt', dmName: 'cryptroot' });
-    expect(facts.root.device.slaves[0]?.identity).toEqual({ source: 'superblock', type: 'crypto_LUKS', uuid: '7d3e1f0a-9b2c-4d5e-8f6a-1b2c3d4e5f60' });
+    expect(facts.root.device!.slaves[0]?.identity).toEqual({ source: 'superblock', type: 'crypto_LUKS', uuid: '7d3e1f0a-9b2c-4d5e-8f6a-1b2c3d4e5f60' });
   });
 
   it('md root: member superblocks identify the members; MD_UUID from udev when md/uuid is missing', () => {
@@ -85,8 +85,8 @@ describe('detectHost', () => {
     tree.file('/run/udev/data/b9:0', 'E:MD_LEVEL=raid1\nE:MD_UUID=3b1e2a4c:5d6f7081:92a3b4c5:d6e7f809\nE:ID_FS_TYPE=ext4\n');
     const facts = detectHost(tree.host());
     expect(facts.root.device).toMatchObject({ kind: 'md', mdLevel: 'raid1', mdUuid: arrayUuid });
-    expect(facts.root.device.slaves[0]?.identity).toMatchObject({ type: 'linux_raid_member', uuid: arrayUuid, label: 'host:0' });
-    expect(facts.root.device.slaves[1]?.identity).toBeUndefined(); // sdb1: nothing readable, nothing known
+    expect(facts.root.device!.slaves[0]?.identity).toMatchObject({ type: 'linux_raid_member', uuid: arrayUuid, label: 'host:0' });
+    expect(facts.root.device!.slaves[1]?.identity).toBeUndefined(); // sdb1: nothing readable, nothing known
   });
 
   it('keyboards are part of the facts', () => {
@@ -95,14 +95,57 @@ describe('detectHost', () => {
     expect(detectHost(tree.host()).keyboards.map((k) => k.hardware.at(-1)?.sysPath)).toEqual([`${PCI}/0000:00:14.0`]);
   });
 
-  it('overlay, tmpfs or nfs on / is a DetectError that says to use --no-hostonly', () => {
+  it('overlay or tmpfs on / is a DetectError that says to use --no-hostonly', () => {
     virtioMachine(tree);
     tree.mountinfo([]);
     tree.file('/proc/4242/mountinfo', '50 1 0:45 / / rw,relatime - overlay overlay rw,lowerdir=/a,upperdir=/b,workdir=/c\n');
     expect(() => detectHost(tree.host())).toThrow(DetectError);
     expect(() => detectHost(tree.host())).toThrow(/overlay from 'overlay'.*host-only cannot find a root device; use --no-hostonly/);
-    tree.file('/proc/4242/mountinfo', '50 1 0:52 / / rw - nfs4 10.0.0.1:/export/root rw,vers=4.2\n');
-    expect(() => detectHost(tree.host())).toThrow(/nfs4 from '10.0.0.1:\/export\/root'/);
+    tree.file('/proc/4242/mountinfo', '50 1 0:46 / / rw - tmpfs tmpfs rw,size=100k\n');
+    expect(() => detectHost(tree.host())).toThrow(/tmpfs from 'tmpfs'/);
+  });
+
+  it('an NFS root: its server, export and the options to mount it with again (no addresses of this boot)', () => {
+    virtioMachine(tree);
+    tree.file(
+      '/proc/4242/mountinfo',
+      '50 1 0:52 / / rw,relatime shared:1 - nfs4 10.0.0.1:/export/root rw,vers=4.2,rsize=1048576,wsize=1048576,namlen=255,hard,proto=tcp,timeo=600,retrans=2,sec=sys,clientaddr=10.0.0.5,local_lock=none,addr=10.0.0.1\n',
+    );
+    const facts = detectHost(tree.host());
+    expect(facts.root.device).toBeUndefined();
+    expect(facts.root.network).toEqual({
+      kind: 'nfs4', server: '10.0.0.1', path: '/export/root', options: 'vers=4.2,rsize=1048576,wsize=1048576,hard,proto=tcp,timeo=600,retrans=2,sec=sys', interfaces: [],
+    });
+    tree.file('/proc/4242/mountinfo', '50 1 0:53 / / rw - nfs [2001:db8::1]:/srv/nfs/node-1 rw,vers=3,proto=tcp6,mountaddr=2001:db8::1,mountport=20048,addr=2001:db8::1\n');
+    expect(detectHost(tree.host()).root.network).toEqual({ kind: 'nfs', server: '[2001:db8::1]', path: '/srv/nfs/node-1', options: 'vers=3,proto=tcp6', interfaces: [] });
+    expect(JSON.parse(JSON.stringify(detectHost(tree.host())))).toEqual(detectHost(tree.host()));
+  });
+
+  it('an NFS root: the interface of the route to the server (longest prefix), with its hardware chain; no route: every interface that is up', () => {
+    twoNicMachine(tree);
+    baseMachine(tree, '50 1 0:52 / / rw - nfs nfs.example.org:/srv/root rw,vers=3,proto=tcp,addr=10.0.0.1');
+    const nics = detectHost(tree.host()).root.network?.interfaces ?? [];
+    expect(nics.map((n) => [n.name, n.mac])).toEqual([['eth0', '52:54:00:0f:00:02']]);
+    expect(nics[0]?.hardware.map((h) => [h.sysPath, h.driverModule])).toEqual([
+      [`${PCI}/0000:00:03.0/virtio1`, 'virtio_net'],
+      [`${PCI}/0000:00:03.0`, 'virtio_pci'],
+    ]);
+    // 192.168.2.9 is on eth1's subnet; 172.16.0.1 takes the default route (eth1 too)
+    tree.file('/proc/4242/mountinfo', '50 1 0:52 / / rw - nfs4 192.168.2.9:/srv/root rw,vers=4.2,addr=192.168.2.9\n');
+    expect(detectHost(tree.host()).root.network?.interfaces.map((n) => n.name)).toEqual(['eth1']);
+    tree.file('/proc/4242/mountinfo', '50 1 0:52 / / rw - nfs4 172.16.0.1:/srv/root rw,vers=4.2,addr=172.16.0.1\n');
+    expect(detectHost(tree.host()).root.network?.interfaces.map((n) => n.name)).toEqual(['eth1']);
+    // an IPv6 server: no IPv4 route to read, so both NICs that are up (not lo)
+    tree.file('/proc/4242/mountinfo', '50 1 0:52 / / rw - nfs4 [2001:db8::1]:/srv/root rw,vers=4.2,addr=2001:db8::1\n');
+    expect(detectHost(tree.host()).root.network?.interfaces.map((n) => n.name)).toEqual(['eth0', 'eth1']);
+  });
+
+  it('an NFS root the image could not name on its command line is a DetectError, not an image that cannot boot', () => {
+    virtioMachine(tree);
+    tree.file('/proc/4242/mountinfo', '50 1 0:52 / / rw - nfs4 10.0.0.1:/export/my\\040root rw,vers=4.2\n');
+    expect(() => detectHost(tree.host())).toThrow(/nfs4 from '10\.0\.0\.1:\/export\/my root': '\/export\/my root' is not an export path .*--no-hostonly/);
+    tree.file('/proc/4242/mountinfo', '50 1 0:52 / / rw - nfs4 -o:/export/root rw,vers=4.2\n');
+    expect(() => detectHost(tree.host())).toThrow(/'-o' is not a server address/);
   });
 
   it('a missing mountinfo is a DetectError naming /proc/self/mountinfo and the fix', () => {

@@ -110,3 +110,25 @@ export function ps2KeyboardAndOthers(tree: SysfsTree): string {
   tree.input('/sys/devices/platform/i8042/serio1', 'input2', { name: 'ImPS/2 Generic Wheel Mouse', ...MOUSE });
   return kbd;
 }
+
+/** A virtio-net NIC: 0000:00:03.0 (virtio-pci) → virtio1 (virtio_net) → eth0 (up), and a second NIC
+ *  0000:00:05.0 (e1000e) → eth1 (up); /proc/net/route sends 10.0.0.0/24 through eth0, the rest via eth1. */
+export function twoNicMachine(tree: SysfsTree): void {
+  const virtio = `${PCI}/0000:00:03.0`;
+  tree.device(virtio, { modalias: 'pci:v00001AF4d00001000sv00001AF4sd00000001bc02sc00i00', driver: { bus: 'pci', name: 'virtio-pci', module: 'virtio_pci' } });
+  tree.device(`${virtio}/virtio1`, { modalias: 'virtio:d00000001v00001AF4', driver: { bus: 'virtio', name: 'virtio_net', module: 'virtio_net' } });
+  const e1000e = `${PCI}/0000:00:05.0`;
+  tree.device(e1000e, { modalias: 'pci:v00008086d000010D3sv00008086sd0000A01Fbc02sc00i00', driver: { bus: 'pci', name: 'e1000e', module: 'e1000e' } });
+  for (const [name, dev, mac] of [['eth0', `${virtio}/virtio1`, '52:54:00:0f:00:02'], ['eth1', e1000e, '52:54:00:0f:00:03']] as const) {
+    const net = `${dev}/net/${name}`;
+    tree.file(`${net}/operstate`, 'up\n').file(`${net}/address`, `${mac}\n`).link(`${net}/device`, dev).link(`/sys/class/net/${name}`, net);
+  }
+  tree.file('/sys/devices/virtual/net/lo/operstate', 'unknown\n').link('/sys/class/net/lo', '/sys/devices/virtual/net/lo');
+  tree.file(
+    '/proc/net/route',
+    'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n' +
+      'eth1\t00000000\t0102A8C0\t0003\t0\t0\t0\t00000000\t0\t0\t0\n' +
+      'eth0\t0000000A\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n' +
+      'eth1\t0002A8C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n',
+  );
+}

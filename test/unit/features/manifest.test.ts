@@ -110,7 +110,6 @@ systemd_units = ["initrd.target", "cryptsetup.target?"]
 systemd_units_omit = ["systemd-firstboot.service"]
 dlopen = ["required", "recommended", "tpm", "cryptsetup"]
 kmod_indexes = true
-with_features = ["crypt", "systemd-initrd"]
 libraries = ["libtss2-esys.so.0", "cryptsetup/libcryptsetup-token-systemd-tpm2.so?"]
 `);
     expect(m).toMatchObject({
@@ -119,11 +118,38 @@ libraries = ["libtss2-esys.so.0", "cryptsetup/libcryptsetup-token-systemd-tpm2.s
       systemd_units_omit: ['systemd-firstboot.service'],
       dlopen: ['required', 'recommended', 'tpm', 'cryptsetup'],
       kmod_indexes: true,
-      with_features: ['crypt', 'systemd-initrd'],
       libraries: ['libtss2-esys.so.0', 'cryptsetup/libcryptsetup-token-systemd-tpm2.so?'],
     });
     const plain = parseDemo('description = "d"\n');
-    expect([plain.systemd_units, plain.systemd_units_omit, plain.dlopen, plain.kmod_indexes, 'init' in plain, plain.with_features]).toEqual([[], [], [], false, false, []]);
+    expect([plain.systemd_units, plain.systemd_units_omit, plain.dlopen, plain.kmod_indexes, 'init' in plain, plain.libraries]).toEqual([[], [], [], false, false, []]);
+  });
+
+  it('reads [with.NAME] tables: lists added only when feature NAME is in the image too', () => {
+    const m = parseDemo(`description = "d"
+binaries = ["lvm"]
+[with.systemd-initrd]
+binaries = ["dmsetup"]
+systemd_units = ["lvm2-pvscan@.service?"]
+[[with.systemd-initrd.files]]
+from_sysroot = "/usr/lib/udev/rules.d/69-lvm.rules"
+optional = true
+`);
+    expect(m.binaries).toEqual(['lvm']);
+    expect(m.files).toEqual([]);
+    expect(m.with).toEqual({
+      'systemd-initrd': {
+        kernel_modules: [],
+        binaries: ['dmsetup'],
+        busybox_applets: [],
+        files: [{ from_sysroot: '/usr/lib/udev/rules.d/69-lvm.rules', path: '/usr/lib/udev/rules.d/69-lvm.rules', optional: true, source: undefined, mode: undefined }],
+        links: [],
+        systemd_units: ['lvm2-pvscan@.service?'],
+        systemd_units_omit: [],
+        dlopen: [],
+        libraries: [],
+      },
+    });
+    expect(parseDemo('description = "d"\n').with).toEqual({});
   });
 
   it('accepts every documented stage and the order bounds 0 and 99', () => {
@@ -154,7 +180,7 @@ describe('parseManifest: every invalid manifest names the file and the key', () 
     ['dlopen an empty word', 'description = "d"\ndlopen = [""]\n', 'dlopen'],
     ['libraries an absolute path', 'description = "d"\nlibraries = ["/usr/lib/libx.so.1"]\n', 'libraries'],
     ['libraries escaping the library dirs', 'description = "d"\nlibraries = ["../../etc/shadow"]\n', 'libraries'],
-    ['with_features a string', 'description = "d"\nwith_features = "crypt"\n', 'with_features'],
+    ['with_features (gone: a [with.NAME] table says it)', 'description = "d"\nwith_features = ["crypt"]\n', 'with_features'],
     ['kmod_indexes a string', 'description = "d"\nkmod_indexes = "yes"\n', 'kmod_indexes'],
     ['systemd_units a string', 'description = "d"\nsystemd_units = "initrd.target"\n', 'systemd_units'],
     ['files a single table', 'description = "d"\n[files]\nsource = "a"\npath = "/a"\n', 'files'],
@@ -189,6 +215,14 @@ describe('parseManifest: every invalid manifest names the file and the key', () 
     ['check_script with a slash', 'description = "d"\ncheck_script = "/usr/bin/true"\n', 'check_script'],
     ['install_script with a slash', 'description = "d"\ninstall_script = "sub/install.sh"\n', 'install_script'],
     ['install_script a number', 'description = "d"\ninstall_script = 5\n', 'install_script'],
+    ['with a string', 'description = "d"\nwith = "systemd-initrd"\n', 'with'],
+    ['with.NAME not a table', 'description = "d"\nwith = { x = 1 }\n', 'with.x'],
+    ['with.NAME naming itself', 'description = "d"\n[with.demo]\nbinaries = ["a"]\n', 'with.demo'],
+    ['with.NAME not a feature name', 'description = "d"\n[with."../x"]\nbinaries = ["a"]\n', 'with.../x'],
+    ['hooks in a with table', 'description = "d"\n[[with.x.hooks]]\nstage = "mount"\nscript = "a.sh"\n', 'with.x.hooks'],
+    ['unknown key in a with table', 'description = "d"\n[with.x]\ninit = "/sbin/init"\n', 'with.x.init'],
+    ['bad file in a with table (the key path named)', 'description = "d"\n[[with.x.files]]\nsource = "a"\npath = "rel"\n', 'with.x.files[0].path'],
+    ['binaries a string in a with table', 'description = "d"\n[with.x]\nbinaries = "a"\n', 'with.x.binaries'],
   ];
 
   for (const [what, text, key] of cases) {

@@ -38,6 +38,18 @@ function unknownError(fn: () => unknown): UnknownFeatureError {
 }
 
 describe('selectFeatures', () => {
+  it("appends a feature's [with.NAME] lists only when NAME is selected too", () => {
+    const stack = feature('stack', 'description = "s"\ninclude = "optional"\nbinaries = ["tool"]\n[with.pid1]\nbinaries = ["udev-helper"]\nsystemd_units = ["x.timer"]\ndlopen = ["cryptsetup"]\n[with.other]\nkernel_modules = ["m"]\n');
+    const pid1 = feature('pid1', 'description = "p"\ninclude = "optional"\n');
+    const other = feature('other', 'description = "o"\ninclude = "optional"\n');
+    const all = featureMap(base, stack, pid1, other);
+    const get = (add: string[]): FeatureManifest | undefined => selectFeatures(all, sel({ add })).find((s) => s.feature.name === 'stack')?.feature;
+    expect(get(['stack'])).toBe(stack);
+    expect(get(['stack', 'pid1'])).toMatchObject({ binaries: ['tool', 'udev-helper'], systemd_units: ['x.timer'], dlopen: ['cryptsetup'], kernel_modules: [] });
+    expect(get(['stack', 'pid1', 'other'])).toMatchObject({ binaries: ['tool', 'udev-helper'], kernel_modules: ['m'] });
+    expect(stack.binaries).toEqual(['tool']); // the loaded manifest is not changed
+  });
+
   it('always and default features, not optional ones, each with why', () => {
     expect(picked(ALL)).toEqual({
       base: 'always included',
@@ -145,32 +157,4 @@ describe('selectFeatures', () => {
     expect(applies.mock.calls.map(([f]) => f.name)).toEqual(['fsck']);
   });
 
-  describe('with_features: the part of a feature for one init joins with it', () => {
-    const sdinit = feature('systemd-initrd', 'description = "s"\ninclude = "optional"\n');
-    const sdcrypt = feature('systemd-cryptsetup', 'description = "sc"\ninclude = "optional"\nwith_features = ["crypt", "systemd-initrd"]\ndepends = ["crypt"]\n');
-    const all = featureMap(base, rootfs, fsck, lvm, crypt, dm, udev, nfs, sdinit, sdcrypt);
-
-    it('joins when every feature it goes with is in the image, and its depends come too', () => {
-      const p = picked(all, { add: ['crypt', 'systemd-initrd'] });
-      expect(p['systemd-cryptsetup']).toBe('with crypt and systemd-initrd');
-      expect(p).toHaveProperty('dm');
-    });
-
-    it('stays out when one of them is missing, and when it is omitted', () => {
-      expect(picked(all, { add: ['crypt'] })).not.toHaveProperty('systemd-cryptsetup');
-      expect(picked(all, { add: ['systemd-initrd'] })).not.toHaveProperty('systemd-cryptsetup');
-      expect(picked(all, { add: ['crypt', 'systemd-initrd'], omit: ['systemd-cryptsetup'] })).not.toHaveProperty('systemd-cryptsetup');
-    });
-
-    it('joins when a feature it goes with arrives only as a dependency (closure to a fixed point)', () => {
-      const needsCrypt = feature('needs-crypt', 'description = "n"\ninclude = "optional"\ndepends = ["crypt"]\n');
-      const p = picked(featureMap(base, rootfs, crypt, dm, udev, sdinit, sdcrypt, needsCrypt), { add: ['needs-crypt', 'systemd-initrd'] });
-      expect(p['systemd-cryptsetup']).toBe('with crypt and systemd-initrd');
-    });
-
-    it('an unknown name in with_features is an UnknownFeatureError naming it', () => {
-      const odd = feature('odd', 'description = "o"\nwith_features = ["nosuch"]\n');
-      expect(unknownError(() => picked(featureMap(base, rootfs, odd))).message).toContain('nosuch');
-    });
-  });
 });

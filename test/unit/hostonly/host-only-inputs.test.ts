@@ -5,7 +5,7 @@ import { detectHost } from '../../../src/detect/detect-host.js';
 import { parseHostRecord } from '../../../src/hostonly/compare-host.js';
 import { SysfsTree, writeAt } from '../../support/sysfs-tree.js';
 import { ext4Image, luksImage, mdImage } from '../detect/identity/superblock-bytes.js';
-import { ahciDisk, baseMachine, nvmeDisk, PS2_KEYBOARD, ps2KeyboardAndOthers, usbKeyboard, virtioMachine } from '../detect/machines.js';
+import { ahciDisk, baseMachine, nvmeDisk, PS2_KEYBOARD, ps2KeyboardAndOthers, twoNicMachine, usbKeyboard, virtioMachine } from '../detect/machines.js';
 import { FAKE_KVER, fakeModuleSource } from './fake-module-source.js';
 
 const FS_UUID = '0f6a2b1c-3d4e-4f50-8a61-72b3c4d5e6f7';
@@ -26,6 +26,28 @@ const resolved = async (inputs: HostOnlyInputs): Promise<string[]> =>
   (await fakeModuleSource().resolve(inputs.modules, [])).modules.map((m) => m.name).sort();
 
 describe('hostOnlyInputsFromFacts', () => {
+  it('a root on NFS: the nfs feature, root=nfs4:SERVER:/PATH:OPTIONS embedded, the NFS client by its fs- alias', () => {
+    virtioMachine(tree);
+    tree.file('/proc/4242/mountinfo', '50 1 0:52 / / rw,relatime - nfs4 10.0.0.1:/export/root rw,vers=4.2,hard,proto=tcp,sec=sys,clientaddr=10.0.0.5,addr=10.0.0.1\n');
+    const inputs = hostOnlyInputsFromFacts(detectHost(tree.host()), fakeModuleSource());
+    expect(inputs.features).toEqual(['nfs']);
+    expect(inputs.cmdline).toBe('root=nfs4:10.0.0.1:/export/root:vers=4.2,hard,proto=tcp,sec=sys');
+    expect(request(inputs, 'fs-nfs4')).toEqual([{ name: 'fs-nfs4', why: 'file system of / (nfs4 10.0.0.1:/export/root)', optional: false }]);
+    tree.file('/proc/4242/mountinfo', '50 1 0:52 / / rw,relatime - nfs nfs.example.org:/srv/root rw,vers=3,mountport=20048,addr=10.0.0.1\n');
+    expect(hostOnlyInputsFromFacts(detectHost(tree.host()), fakeModuleSource()).cmdline).toBe('root=nfs:nfs.example.org:/srv/root:vers=3');
+  });
+
+  it('a root on NFS: the drivers of the interface that reaches the server, with the chain that explains them', () => {
+    twoNicMachine(tree);
+    baseMachine(tree, '50 1 0:52 / / rw - nfs 10.0.0.1:/srv/root rw,vers=3,proto=tcp,addr=10.0.0.1');
+    const inputs = hostOnlyInputsFromFacts(detectHost(tree.host()), fakeModuleSource());
+    expect(request(inputs, 'virtio_net').map((r) => r.why)).toContain(
+      `driver virtio_net of ${'/sys/devices/pci0000:00'}/0000:00:03.0/virtio1 ← interface eth0 ← route to 10.0.0.1 ← / (nfs 10.0.0.1:/srv/root)`,
+    );
+    expect(request(inputs, 'virtio_pci').length).toBeGreaterThan(0);
+    expect(request(inputs, 'e1000e')).toEqual([]);
+  });
+
   it('dm-crypt on an AHCI partition: crypt, dm_crypt required, the disk drivers by modalias, rd.luks.uuid of the LUKS partition', async () => {
     const sda3 = tree.partition(ahciDisk(tree, 0, 'sda', 8, 0), 'sda3', '8:3', 3);
     tree.dm('dm-0', '254:0', { uuid: `CRYPT-LUKS2-${LUKS_UUID.replace(/-/g, '')}-cryptroot`, name: 'cryptroot' }, [sda3]);

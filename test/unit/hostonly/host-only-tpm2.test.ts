@@ -35,7 +35,7 @@ describe('host-only tpm2 detection', () => {
     const facts = detectHost(tree.host());
     const inputs = hostOnlyInputsFromFacts(facts, fakeModuleSource());
     expect(inputs.features).toEqual(['crypt', 'tpm2']);
-    expect(facts.root.device.slaves[0]?.identity?.luksTokens).toEqual(['systemd-recovery', 'systemd-tpm2']);
+    expect(facts.root.device?.slaves[0]?.identity?.luksTokens).toEqual(['systemd-recovery', 'systemd-tpm2']);
   });
 
   it('no token: crypt only, whatever other volumes of crypttab ask for', () => {

@@ -134,7 +134,7 @@ describe.each<Shell>(['busybox', 'dash'])('network bring-up where values are use
     const r = run(`NET_DHCP_TIMEOUT_S=3\nnet_parse_ip dhcp\nnet_configure eth0 && echo up || echo "down: $NET_ERROR"`);
     expect(r.stdout).toMatch(/^down: eth0: got a DHCP lease but could not apply it: cannot add the leased address 10\.0\.2\.15\/24$/m);
     expect(fr.exists('/run/initramfs/net/lease.eth0')).toBe(false);
-    expect(log('udhcpc')).toEqual(['-i eth0 -f -q -n -t 3 -T 1 -O staticroutes -s /lib/mkinitramfs-ts/udhcpc.script']);
+    expect(log('udhcpc')).toEqual(['-i eth0 -f -q -n -t 3 -T 1 -O staticroutes -O rootpath -s /lib/mkinitramfs-ts/udhcpc.script']);
   });
 
   it('rd.net.dhcp.client=dhclient: dhclient asks, dhcp.script applies its lease as udhcpc.script does (option 121 bytes, MTU, DNS), then dhclient is stopped', () => {

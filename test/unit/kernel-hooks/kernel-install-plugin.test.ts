@@ -54,9 +54,10 @@ describe('50-mkinitramfs-ts.install add', () => {
     mkdirSync(join(t.dir, 'conf'));
     writeFileSync(join(t.dir, 'conf/cmdline'), 'root=LABEL=r\n  quiet\n');
     const env = { KERNEL_INSTALL_LAYOUT: 'uki', KERNEL_INSTALL_STAGING_AREA: t.staging, KERNEL_INSTALL_CONF_ROOT: join(t.dir, 'conf') };
-    const r = runHook(t.dir, PLUGIN, ['add', KVER, t.entry, '/boot/vmlinuz'], env);
+    // .linux is the KERNEL_IMAGE kernel-install gives, wherever it is
+    const r = runHook(t.dir, PLUGIN, ['add', KVER, t.entry, '/usr/lib/modules/KVER/vmlinuz'], env);
     expect(r.status).toBe(0);
-    expect(r.calls).toEqual([['build', '--force', '--fallback-generic', '--kver', KVER, '--output', join(t.staging, 'uki.efi'), '--uki', '--kernel-cmdline', 'root=LABEL=r quiet']]);
+    expect(r.calls).toEqual([['build', '--force', '--fallback-generic', '--kver', KVER, '--output', join(t.staging, 'uki.efi'), '--uki', '--kernel-cmdline', 'root=LABEL=r quiet', '--kernel-image', '/usr/lib/modules/KVER/vmlinuz']]);
     const u = setup();
     const other = runHook(u.dir, PLUGIN, ['add', KVER, u.entry, '/boot/vmlinuz'], { ...env, KERNEL_INSTALL_STAGING_AREA: u.staging, KERNEL_INSTALL_UKI_GENERATOR: 'ukify' });
     expect(other.calls).toEqual([buildArgs(join(u.staging, 'initrd'))]);
@@ -67,7 +68,7 @@ describe('50-mkinitramfs-ts.install add', () => {
     const env = { KERNEL_INSTALL_LAYOUT: 'uki', KERNEL_INSTALL_BOOT_ROOT: join(t.dir, 'esp'), KERNEL_INSTALL_ENTRY_TOKEN: 'tok', KERNEL_INSTALL_CONF_ROOT: join(t.dir, 'none') };
     const file = join(t.dir, 'esp/EFI/Linux', `tok-${KVER}.efi`);
     const r = runHook(t.dir, PLUGIN, ['add', KVER, t.entry, '/boot/vmlinuz'], env);
-    expect(r.calls).toEqual([['build', '--force', '--fallback-generic', '--kver', KVER, '--output', file, '--uki', '--kernel-cmdline', '']]);
+    expect(r.calls).toEqual([['build', '--force', '--fallback-generic', '--kver', KVER, '--output', file, '--uki', '--kernel-cmdline', '', '--kernel-image', '/boot/vmlinuz']]);
     expect(existsSync(file)).toBe(true);
     expect(runHook(t.dir, PLUGIN, ['remove', KVER, t.entry], env).status).toBe(0);
     expect(existsSync(file)).toBe(false);

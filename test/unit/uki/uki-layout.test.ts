@@ -8,6 +8,7 @@ import { efiStub } from '../../support/fixtures.js';
 import { findSection, readPe, sectionData } from '../../../src/uki/pe-file.js';
 import { mergeSbat, OUR_SBAT } from '../../../src/uki/sbat.js';
 import { layoutUki, type UkiSection } from '../../../src/uki/uki-layout.js';
+import { BadImageError } from '../../../src/errors.js';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,12 +105,57 @@ describe.each(['bookworm', 'trixie'] as const)('the %s stub', (suite) => {
   });
 });
 
+describe('the optional header sums', () => {
+  it('count .linux (marked code) in SizeOfCode and the other added sections in SizeOfInitializedData', () => {
+    const stub = readFileSync(efiStub('bookworm'));
+    const stubPe = readPe(stub, 'stub');
+    const added = sections(stub);
+    const uki = Buffer.concat(layoutUki(stub, 'stub', added, 0).parts);
+    const pe = readPe(uki, 'uki');
+    const linux = findSection(pe, '.linux')!;
+    expect(linux.characteristics & 0x20).toBe(0x20); // IMAGE_SCN_CNT_CODE
+    const code = (b: Buffer, p: typeof pe) => b.readUInt32LE(p.optOffset + 4);
+    const data = (b: Buffer, p: typeof pe) => b.readUInt32LE(p.optOffset + 8);
+    expect(code(uki, pe) - code(stub, stubPe)).toBe(linux.virtualSize);
+    const oldSbat = findSection(stubPe, '.sbat')!.virtualSize;
+    const others = added.filter((s) => s.name !== '.linux').reduce((n, s) => n + s.data.length, 0);
+    expect(data(uki, pe) - data(stub, stubPe)).toBe(others - oldSbat);
+  });
+});
+
 describe('refusals', () => {
   it('a signed stub (its signature would not cover the new sections)', () => {
     const stub = Buffer.from(readFileSync(efiStub('bookworm')));
     const pe = readPe(stub, 'stub');
     stub.writeUInt32LE(0x1000, pe.optOffset + 112 + 8 * 4 + 4);
     expect(() => layoutUki(stub, 'stub.efi', sections(stub, 10), 0)).toThrow(/stub\.efi: the stub is signed/);
+  });
+
+  // a stub's header fields are not trusted: each field set to a value the layout cannot use is a
+  // BadImageError naming the stub, never a RangeError from deep in the writer
+  const mutated = (edit: (stub: Buffer, pe: ReturnType<typeof readPe>) => void): Buffer => {
+    const stub = Buffer.from(readFileSync(efiStub('bookworm')));
+    edit(stub, readPe(stub, 'stub'));
+    return stub;
+  };
+  it.each([
+    ['section alignment 0', (b: Buffer, pe: ReturnType<typeof readPe>) => b.writeUInt32LE(0, pe.optOffset + 32), /stub\.efi: section\/file alignment 0\/512 is not a power of two/],
+    ['file alignment 0', (b: Buffer, pe: ReturnType<typeof readPe>) => b.writeUInt32LE(0, pe.optOffset + 36), /stub\.efi: section\/file alignment 512\/0 is not a power of two/],
+    ['section alignment 3000', (b: Buffer, pe: ReturnType<typeof readPe>) => b.writeUInt32LE(3000, pe.optOffset + 32), /stub\.efi: section\/file alignment 3000\/512 is not a power of two/],
+    ['file alignment above the section alignment', (b: Buffer, pe: ReturnType<typeof readPe>) => b.writeUInt32LE(4096, pe.optOffset + 36), /stub\.efi: file alignment 4096 is larger than the section alignment 512/],
+    ['SizeOfImage near 4 GiB (the sections would pass it)', (b: Buffer, pe: ReturnType<typeof readPe>) => b.writeUInt32LE(0xfffff000, pe.optOffset + 56), /stub\.efi: the UKI would be larger than 4 GiB with \.linux/],
+    ['a debug directory', (b: Buffer, pe: ReturnType<typeof readPe>) => b.writeUInt32LE(28, pe.optOffset + 112 + 8 * 6 + 4), /stub\.efi: it has a debug directory/],
+    ['a long section name in the string table', (b: Buffer, pe: ReturnType<typeof readPe>) => b.write('/4\0\0\0\0\0\0', pe.tableOffset, 'latin1'), /stub\.efi: section \/4 has a long name in the string table/],
+  ])('a stub with %s', (_what, edit, message) => {
+    const stub = mutated(edit);
+    let thrown: unknown;
+    try {
+      layoutUki(stub, 'stub.efi', sections(stub, 10), 0);
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(BadImageError);
+    expect((thrown as Error).message).toMatch(message);
   });
 
   it('a file that is not PE', () => {

@@ -1,0 +1,21 @@
+# The root device as systemd names it (feature systemd-initrd), for the image's generators. Sourced,
+# never executed; the value is only compared and cut, never eval-ed.
+
+# root_unit VALUE: ROOT_DEV = the device path systemd-fstab-generator makes of root=VALUE
+# (/dev/disk/by-uuid/..., by-label, by-partuuid, by-partlabel, or the /dev path) and ROOT_UNIT = its
+# .device unit; status 1 for a value this does not understand, or one with characters udev escapes in
+# its names (this would guess the unit wrong): systemd's defaults apply then.
+root_unit() {
+  ROOT_DEV='' ROOT_UNIT=''
+  case "$1" in
+    UUID=?*) ROOT_DEV=/dev/disk/by-uuid/${1#UUID=} ;;
+    LABEL=?*) ROOT_DEV=/dev/disk/by-label/${1#LABEL=} ;;
+    PARTUUID=?*) ROOT_DEV=/dev/disk/by-partuuid/${1#PARTUUID=} ;;
+    PARTLABEL=?*) ROOT_DEV=/dev/disk/by-partlabel/${1#PARTLABEL=} ;;
+    /dev/?*) ROOT_DEV=$1 ;;
+    *) return 1 ;;
+  esac
+  case "${ROOT_DEV#/dev/}" in *[!A-Za-z0-9#+.:=@_/-]*|*..*|*//*) ROOT_DEV=; return 1 ;; esac
+  ROOT_UNIT=$(systemd-escape --path --suffix=device "$ROOT_DEV") || return 1
+  case "$ROOT_UNIT" in *.device) ;; *) ROOT_UNIT=; return 1 ;; esac
+}

@@ -1,0 +1,169 @@
+// The systemd-initrd feature's generators, run as systemd runs them (sh GENERATOR NORMAL EARLY LATE)
+// under busybox in a fake root whose /proc/cmdline, /etc/cmdline.d and image.conf the test writes,
+// with this machine's real systemd-escape (Debian 12's systemd 252, as in the images):
+// mkinitramfs-ts-root-timeout turns rd.timeout= (else the image's root timeout, else 60 s) into the
+// root device unit's JobRunningTimeoutSec=; mkinitramfs-ts-embedded-root mounts a root= that only
+// the image's embedded command line names; mkinitramfs-ts-break places rd.break=STAGE shells.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BUILTIN_MODULES_D } from '../../../src/features/load-features.js';
+import { FakeRoot } from './fake-root.js';
+
+const TIMEOUT_GEN = '/usr/lib/systemd/system-generators/mkinitramfs-ts-root-timeout';
+const ROOT_GEN = '/usr/lib/systemd/system-generators/mkinitramfs-ts-embedded-root';
+const BREAK_GEN = '/usr/lib/systemd/system-generators/mkinitramfs-ts-break';
+const OUT = '/run/systemd/generator';
+
+let fr: FakeRoot | undefined;
+afterEach(() => {
+  fr?.cleanup();
+  fr = undefined;
+});
+
+function make(cmdline: string, files: Record<string, string> = {}): FakeRoot {
+  const r = FakeRoot.create();
+  fr = r;
+  r.file('/proc/cmdline', `${cmdline}\n`);
+  r.file('/usr/lib/mkinitramfs-ts/systemd-root-unit.sh', readFileSync(join(BUILTIN_MODULES_D, 'systemd-initrd/root-unit.sh')));
+  r.file(TIMEOUT_GEN, readFileSync(join(BUILTIN_MODULES_D, 'systemd-initrd/root-timeout-generator.sh')));
+  r.file(ROOT_GEN, readFileSync(join(BUILTIN_MODULES_D, 'systemd-initrd/embedded-root-generator.sh')));
+  r.file(BREAK_GEN, readFileSync(join(BUILTIN_MODULES_D, 'systemd-initrd/break-generator.sh')));
+  for (const [path, text] of Object.entries(files)) r.file(path, text);
+  // the real systemd-escape with the libraries ldd says it loads, at merged-/usr paths
+  const escape = execFileSync('sh', ['-c', 'command -v systemd-escape'], { encoding: 'utf8' }).trim();
+  for (const m of execFileSync('ldd', [escape], { encoding: 'utf8' }).matchAll(/(\/\S+) \(0x/g)) {
+    const lib = (m[1] as string).replace(/^\/(lib|lib64)\//, '/usr/$1/');
+    mkdirSync(dirname(r.disk(lib)), { recursive: true });
+    copyFileSync(realpathSync(m[1] as string), r.disk(lib));
+  }
+  copyFileSync(escape, r.disk('/usr/bin/systemd-escape'));
+  chmodSync(r.disk('/usr/bin/systemd-escape'), 0o755);
+  r.dir(OUT);
+  return r;
+}
+
+/** Run a generator; every file it wrote, path (under the output folder) → content or link target. */
+function run(r: FakeRoot, generator: string): Record<string, string> {
+  const res = r.sh(`sh ${generator} ${OUT} ${OUT}-early ${OUT}-late`);
+  expect(res.stderr).toBe('');
+  expect(res.status).toBe(0);
+  const out: Record<string, string> = {};
+  const walk = (rel: string): void => {
+    for (const d of readdirSync(r.disk(`${OUT}/${rel}`), { withFileTypes: true })) {
+      const p = rel ? `${rel}/${d.name}` : d.name;
+      if (d.isDirectory()) walk(p);
+      else if (d.isSymbolicLink()) out[p] = `-> ${execFileSync('readlink', [r.disk(`${OUT}/${p}`)], { encoding: 'utf8' }).trim()}`;
+      else out[p] = readFileSync(r.disk(`${OUT}/${p}`), 'utf8');
+    }
+  };
+  walk('');
+  return out;
+}
+
+const UUID = '5a0e1c2d-0001-4c3b-9a8e-1f2d3c4b5a01';
+const UUID_UNIT = `dev-disk-by\\x2duuid-${UUID.replace(/-/g, '\\x2d')}.device`;
+const dropIn = (unit: string): string => `${unit}.d/40-mkinitramfs-ts-root-timeout.conf`;
+const timeoutOf = (files: Record<string, string>, unit: string): string | undefined => /^JobRunningTimeoutSec=(.*)$/m.exec(files[dropIn(unit)] ?? '')?.[1];
+
+describe('mkinitramfs-ts-root-timeout', () => {
+  it.each([
+    [`root=UUID=${UUID} rd.timeout=7`, {}, '7'],
+    [`root=UUID=${UUID} rootdelay=12`, {}, '12'],
+    [`root=UUID=${UUID} rd.timeout=0`, {}, 'infinity'],
+    [`root=UUID=${UUID}`, {}, '60'],
+    [`root=UUID=${UUID}`, { '/etc/mkinitramfs-ts/image.conf': "ROOT_TIMEOUT='25'\n" }, '25'],
+    [`root=UUID=${UUID} rd.timeout=abc`, { '/etc/mkinitramfs-ts/image.conf': "ROOT_TIMEOUT='25'\n" }, '25'],
+  ])('%s %j → JobRunningTimeoutSec=%s on the root device unit', (cmdline, files, want) => {
+    expect(timeoutOf(run(make(cmdline, files), TIMEOUT_GEN), UUID_UNIT)).toBe(want);
+  });
+
+  it.each([
+    ['root=/dev/vgroot/root', 'dev-vgroot-root.device'],
+    ['root=/dev/mapper/vg-root', 'dev-mapper-vg\\x2droot.device'],
+    ['root=/dev/md/root', 'dev-md-root.device'],
+    ['root=LABEL=rootfs', 'dev-disk-by\\x2dlabel-rootfs.device'],
+    ['root=PARTUUID=0d15c000-0000-4000-8000-000000000001', 'dev-disk-by\\x2dpartuuid-0d15c000\\x2d0000\\x2d4000\\x2d8000\\x2d000000000001.device'],
+  ])('%s → the unit systemd-fstab-generator names: %s', (cmdline, unit) => {
+    const files = run(make(`${cmdline} rd.timeout=9`), TIMEOUT_GEN);
+    expect(Object.keys(files)).toEqual([dropIn(unit)]);
+    expect(timeoutOf(files, unit)).toBe('9');
+  });
+
+  it('root= embedded in the image counts too', () => {
+    const files = run(make('quiet', { '/etc/cmdline.d/00-mkinitramfs-ts.conf': `root=UUID=${UUID} rootfstype=ext4\n` }), TIMEOUT_GEN);
+    expect(timeoutOf(files, UUID_UNIT)).toBe('60');
+  });
+
+  it.each(['', 'root=', 'root=nfs:1.2.3.4:/x', 'root=LABEL=a$(touch${IFS}/tmp/x)', 'root=LABEL=a\\x20b', 'root=/dev/../etc/x', 'root=8:1'])(
+    '%j: nothing written (systemd keeps its own default), nothing run',
+    (cmdline) => {
+      const r = make(`${cmdline} rd.timeout=5`);
+      expect(run(r, TIMEOUT_GEN)).toEqual({});
+      expect(r.exists('/tmp/x')).toBe(false);
+    },
+  );
+});
+
+describe('mkinitramfs-ts-embedded-root', () => {
+  const EMBEDDED = { '/etc/cmdline.d/00-mkinitramfs-ts.conf': `root=UUID=${UUID} rootfstype=btrfs rootflags=subvol=@\n` };
+
+  it('mounts the embedded root on /sysroot after its fsck, and requires its device', () => {
+    const files = run(make('quiet', EMBEDDED), ROOT_GEN);
+    expect(Object.keys(files).sort()).toEqual([`initrd-root-device.target.requires/${UUID_UNIT}`, 'initrd-root-fs.target.requires/sysroot.mount', 'sysroot.mount', 'systemd-fsck-root.service']);
+    expect(files['sysroot.mount']).toMatch(new RegExp(`^What=/dev/disk/by-uuid/${UUID}\nWhere=/sysroot\nType=btrfs\nOptions=ro,subvol=@$`, 'm'));
+    expect(files['sysroot.mount']).toMatch(/^Requires=systemd-fsck-root\.service$/m);
+    expect(files['systemd-fsck-root.service']).toMatch(new RegExp(`^ExecStart=/usr/lib/systemd/systemd-fsck /dev/disk/by-uuid/${UUID}$`, 'm'));
+    expect(files['systemd-fsck-root.service']).toContain(`BindsTo=${UUID_UNIT}`);
+    expect(files['initrd-root-fs.target.requires/sysroot.mount']).toBe('-> ../sysroot.mount');
+  });
+
+  it('rw, no rootfstype: mounted rw with type auto', () => {
+    const files = run(make('rw', { '/etc/cmdline.d/00-mkinitramfs-ts.conf': `root=/dev/vgroot/root\n` }), ROOT_GEN);
+    expect(files['sysroot.mount']).toMatch(/^What=\/dev\/vgroot\/root\nWhere=\/sysroot\nType=auto\nOptions=rw$/m);
+  });
+
+  it("a root= on the kernel's command line is systemd-fstab-generator's: nothing written", () => {
+    expect(run(make(`root=UUID=${UUID}`, EMBEDDED), ROOT_GEN)).toEqual({});
+  });
+
+  it('no root= anywhere: nothing written', () => {
+    expect(run(make('quiet'), ROOT_GEN)).toEqual({});
+  });
+
+  it.each(['rootflags=subvol=%n', 'rootflags=a\\nb', 'rootfstype=ext4;x'])('embedded %s cannot reach a unit line: nothing written', (extra) => {
+    const files = run(make('quiet', { '/etc/cmdline.d/00-mkinitramfs-ts.conf': `root=UUID=${UUID} ${extra}\n` }), ROOT_GEN);
+    expect(files).toEqual({});
+  });
+});
+
+describe('mkinitramfs-ts-break', () => {
+  const order = (unit: string | undefined): [string, string] => [/^After=(.*)$/m.exec(unit ?? '')?.[1] ?? '', /^Before=(.*)$/m.exec(unit ?? '')?.[1] ?? ''];
+
+  it('rd.break=pre-mount: a console shell after the root device and its fsck, before sysroot.mount, wanted by initrd.target', () => {
+    const files = run(make('rd.break=pre-mount'), BREAK_GEN);
+    expect(Object.keys(files).sort()).toEqual(['initrd.target.wants/mkinitramfs-ts-break-pre-mount.service', 'mkinitramfs-ts-break-pre-mount.service']);
+    const unit = files['mkinitramfs-ts-break-pre-mount.service'];
+    expect(order(unit)).toEqual(['initrd-root-device.target systemd-fsck-root.service', 'sysroot.mount']);
+    expect(unit).toMatch(/^ExecStart=\/bin\/sh \/lib\/mkinitramfs-ts\/systemd-break pre-mount$/m);
+    expect(unit).toMatch(/^StandardInput=tty-force$/m);
+  });
+
+  it('rd.break alone is pre-pivot: after the root and /usr are mounted, before initrd.target and the cleanup', () => {
+    const files = run(make('rd.break'), BREAK_GEN);
+    expect(order(files['mkinitramfs-ts-break-pre-pivot.service'])).toEqual(['initrd-root-fs.target initrd-fs.target', 'initrd.target initrd-cleanup.service']);
+  });
+
+  it('several stages; an unknown one is skipped; nothing from the value is run', () => {
+    const r = make('rd.break=mount,$(touch${IFS}/tmp/x),bogus');
+    const files = run(r, BREAK_GEN);
+    expect(Object.keys(files).filter((p) => !p.includes('/'))).toEqual(['mkinitramfs-ts-break-mount.service']);
+    expect(order(files['mkinitramfs-ts-break-mount.service'])).toEqual(['sysroot.mount', 'initrd-root-fs.target']);
+    expect(r.exists('/tmp/x')).toBe(false);
+  });
+
+  it('no rd.break: nothing written', () => {
+    expect(run(make('root=/dev/vda quiet'), BREAK_GEN)).toEqual({});
+  });
+});
