@@ -57,8 +57,8 @@ while :; do
   run_hooks initqueue
   [ -n "$ROOT_DEV" ] && break
   IFS=. read -r now _ </proc/uptime
-  # rd.timeout=0 waits for ever, as with dracut
-  if [ "$ROOT_TIMEOUT_S" -gt 0 ] && [ $((now - start)) -ge "$ROOT_TIMEOUT_S" ]; then
+  # rd.timeout=0 waits for ever, as with dracut; a hook may push the end (ROOT_WAIT_UNTIL)
+  if root_wait_over "$now" "$start"; then
     coldplug_wait
     emergencies=${EMERGENCIES:-0}
     run_hooks timeout
@@ -70,6 +70,7 @@ while :; do
     argval root
     # a timeout hook that stopped with its own reason (the network, the NBD server) said it all
     [ "${EMERGENCIES:-0}" != "$emergencies" ] || emergency "no device matched root=$ARGVAL after ${ROOT_TIMEOUT_S}s" root-timeout
+    ROOT_WAIT_UNTIL=
     IFS=. read -r start _ </proc/uptime
     continue
   fi

@@ -40,6 +40,14 @@ root_timeout() {
   fi
 }
 
+# root_wait_over NOW START: status 0 when the wait for root that began at START (uptime seconds) is over
+# at NOW: ROOT_TIMEOUT_S have passed (never when 0) and NOW is not before ROOT_WAIT_UNTIL, which a hook
+# sets to give a late link of the chain a budget of its own (the NBD attach: rd.timeout counted from the
+# moment the network came up). /init clears ROOT_WAIT_UNTIL when a wait ends.
+root_wait_over() {
+  [ "$ROOT_TIMEOUT_S" -gt 0 ] && [ $(($1 - $2)) -ge "$ROOT_TIMEOUT_S" ] && [ "$1" -ge "${ROOT_WAIT_UNTIL:-0}" ]
+}
+
 # nap SECONDS: wait a fraction of a second. busybox ash's `read -t` on a FIFO that nobody writes waits
 # without the fork and exec of `sleep` (~10 ms under emulation, on every round of the wait for root);
 # dash has no `read -t` (status 2) and runs sleep.

@@ -316,7 +316,7 @@ net_read_cmdline() {
   argval root
   case "$ARGVAL" in nbd:*|nfs:*|nfs4:*|/dev/nfs|dhcp) NET_WANTED=1 ;; esac
   # netroot=iscsi: may hold CHAP secrets: never traced (the iscsi feature also wants the network for rd.iscsi.*)
-  secret_begin; argval netroot && case "$ARGVAL" in iscsi:*) NET_WANTED=1 ;; esac; ARGVAL=''; secret_end
+  secret_begin; argval netroot && case "$ARGVAL" in iscsi:*|nbd:*) NET_WANTED=1 ;; esac; ARGVAL=''; secret_end
   getargbool 0 rd.neednet && NET_WANTED=1
   NET_DHCP_TIMEOUT_S=$NET_DHCP_DEFAULT_S NET_WARNINGS=''
   if argval rd.net.timeout.dhcp; then
@@ -447,22 +447,10 @@ net_configure() {
       info "network: $1 $NET_ADDR/$NET_PREFIX${NET_GW:+ via $NET_GW} (static)" ;;
     dhcp)
       info "network: $1: asking for a DHCP lease (up to ${NET_DHCP_TIMEOUT_S}s)"
-      # -n: give up after -t discovers 1 s apart (-T 1); -q: exit once the lease is applied. The lease
-      # is applied by the script; nothing stays running, so nothing is left to kill before switch_root
-      # (and nothing renews the lease after it: see the network feature in modules.d/README.md).
-      # udhcpc ignores the script's status: the lease file, written last by the script, says it worked.
-      # -O rootpath: ask for option 17 (root=dhcp, an NFS root's path), which udhcpc does not by default
-      rm -f "$NET_DIR/lease.$1" "$NET_DIR/error.$1"
-      if ! udhcpc -i "$1" -f -q -n -t "$NET_DHCP_TIMEOUT_S" -T 1 -O staticroutes -O rootpath -s "$NET_DHCP_SCRIPT"; then
-        NET_ERROR="$1: no DHCP lease within ${NET_DHCP_TIMEOUT_S}s (rd.net.timeout.dhcp=)"
-        return 1
-      fi
-      if [ ! -e "$NET_DIR/lease.$1" ]; then
-        _nc_why=''
-        read -r _nc_why <"$NET_DIR/error.$1" 2>/dev/null
-        NET_ERROR="$1: got a DHCP lease but could not apply it: ${_nc_why:-the event script did not finish}"
-        return 1
-      fi ;;
+      # udhcpc, or the sysroot's client (net-dhcp.sh); nothing stays running afterwards, so nothing is
+      # left to kill before switch_root (and nothing renews the lease after it: see modules.d/README.md)
+      command -v net_dhcp >/dev/null || . /lib/mkinitramfs-ts/net-dhcp.sh
+      net_dhcp "$1" || return 1 ;;
     *) NET_ERROR="$1: method $NET_METHOD"; return 1 ;;
   esac
   [ -z "$NET_HOST" ] || hostname "$NET_HOST" 2>/dev/null || true

@@ -4,15 +4,14 @@
 // `ip=dhcp root=nbd:10.0.2.2:PORT`, or with ifname= and a static ip=. A server where nothing listens ends in the failure report, which
 // names the links, addresses and routes, within the timeout; so do no DHCP answer, no network card, and
 // rd.neednet=1 with a local root but no network card. Traffic stays on this machine.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/build-image.js';
 import { systemdRootDisk } from '../support/disks.js';
 import { kernelImage, kver, netSysroot } from '../support/fixtures.js';
+import { freePort, serveNbd, type NbdServer } from '../support/nbd-server.js';
 import { bootVm, markerMs } from '../support/qemu.js';
 
 const BOOT_TIMEOUT = 300_000;
@@ -20,54 +19,20 @@ const ROOT_UUID = '3d9f6a8e-1b2c-4d5e-8f90-0a1b2c3d4e21';
 const NIC = ['-netdev', 'user,id=n0', '-device', 'virtio-net-pci,netdev=n0'];
 let image = '';
 let rootDisk = '';
-let server: ChildProcess | undefined;
+let server: NbdServer | undefined;
 let port = 0;
-
-/** A TCP port nobody listens on now (the kernel picks it). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-/** qemu-nbd serving `disk` read-write on a copy-on-write snapshot (the disk itself is never written). */
-async function serve(disk: string): Promise<void> {
-  port = await freePort();
-  server = spawn('qemu-nbd', ['--snapshot', '--persistent', '--format=raw', '--bind=127.0.0.1', `--port=${port}`, disk], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  server.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-  // listening once a connection is accepted
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const c = connect(port, '127.0.0.1');
-      c.once('connect', () => {
-        c.destroy();
-        resolve(true);
-      });
-      c.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (server.exitCode !== null) throw new Error(`qemu-nbd exited ${server.exitCode}: ${err}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`qemu-nbd did not listen on 127.0.0.1:${port}: ${err}`);
-}
 
 beforeAll(async () => {
   const out = join(mkdtempSync(join(tmpdir(), 'mkinitramfs-ts-img-')), 'net.img');
   runCli(['build', '--sysroot', netSysroot(), '--kver', kver(), '-o', out, '-N', '-a', 'network,nbd', '--compress', 'zstd']);
   image = out;
   rootDisk = await systemdRootDisk({ uuid: ROOT_UUID, label: 'nbdroot' });
-  await serve(rootDisk);
+  server = await serveNbd(rootDisk);
+  port = server.port;
 }, 300_000);
 
 afterAll(() => {
-  server?.kill('SIGTERM');
+  server?.stop();
 });
 
 describe('network roots', () => {

@@ -17,7 +17,7 @@ const LIB = '/lib/mkinitramfs-ts';
 const STUBS = ['ip', 'udhcpc', 'hostname', 'timeout'].map((t) => `${t}() { /stub/${t} "$@"; }`).join('; ');
 /** The event script as udhcpc runs it (a new shell), with the stubs. */
 const eventScript = (arg: string): string => `sh -c ${q(`${STUBS}; . "$0"`)} ${LIB}/udhcpc.script ${arg}`;
-const HOOKS = { netUp: 'net-up.sh', netWait: 'net-wait.sh', netTimeout: 'net-timeout.sh', nbdConnect: 'nbd-connect.sh', nbdTimeout: 'nbd-timeout.sh' };
+const HOOKS = { netUp: 'net-up.sh', netWait: 'net-wait.sh', netTimeout: 'net-timeout.sh', nbdArgs: 'nbd-args.sh', nbdConnect: 'nbd-connect.sh', nbdTimeout: 'nbd-timeout.sh' };
 
 const IP_STUB = `set -f
 args="$*"
@@ -46,6 +46,17 @@ while [ $# -gt 0 ]; do case "$1" in -i) IF=$2 ;; -s) S=$2 ;; esac; shift; done
 (export interface="$IF"; set -a; . /tmp/lease.env; set +a; sh -c ${q(`${STUBS}; . "$0"`)} "$S" bound)
 exit 0`;
 
+/** dhclient (-sf SCRIPT) or dhcpcd (-c SCRIPT): records its argv; runs the script's PREINIT, then BOUND with
+ *  /tmp/lease.env (new_* variables); then stays in the foreground, as both do, until it is stopped. */
+const sysrootDhcpStub = (name: string, scriptFlag: string): string => `
+printf '%s\\n' "$*" >>/tmp/${name}.log
+for a in "$@"; do IF=$a; done
+while [ $# -gt 0 ]; do case "$1" in ${scriptFlag}) S=$2 ;; esac; shift; done
+(export interface="$IF"; export reason=PREINIT; sh -c ${q(`${STUBS}; . "$0"`)} "$S")
+if [ -r /tmp/lease.env ]; then (export interface="$IF"; set -a; reason=BOUND; . /tmp/lease.env; set +a; sh -c ${q(`${STUBS}; . "$0"`)} "$S"); fi
+echo $$ >/tmp/${name}.pid
+exec sleep 30`;
+
 describe.each<Shell>(['busybox', 'dash'])('network bring-up where values are used (%s)', (shell) => {
   let fr: FakeRoot;
   beforeEach(() => {
@@ -53,7 +64,10 @@ describe.each<Shell>(['busybox', 'dash'])('network bring-up where values are use
     for (const f of ['network/net-lib.sh', 'nbd/nbd-lib.sh']) fr.file(`${LIB}/${f.split('/')[1]}`, readFileSync(join(BUILTIN_MODULES_D, f), 'utf8'));
     fr.file(`${LIB}/udhcpc.script`, readFileSync(join(BUILTIN_MODULES_D, 'network/udhcpc-event.sh'), 'utf8'));
     chmodSync(fr.disk(`${LIB}/udhcpc.script`), 0o755);
-    for (const [feature, scripts] of [['network', [HOOKS.netUp, HOOKS.netWait, HOOKS.netTimeout]], ['nbd', [HOOKS.nbdConnect, HOOKS.nbdTimeout]]] as const)
+    fr.file(`${LIB}/net-dhcp.sh`, readFileSync(join(BUILTIN_MODULES_D, 'network/net-dhcp.sh'), 'utf8'));
+    fr.file(`${LIB}/dhcp.script`, readFileSync(join(BUILTIN_MODULES_D, 'network/dhcp-event.sh'), 'utf8'));
+    chmodSync(fr.disk(`${LIB}/dhcp.script`), 0o755);
+    for (const [feature, scripts] of [['network', [HOOKS.netUp, HOOKS.netWait, HOOKS.netTimeout]], ['nbd', [HOOKS.nbdArgs, HOOKS.nbdConnect, HOOKS.nbdTimeout]]] as const)
       for (const s of scripts) fr.file(`/hooks/${s}`, readFileSync(join(BUILTIN_MODULES_D, feature, s), 'utf8'));
     fr.tool('/stub/ip', IP_STUB).tool('/stub/udhcpc', UDHCPC_STUB).tool('/stub/hostname', 'exit 0').tool('/stub/timeout', 'shift; exec "$@"');
     fr.dir('/run/initramfs/net');
@@ -121,6 +135,59 @@ describe.each<Shell>(['busybox', 'dash'])('network bring-up where values are use
     expect(r.stdout).toMatch(/^down: eth0: got a DHCP lease but could not apply it: cannot add the leased address 10\.0\.2\.15\/24$/m);
     expect(fr.exists('/run/initramfs/net/lease.eth0')).toBe(false);
     expect(log('udhcpc')).toEqual(['-i eth0 -f -q -n -t 3 -T 1 -O staticroutes -O rootpath -s /lib/mkinitramfs-ts/udhcpc.script']);
+  });
+
+  it('rd.net.dhcp.client=dhclient: dhclient asks, dhcp.script applies its lease as udhcpc.script does (option 121 bytes, MTU, DNS), then dhclient is stopped', () => {
+    nic('eth0');
+    fr.tool('/usr/sbin/dhclient', sysrootDhcpStub('dhclient', '-sf'));
+    fr.file('/tmp/onlink', '10.0.2.2\n');
+    lease({ new_ip_address: '10.0.2.15', new_subnet_mask: '255.255.255.0', new_routers: '10.0.2.254', new_domain_name_servers: '10.0.2.3', new_interface_mtu: '1400',
+      new_rfc3442_classless_static_routes: '24 192 168 7 10 0 2 2 0 10 0 2 2', new_dhcp_server_identifier: '10.0.2.2', new_dhcp_lease_time: '86400' });
+    const t0 = Date.now();
+    const r = run(`CMDLINE=' rd.net.dhcp.client=dhclient'; NET_DHCP_TIMEOUT_S=5\nnet_parse_ip dhcp\nnet_configure eth0 && echo up || echo "down: $NET_ERROR"\nkill -0 $(cat /tmp/dhclient.pid) 2>/dev/null && echo still running || echo stopped`, { proc: true });
+    expect(r.stdout).toBe('up\nstopped\n');
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(log('dhclient')).toEqual(['-d -1 -4 -cf /run/initramfs/net/dhclient.conf -sf /lib/mkinitramfs-ts/dhcp.script -pf /run/initramfs/net/dhclient.eth0.pid -lf /run/initramfs/net/dhclient.eth0.leases eth0']);
+    expect(readFileSync(fr.disk('/run/initramfs/net/dhclient.conf'), 'utf8')).toMatch(/^timeout 5;$/m);
+    const l = log('ip');
+    expect(l).toContain('addr replace 10.0.2.15/24 dev eth0');
+    expect(l).toContain('link set dev eth0 mtu 1400');
+    expect(l.filter((x) => x.startsWith('route'))).toEqual(['route replace 192.168.7.0/24 via 10.0.2.2 dev eth0', 'route replace 0.0.0.0/0 via 10.0.2.2 dev eth0']);
+    expect(readFileSync(fr.disk('/run/initramfs/net/lease.eth0'), 'utf8')).toMatch(/^ip=10\.0\.2\.15\/24$/m);
+    expect(readFileSync(fr.disk('/run/initramfs/net/dns.eth0'), 'utf8')).toBe('nameserver 10.0.2.3\n');
+    expect(log('udhcpc')).toEqual([]);
+  });
+
+  it('rd.net.dhcp.client=dhcpcd: dhcpcd (-p, so the address stays) with new_subnet_cidr and decoded option 121; the router without option 121', () => {
+    nic('eth0');
+    fr.tool('/usr/sbin/dhcpcd', sysrootDhcpStub('dhcpcd', '-c'));
+    lease({ new_ip_address: '10.0.2.15', new_subnet_cidr: '24', new_routers: '10.0.2.2', new_domain_name_servers: '10.0.2.3 10.0.2.4' });
+    const r = run(`CMDLINE=' rd.net.dhcp.client=dhcpcd'; NET_DHCP_TIMEOUT_S=4\nnet_parse_ip dhcp\nnet_configure eth0 && echo up || echo "down: $NET_ERROR"`, { proc: true });
+    expect(r.stdout).toBe('up\n');
+    expect(log('dhcpcd')).toEqual(['-B -p -4 -t 4 -c /lib/mkinitramfs-ts/dhcp.script eth0']);
+    expect(log('ip')).toContain('addr replace 10.0.2.15/24 dev eth0');
+    expect(log('ip')).toContain('route replace default via 10.0.2.2 dev eth0');
+    expect(readFileSync(fr.disk('/run/initramfs/net/dns.eth0'), 'utf8')).toBe('nameserver 10.0.2.3\nnameserver 10.0.2.4\n');
+  });
+
+  it('the sysroot client: no lease within rd.net.timeout.dhcp= is said and the client stopped; an unknown or missing client is refused', () => {
+    nic('eth0');
+    fr.tool('/usr/sbin/dhclient', sysrootDhcpStub('dhclient', '-sf'));
+    const t0 = Date.now();
+    const r = run(`CMDLINE=' rd.net.dhcp.client=dhclient'; NET_DHCP_TIMEOUT_S=1\nnet_parse_ip dhcp\nnet_configure eth0 || echo "down: $NET_ERROR"\nkill -0 $(cat /tmp/dhclient.pid) 2>/dev/null && echo still running || echo stopped\n` +
+      `CMDLINE=' rd.net.dhcp.client=dhcpcd'; net_configure eth0 || echo "down: $NET_ERROR"\nCMDLINE=' rd.net.dhcp.client=pump;reboot'; net_configure eth0 || echo "down: $NET_ERROR"`, { proc: true });
+    expect(r.stdout).toBe('down: eth0: no DHCP lease within 1s from dhclient (rd.net.timeout.dhcp=)\nstopped\ndown: rd.net.dhcp.client=dhcpcd: dhcpcd is not in this image\ndown: rd.net.dhcp.client=pump;reboot: not one of udhcpc, dhclient, dhcpcd\n');
+    expect(Date.now() - t0).toBeLessThan(6000);
+  });
+
+  it('dhcp.script: hostile dhclient values are passed on as data, never run; option 121 bytes that do not add up give no routes', () => {
+    fr.file('/tmp/onlink', '10.0.2.2\n');
+    const r = fr.sh(`sh -c ${q(`${STUBS}; . "$0"`)} ${LIB}/dhcp.script`, { reason: 'BOUND', interface: 'eth0', new_ip_address: '$(touch /tmp/ran)', new_subnet_mask: '255.0.255.0', new_routers: '10.0.2.2',
+      new_domain_name_servers: '`touch /tmp/ran`', new_rfc3442_classless_static_routes: '24 192 168' });
+    expect(r.status).toBe(0);
+    expect(log('ip')).toContain('addr replace $(touch /tmp/ran)/32 dev eth0');
+    expect(log('ip').filter((x) => x.startsWith('route'))).toEqual(['route replace default via 10.0.2.2 dev eth0']);
+    expect(fr.exists('/tmp/ran')).toBe(false);
   });
 
   it('hostile lease values are never globbed or run', () => {
@@ -196,15 +263,42 @@ describe.each<Shell>(['busybox', 'dash'])('network bring-up where values are use
     fr.blockdev('/dev/nbd0', 43, 0);
     fr.tool('/usr/bin/nbd-client', 'printf "%s|" "$@" >/tmp/nbd.log; exit 0');
     fr.file('/proc/uptime', '100.00 1.00\n');
-    const r = run(`load_module() { return 0; }\nnbd_parse '10.0.2.2:rootfs:ext4::timeout=30,persist'\nNBD_ROOT=x NET_UP=eth0 ROOT_DEV=\n. /hooks/nbd-connect.sh\necho "root=$ROOT_DEV"`);
-    expect(r.stdout).toContain('root=/dev/nbd0');
+    const r = run(`load_module() { return 0; }\nCMDLINE=' root=nbd:10.0.2.2:rootfs:ext4::timeout=30,persist'\n. /hooks/nbd-args.sh\nNET_UP=eth0 ROOT_DEV=\n. /hooks/nbd-connect.sh\necho "root=$ROOT_DEV fstype=$ROOT_FSTYPE"`);
+    expect(r.stdout).toContain('root=/dev/nbd0 fstype=ext4');
     expect(readFileSync(fr.disk('/tmp/nbd.log'), 'utf8')).toBe('10.0.2.2|10809|/dev/nbd0|-systemd-mark|-timeout|30|-persist|-name|rootfs|');
+  });
+
+  it('NBD: netroot=nbd: wants the network, attaches the device once and leaves root= to the disk features (LUKS/LVM on NBD)', () => {
+    fr.blockdev('/dev/nbd0', 43, 0);
+    fr.tool('/usr/bin/nbd-client', 'printf "%s|" "$@" >>/tmp/nbd.log; exit 0');
+    fr.file('/proc/uptime', '100.00 1.00\n');
+    const r = run(`load_module() { return 0; }\nCMDLINE=' netroot=nbd:10.0.2.2:10809 root=UUID=5a0e1c2d-0004-4c3b-9a8e-1f2d3c4b5a04'\nnet_read_cmdline; echo "wanted=$NET_WANTED"\n. /hooks/nbd-args.sh\nNET_UP=eth0 ROOT_DEV= ROOT_TIMEOUT_S=30\n. /hooks/nbd-connect.sh\necho "root=$ROOT_DEV"\nNBD_NEXT_TRY=0; . /hooks/nbd-connect.sh\n. /hooks/nbd-timeout.sh\necho "emergencies=\${EMERGENCIES:-0}"`);
+    expect(r.stdout).toBe('wanted=1\nroot=\nemergencies=0\n');
+    expect(r.stderr).toContain('nbd: /dev/nbd0 is 10.0.2.2:10809');
+    // attached once: the second round does not run nbd-client again
+    expect(readFileSync(fr.disk('/tmp/nbd.log'), 'utf8')).toBe('10.0.2.2|10809|/dev/nbd0|-systemd-mark|');
   });
 
   it('NBD: no /dev/nbd0 (no nbd module) is said as such, not as "no answer" from the server', () => {
     fr.file('/proc/uptime', '100.00 1.00\n');
-    const r = run(`load_module() { return 1; }\nwarn() { :; }\nnbd_parse '10.0.2.2:10809'\nNBD_ROOT=x NET_UP=eth0 ROOT_DEV= ROOT_TIMEOUT_S=30\n. /hooks/nbd-connect.sh\n. /hooks/nbd-timeout.sh`);
+    const r = run(`load_module() { return 1; }\nwarn() { :; }\nCMDLINE=' root=nbd:10.0.2.2:10809'\n. /hooks/nbd-args.sh\nNET_UP=eth0 ROOT_DEV= ROOT_TIMEOUT_S=30\n. /hooks/nbd-connect.sh\n. /hooks/nbd-timeout.sh`);
     expect(r.stdout).toMatch(/^EMERGENCY: nbd: no NBD root from 10\.0\.2\.2:10809 after 30s: \/dev\/nbd0 does not exist: the nbd module is missing from this image/);
+  });
+
+  it('NBD: its budget is rd.timeout from the moment the network came up, not the root clock', () => {
+    fr.blockdev('/dev/nbd0', 43, 0);
+    fr.tool('/usr/bin/nbd-client', 'echo "Socket failed: Connection refused" >&2; exit 1');
+    // the root clock started at 100; the network came up at 125 (a slow DHCP), rd.timeout=30
+    fr.file('/proc/uptime', '125.00 1.00\n');
+    const r = run(`load_module() { return 0; }\nwarn() { :; }\nCMDLINE=' root=nbd:10.0.2.2:10809'\n. /hooks/nbd-args.sh\nNET_UP=eth0 ROOT_DEV= ROOT_TIMEOUT_S=30 start=100\n. /hooks/nbd-connect.sh\n` +
+      `for now in 129 130 154 155; do if root_wait_over $now $start; then echo "$now over"; else echo "$now waiting"; fi; done\n` +
+      `. /hooks/nbd-timeout.sh\nROOT_WAIT_UNTIL=\necho 200.00 >/proc/uptime; NBD_NEXT_TRY=0; . /hooks/nbd-connect.sh; echo "again until $ROOT_WAIT_UNTIL"`);
+    expect(r.stdout).toBe('129 waiting\n130 waiting\n154 waiting\n155 over\nEMERGENCY: nbd: no NBD root from 10.0.2.2:10809 after 30s: Socket failed: Connection refused\nagain until 230\n');
+  });
+
+  it('the wait for root: rd.timeout=0 never ends; without a hook it ends at rd.timeout', () => {
+    const r = run(`for t in 0 30; do ROOT_TIMEOUT_S=$t; ROOT_WAIT_UNTIL=; for now in 129 130 100000; do root_wait_over $now 100 && echo "$t $now over"; done; done; true`);
+    expect(r.stdout).toBe('30 130 over\n30 100000 over\n');
   });
 
   it('messages keep the backslashes of the values they show (printf, not echo)', () => {
