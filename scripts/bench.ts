@@ -1,7 +1,9 @@
 // npm run bench: speed and size next to the peers, measured in one run on this machine (compare
-// tools only within one run: load changes absolute figures). Boots are TCG, medians of 3.
+// tools only within one run: load changes absolute figures). Boots are TCG, medians of 3, taken round-robin.
 // systemd as the image's PID 1 (--add systemd-initrd) is set beside dracut's generic image, which
 // runs systemd in the initramfs too (the issue's aim: under half of dracut's figures).
+// `npm run bench -- --only systemd` runs only the systemd comparison: the systemd-initrd images, our
+// shell /init's and dracut's (generic and host-only), and their boots (~half the time of the whole run).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,44 +40,64 @@ function ours(name: string, args: string[], sysroot = buildSysroot(), kernel = k
   return { ms: median(samples), bytes: statSync(out).size, path: out };
 }
 
-async function bootTimes(image: string, uuid: string, disk: string): Promise<{ toRoot: number; initToRoot: number }> {
-  const toRoot: number[] = [];
-  const initToRoot: number[] = [];
+/** Boots every image 3 times, round-robin (one boot of each, then again), so that the machine's load
+ * drifting during the run falls on every image alike; the medians per image. */
+async function bootTimes(images: string[], uuid: string, disk: string): Promise<{ toRoot: number; initToRoot: number }[]> {
+  const toRoot: number[][] = images.map(() => []);
+  const initToRoot: number[][] = images.map(() => []);
+  const marker = /MARKER:bench /;
   for (let i = 0; i < 3; i++) {
-    const marker = /MARKER:bench /;
-    const r = await bootVm({ kernel: kernelImage(), initrd: image, append: `root=UUID=${uuid}`, disks: [{ file: disk, bus: 'virtio-blk' }], until: [marker], timeoutMs: 300_000 });
-    if (!r.matched) throw new Error(`bench boot of ${image} failed; log in ${r.logFile}`);
-    const root = markerMs(r, marker) as number;
-    toRoot.push(root);
-    initToRoot.push(root - (markerMs(r, INIT_STARTED) ?? 0));
+    for (const [k, image] of images.entries()) {
+      const r = await bootVm({ kernel: kernelImage(), initrd: image, append: `root=UUID=${uuid}`, disks: [{ file: disk, bus: 'virtio-blk' }], until: [marker], timeoutMs: 300_000 });
+      if (!r.matched) throw new Error(`bench boot of ${image} failed; log in ${r.logFile}`);
+      const root = markerMs(r, marker) as number;
+      toRoot[k]?.push(root);
+      initToRoot[k]?.push(root - (markerMs(r, INIT_STARTED) ?? 0));
+    }
   }
-  return { toRoot: median(toRoot), initToRoot: median(initToRoot) };
+  return images.map((_, k) => ({ toRoot: median(toRoot[k] ?? []), initToRoot: median(initToRoot[k] ?? []) }));
+}
+
+const ONLY = _only(process.argv.slice(2));
+
+function _only(args: string[]): 'all' | 'systemd' {
+  const i = args.indexOf('--only');
+  if (i < 0) return 'all';
+  if (args[i + 1] === 'systemd') return 'systemd';
+  throw new Error(`bench: --only takes "systemd", not ${JSON.stringify(args[i + 1] ?? '')}`);
 }
 
 async function main(): Promise<void> {
-  for (const r of await benchKmod(kernelRoot(), kver())) row('kmod', r.name, `${r.ms.toFixed(0)} ms`, r.note ?? '');
+  const all = ONLY === 'all';
+  if (all) for (const r of await benchKmod(kernelRoot(), kver())) row('kmod', r.name, `${r.ms.toFixed(0)} ms`, r.note ?? '');
 
   const generic = ours('generic', ['-N']);
   row('generic', 'mkinitramfs-ts -N', s(generic.ms), mib(generic.bytes));
-  // the same kernel with every module .ko.xz/.ko.zst/.ko.gz (test/fixtures/recompressed-kernel.sh)
-  const recompressed = execFileSync('bash', [RECOMPRESSED], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
-  const fromCompressed = ours('generic-compressed', ['-N'], recompressed);
-  row('generic', 'mkinitramfs-ts -N, modules .ko.xz/.zst/.gz', s(fromCompressed.ms), mib(fromCompressed.bytes), `${(fromCompressed.ms / generic.ms).toFixed(2)}× the plain .ko build (aim ≤ 1.5×)`);
-  // Debian 13's 6.12 kernel, every module .ko.xz, built from a Debian 13 root
-  const trixie = trixieKernel();
-  const d13 = ours('generic-debian13', ['-N'], trixie.sysroot, trixie.kver);
-  row('generic', `mkinitramfs-ts -N, Debian 13 (${trixie.kver}, .ko.xz)`, s(d13.ms), mib(d13.bytes));
+  if (all) {
+    // the same kernel with every module .ko.xz/.ko.zst/.ko.gz (test/fixtures/recompressed-kernel.sh)
+    const recompressed = execFileSync('bash', [RECOMPRESSED], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+    const fromCompressed = ours('generic-compressed', ['-N'], recompressed);
+    row('generic', 'mkinitramfs-ts -N, modules .ko.xz/.zst/.gz', s(fromCompressed.ms), mib(fromCompressed.bytes), `${(fromCompressed.ms / generic.ms).toFixed(2)}× the plain .ko build (aim ≤ 1.5×)`);
+    // Debian 13's 6.12 kernel, every module .ko.xz, built from a Debian 13 root
+    const trixie = trixieKernel();
+    const d13 = ours('generic-debian13', ['-N'], trixie.sysroot, trixie.kver);
+    row('generic', `mkinitramfs-ts -N, Debian 13 (${trixie.kver}, .ko.xz)`, s(d13.ms), mib(d13.bytes));
+  }
   const hostonly = ours('hostonly', ['-H', '--sysfs', '/sys', '--procfs', '/proc']);
   row('host-only', 'mkinitramfs-ts -H (this VM: virtio-blk, ext4)', s(hostonly.ms), mib(hostonly.bytes));
 
   const dGeneric = dracut(kver(), kmodDir(), join(scratch, 'dracut-generic.img'), false);
   row('generic', 'dracut --no-hostonly', s(dGeneric.ms), mib(dGeneric.bytes), `${(dGeneric.ms / generic.ms).toFixed(0)}× slower`);
-  const iMost = initramfsTools(kver(), kernelRoot(), kmodDir(), scratch, 'most', join(scratch, 'itools-most.img'));
-  row('generic', 'initramfs-tools MODULES=most', s(iMost.ms), mib(iMost.bytes), `${(iMost.ms / generic.ms).toFixed(0)}× slower`);
+  if (all) {
+    const iMost = initramfsTools(kver(), kernelRoot(), kmodDir(), scratch, 'most', join(scratch, 'itools-most.img'));
+    row('generic', 'initramfs-tools MODULES=most', s(iMost.ms), mib(iMost.bytes), `${(iMost.ms / generic.ms).toFixed(0)}× slower`);
+  }
   const dHost = dracut(kver(), kmodDir(), join(scratch, 'dracut-hostonly.img'), true);
   row('host-only', 'dracut --hostonly', s(dHost.ms), mib(dHost.bytes));
-  const iDep = initramfsTools(kver(), kernelRoot(), kmodDir(), scratch, 'dep', join(scratch, 'itools-dep.img'));
-  row('host-only', 'initramfs-tools MODULES=dep', s(iDep.ms), mib(iDep.bytes));
+  if (all) {
+    const iDep = initramfsTools(kver(), kernelRoot(), kmodDir(), scratch, 'dep', join(scratch, 'itools-dep.img'));
+    row('host-only', 'initramfs-tools MODULES=dep', s(iDep.ms), mib(iDep.bytes));
+  }
 
   // systemd in the image, against dracut (systemd in the image as well) and our shell /init
   const ofDracut = (x: number, d: number): string => {
@@ -84,23 +106,28 @@ async function main(): Promise<void> {
   };
   const sdGeneric = ours('systemd-generic', ['-N', '--add', 'systemd-initrd']);
   row('generic', 'mkinitramfs-ts -N --add systemd-initrd', s(sdGeneric.ms), mib(sdGeneric.bytes), `time ${ofDracut(sdGeneric.ms, dGeneric.ms)}, size ${ofDracut(sdGeneric.bytes, dGeneric.bytes)}`);
+  // the same image lz4-compressed: bigger, but the kernel unpacks it faster than zstd under TCG
+  const sdLz4 = ours('systemd-generic-lz4', ['-N', '--add', 'systemd-initrd', '--compress', 'lz4']);
+  row('generic', 'mkinitramfs-ts -N --add systemd-initrd --compress lz4', s(sdLz4.ms), mib(sdLz4.bytes), `size ${ofDracut(sdLz4.bytes, dGeneric.bytes)}`);
   const sdHost = ours('systemd-hostonly', ['-H', '--sysfs', '/sys', '--procfs', '/proc', '--add', 'systemd-initrd']);
   row('host-only', 'mkinitramfs-ts -H --add systemd-initrd', s(sdHost.ms), mib(sdHost.bytes), `time ${ofDracut(sdHost.ms, dHost.ms)}, size ${ofDracut(sdHost.bytes, dHost.bytes)}`);
 
   const uuid = '5e1f0000-0000-4000-8000-00000000be0c';
   const disk = await markerRootDisk({ uuid, label: 'bench', marker: 'bench' });
-  const booted = new Map<string, { toRoot: number; initToRoot: number }>();
-  for (const [name, path] of [
+  const images = [
     ['mkinitramfs-ts -N', generic.path],
     ['dracut --no-hostonly', join(scratch, 'dracut-generic.img')],
     ['mkinitramfs-ts -N --add systemd-initrd', sdGeneric.path],
-    ['initramfs-tools MODULES=most', join(scratch, 'itools-most.img')],
-  ] as const) {
-    const t = await bootTimes(path, uuid, disk);
-    booted.set(name, t);
-    const d = booted.get('dracut --no-hostonly');
-    const vs = name.includes('systemd-initrd') && d ? `/init → root ${ofDracut(t.initToRoot, d.initToRoot)}` : '';
-    row('boot (TCG, median of 3)', name, `qemu start → root: ${s(t.toRoot)}`, `/init → root: ${s(t.initToRoot)}`, vs);
+    ['mkinitramfs-ts -N --add systemd-initrd --compress lz4', sdLz4.path],
+    ...(all ? ([['initramfs-tools MODULES=most', join(scratch, 'itools-most.img')]] as const) : []),
+  ] as const;
+  const times = await bootTimes(images.map(([, path]) => path), uuid, disk);
+  const d = times[1];
+  for (const [k, [name]] of images.entries()) {
+    const t = times[k];
+    if (!t) continue;
+    const vs = name.includes('systemd-initrd') && d ? `qemu start → root ${ofDracut(t.toRoot, d.toRoot)}, /init → root ${ofDracut(t.initToRoot, d.initToRoot)}` : '';
+    row('boot (TCG, median of 3, round-robin)', name, `qemu start → root: ${s(t.toRoot)}`, `/init → root: ${s(t.initToRoot)}`, vs);
   }
   console.log('\n| what | tool | figure | figure |\n| --- | --- | --- | --- |');
   for (const r of rows) console.log(`| ${r.join(' | ')} |`);

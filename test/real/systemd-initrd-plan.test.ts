@@ -42,7 +42,8 @@ describe('--add systemd-initrd plan', () => {
     expect(sd.has('/usr/bin/udevadm')).toBe(true);
     expect(sd.has('/usr/lib/systemd/system-generators/systemd-fstab-generator')).toBe(true);
     expect(sd.has('/usr/lib/udev/rules.d/60-persistent-storage.rules')).toBe(true);
-    expect(sd.has('/usr/lib/udev/hwdb.bin')).toBe(true);
+    // udev's 13 MiB hardware database only with --add systemd-hwdb: no rule of a root's block device needs it
+    expect(sd.has('/usr/lib/udev/hwdb.bin')).toBe(false);
     expect(sd.has('/etc/initrd-release')).toBe(true);
     expect(sd.has(`/usr/lib/modules/${kver()}/modules.alias.bin`)).toBe(true);
 
@@ -52,6 +53,12 @@ describe('--add systemd-initrd plan', () => {
     const extra = modules(sd).filter((m) => !shell.has(m));
     expect(modules(shell).filter((m) => !sd.has(m))).toEqual([]);
     expect(extra.map((m) => m.replace(/.*\//, ''))).toEqual(['autofs4.ko']); // systemd's own; the root's drivers are the same
+  });
+
+  it('--add systemd-hwdb brings udev\'s hwdb.bin, with the feature as its reason, and systemd-initrd with it', () => {
+    const hw = plan(buildSysroot(), kver(), ['--add', 'systemd-hwdb']);
+    expect(hw.get('/init')).toMatchObject({ type: 'symlink', target: 'usr/lib/systemd/systemd' });
+    expect(hw.get('/usr/lib/udev/hwdb.bin')?.reasons[0]?.why).toMatch(/systemd-hwdb/);
   });
 
   it('config add = ["systemd-initrd"] does the same as --add', () => {
