@@ -8,7 +8,7 @@
 // line. tgtd is started here and always stopped; traffic stays on this machine.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../support/free-port.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,17 +35,6 @@ let tgtd: ChildProcess | undefined;
 let tgtdLog = '';
 let portal = 0;
 let control = 0;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** tgtadm against our private tgtd (its management socket is /var/run/tgtd/socket.CONTROL). */
 function tgtadm(...args: string[]): string {

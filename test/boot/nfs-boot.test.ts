@@ -11,7 +11,7 @@
 // Traffic stays on this machine.
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../support/free-port.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,18 +30,6 @@ let image = '';
 let work = '';
 let server: NfsServer | undefined;
 const NO_ROOT_FSTAB = '# / is on NFS, mounted by the initramfs\n';
-
-/** A TCP port nobody listens on now (the kernel picks it). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mkinitramfs-ts-img-'));

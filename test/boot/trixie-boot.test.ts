@@ -2,14 +2,14 @@
 // images: built on a Debian 12 userspace (busybox 1.35, whose modprobe hands .ko.xz files to the
 // kernel raw first) on virtio-blk, AHCI and NVMe, and built on a Debian 13 root into that root's
 // systemd 257. Each console must be free of module-load errors: the image stores modules decompressed.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/build-image.js';
 import { markerRootDisk, systemdRootDisk } from '../support/disks.js';
-import { debianRoot, FIXTURES, trixieKernel, trixieRoot, type KernelFixture } from '../support/fixtures.js';
+import { debianRoot, trixieKernel, trixieRoot, type KernelFixture } from '../support/fixtures.js';
+import { sysrootWithKernel } from '../support/sysroot-with-kernel.js';
 import type { DiskBus } from '../support/qemu/drive-args.js';
 import { bootVm } from '../support/qemu.js';
 
@@ -17,18 +17,7 @@ const BOOT_TIMEOUT = 240_000;
 const LOAD_ERRORS = /Invalid ELF header|cannot load module|Unknown symbol|module verification failed/;
 
 /** Debian 12's root with Debian 13's kernel in it (hard links; cached beside the fixtures). */
-function bookwormWithTrixieKernel(k: KernelFixture): string {
-  const dir = join(FIXTURES, 'sysroot-bookworm-k6.12');
-  const script = `set -e
-stamp="$(cat "$1/.complete") $(cat "$2/.deb")"
-[ "$(cat "$3/.complete" 2>/dev/null)" = "$stamp" ] && exit 0
-rm -rf "$3.new"; cp -al "$1" "$3.new"; rm -f "$3.new/.complete"
-mkdir -p "$3.new/usr/lib/modules" "$3.new/boot"
-cp -al "$2/usr/lib/modules/." "$3.new/usr/lib/modules/"; cp -al "$2/boot/." "$3.new/boot/"
-echo "$stamp" >"$3.new/.complete"; rm -rf "$3"; mv "$3.new" "$3"`;
-  execFileSync('bash', ['-c', script, 'sysroot', debianRoot(), k.root, dir], { stdio: ['ignore', 'ignore', 'inherit'] });
-  return dir;
-}
+const bookwormWithTrixieKernel = (k: KernelFixture): string => sysrootWithKernel(debianRoot(), k, 'sysroot-bookworm-k6.12');
 
 function genericImage(sysroot: string, k: KernelFixture, name: string): string {
   const out = join(mkdtempSync(join(tmpdir(), 'mkinitramfs-ts-img-')), `${name}.img`);

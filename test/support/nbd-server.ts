@@ -1,19 +1,10 @@
 // qemu-nbd on this machine's loopback for the network boot cells: the guest reaches it through QEMU's
 // user network as 10.0.2.2. Nothing leaves the machine.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 
-/** A TCP port nobody listens on now (the kernel picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
-}
+export { freePort } from './free-port.js';
+import { freePort } from './free-port.js';
 
 export interface NbdServer {
   port: number;
