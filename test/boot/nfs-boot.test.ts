@@ -103,7 +103,7 @@ describe('NFS roots', () => {
     expect(r.matched).toBe(true);
     console.log(`wrong export: ${/cannot boot: .*/.exec(r.log)?.[0] ?? ''} (report at ${r.durationMs} ms)`);
     expect(r.log).toMatch(/nfs: cannot mount 10\.0\.3\.1:\/srv\/nothing: .*(access denied|No such file)/);
-    expect(r.log).toMatch(/network \(links, addresses, routes\):/);
+    expect(r.log).toMatch(/network \(links, addresses, routes, DNS, DHCP leases\):/);
     expect(r.log).toMatch(/addr: \d+: eth0 +inet 10\.0\.3\.2\/24/);
     expect(r.log).toMatch(/route: 10\.0\.3\.0\/24 dev eth0/);
   }, BOOT_TIMEOUT + 30_000);
