@@ -2,13 +2,11 @@
 // when the sysroot (or --keymap) names a non-US keymap. A keymap the user asked for by name must work
 // (an error otherwise); one only found in the sysroot's settings is a warning when it cannot be used —
 // a kernel upgrade's hook must not fail for it, the prompt then has the US layout.
+import { KEYMAP_DIR } from '../boot-contract.js';
 import { ConfigError } from '../errors.js';
 import type { Host } from '../host/host.js';
 import { chooseKeymap, KEYMAP_DIRS } from './choose-keymap.js';
 import { compileKeymap } from './compile-keymap.js';
-
-/** Where the image keeps its compiled keymaps (the boot side: modules.d/keymap/keymap-lib.sh). */
-export const IMAGE_KEYMAP_DIR = '/etc/mkinitramfs-ts/keymaps';
 
 export interface ImageKeymap {
   /** The feature to add and why; undefined: no keymap in this image. */
@@ -39,7 +37,7 @@ export function imageKeymap(host: Host, requested: string | undefined, loadkeys?
   return {
     feature: { name: 'keymap', why },
     files: [
-      { path: `${IMAGE_KEYMAP_DIR}/${choice.name}.bmap`, content: compiled.bytes, why: `${why}: ${choice.source} compiled with loadkeys -b` },
+      { path: `${KEYMAP_DIR}/${choice.name}.bmap`, content: compiled.bytes, why: `${why}: ${choice.source} compiled with loadkeys -b` },
       { path: '/etc/vconsole.conf', content: `KEYMAP=${choice.name}\n`, why },
     ],
     warnings: [],
