@@ -7,7 +7,8 @@
 // (it asks on /dev/console, here tty1: the serial line sees the kernel log only).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildFixtureImage, runCli } from '../support/build-image.js';
-import { kernelImage } from '../support/fixtures.js';
+import { trixieCryptSysroot } from '../support/crypt/trixie-crypt-sysroot.js';
+import { kernelImage, trixieKernel } from '../support/fixtures.js';
 import { GERMAN_VCONSOLE, keymapSysroot } from '../support/keymap/keymap-sysroot.js';
 import { bootVm, type BootResult, type SerialInput } from '../support/qemu.js';
 import { STORAGE_RECIPE as R } from '../support/storage/recipe.js';
@@ -18,6 +19,12 @@ const BOOT_TIMEOUT = 300_000;
 const REACHED = /MARKER:systemd multi-user reached/;
 const PROMPT = /Please enter passphrase for disk [^\n]*\(press TAB for no echo\)/;
 const LOADED = /mkinitramfs-ts: console keymap de-latin1 loaded/;
+/**
+ * The prompt on the serial line comes from the agent systemd started there; the one on tty1, where the
+ * keys land, starts beside it and resets its terminal first (257 also queries it, and would take early
+ * keys for the answer): the keys wait this long after the serial prompt.
+ */
+const AGENT_START_MS = 5_000;
 const LUKS_ROOT = `root=UUID=${R.luks.fsUuid} rd.luks.uuid=${R.luks.luksUuid}`;
 
 /** The keys (QEMU names: US positions) a German keyboard user presses to type TEXT, then Enter. */
@@ -42,9 +49,9 @@ beforeAll(async () => {
   shellImage = buildFixtureImage('keymap-shell', ['-N', '--sysroot', sysroot, '--compress', 'zstd']);
 }, 60 * 60_000);
 
-async function boot(initrd: string, append: string, input: SerialInput[], until: RegExp[]): Promise<BootResult> {
+async function boot(initrd: string, append: string, input: SerialInput[], until: RegExp[], kernel = kernelImage()): Promise<BootResult> {
   const r = await bootVm({
-    kernel: kernelImage(),
+    kernel,
     initrd,
     append,
     disks: [{ file: disks.luks, bus: 'virtio-blk' }],
@@ -73,14 +80,14 @@ describe('the console keymap of the passphrase prompt', () => {
   });
 
   it('systemd in the image: the German passphrase pressed on the keyboard opens the root (one prompt)', async () => {
-    const r = await boot(systemdImage, `${LUKS_ROOT} console=tty1 console=ttyS0`, [{ when: PROMPT, send: germanKeys(R.passphrase), keyboard: true }], [REACHED]);
+    const r = await boot(systemdImage, `${LUKS_ROOT} console=tty1 console=ttyS0`, [{ when: PROMPT, send: germanKeys(R.passphrase), keyboard: true, delayMs: AGENT_START_MS }], [REACHED]);
     expect(r.log).toMatch(LOADED);
     expect(prompts(r)).toBe(1);
   }, BOOT_TIMEOUT + 30_000);
 
   it('control: with rd.vconsole.keymap=us the same keys are the wrong passphrase, systemd asks again', async () => {
     const r = await boot(systemdImage, `${LUKS_ROOT} rd.vconsole.keymap=us console=tty1 console=ttyS0`, [
-      { when: PROMPT, send: germanKeys(R.passphrase), keyboard: true },
+      { when: PROMPT, send: germanKeys(R.passphrase), keyboard: true, delayMs: AGENT_START_MS },
       { when: PROMPT, send: `${R.passphrase}\n` }, // typed on the serial line, which has no keymap
     ], [REACHED]);
     expect(r.log).not.toMatch(LOADED);
@@ -94,4 +101,14 @@ describe('the console keymap of the passphrase prompt', () => {
     ]);
     expect(r.log).toMatch(LOADED);
   }, BOOT_TIMEOUT + 30_000);
+
+  it("Debian 13's systemd 257 in the image: the German passphrase pressed on the keyboard opens the root", async () => {
+    const k = trixieKernel();
+    const trixie = await keymapSysroot(await trixieCryptSysroot(), GERMAN_VCONSOLE);
+    const img = buildFixtureImage('keymap-systemd-257', ['-N', '--sysroot', trixie, '--kver', k.kver, '--add', 'systemd-initrd,crypt', '--compress', 'zstd']);
+    const r = await boot(img, `${LUKS_ROOT} console=tty1 console=ttyS0`, [{ when: PROMPT, send: germanKeys(R.passphrase), keyboard: true, delayMs: AGENT_START_MS }], [REACHED], k.image);
+    expect(r.log).toMatch(/systemd\[1\]: systemd 257/);
+    expect(r.log).toMatch(LOADED);
+    expect(prompts(r)).toBe(1);
+  }, BOOT_TIMEOUT + 60_000);
 });

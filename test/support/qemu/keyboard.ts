@@ -13,7 +13,8 @@ export function monitorSocket(): { path: string; args: string[] } {
 }
 
 /** Press the keys one after the other; each is held 50 ms and the next follows after 120 ms. */
-export async function pressKeys(socketPath: string, keys: string[]): Promise<void> {
+export async function pressKeys(socketPath: string, keys: string[], delayMs = 0): Promise<void> {
+  if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
   const sock = createConnection(socketPath);
   await new Promise<void>((resolve, reject) => {
     sock.once('connect', resolve);

@@ -94,7 +94,7 @@ export function runQemu(run: QemuRun): Promise<QemuOutcome> {
         else {
           const keys = input.send.split(' ').filter((k) => k !== '');
           const monitor = run.monitor;
-          keyboard = keyboard.then(() => pressKeys(monitor, keys)).catch((e: Error) => void logStream.write(`\n--- keyboard: ${e.message} ---\n`));
+          keyboard = keyboard.then(() => pressKeys(monitor, keys, input.delayMs)).catch((e: Error) => void logStream.write(`\n--- keyboard: ${e.message} ---\n`));
         }
       }
       if (!finishing && (watch.allSeen || watch.failedOn)) {

@@ -8,6 +8,8 @@ export interface SerialInput {
   send: string;
   /** Pressed on the guest's PS/2 keyboard (its virtual console) instead of typed on the serial line. */
   keyboard?: boolean;
+  /** Keyboard input only: wait this long after the prompt first (another console's agent may still be starting). */
+  delayMs?: number;
 }
 
 export interface TimelineEntry {
