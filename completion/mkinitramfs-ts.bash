@@ -5,7 +5,7 @@ _mkinitramfs_ts_commands='build explain capture-host check-host update install-h
 
 _mkinitramfs_ts_build_flags='-o --output -k --kver --sysroot --kmoddir --sysfs --procfs -c --conf --confdir
   -H --hostonly -N --no-hostonly --compress -a --add --omit --add-drivers --omit-drivers --force-drivers
-  --filesystems -i --install --early-microcode --no-early-microcode --kernel-cmdline --root-timeout
+  --filesystems -i --install --early-microcode --no-early-microcode --kernel-cmdline --root-timeout --keymap
   --uki --no-uki --kernel-image --secureboot-key --secureboot-cert
   --trust-sysroot-scripts -v --verbose -q --quiet --reproducible -f --force --dry-run --json --no-verify --fallback-generic -h --help'
 
@@ -97,7 +97,7 @@ _mkinitramfs_ts() {
             mapfile -t COMPREPLY < <(compgen -W "$(_mkinitramfs_ts_features)" -- "$cur")
             return
             ;;
-        -j | --jobs | --root-timeout | --kernel-cmdline | --add-drivers | --omit-drivers | --force-drivers | --filesystems | --command)
+        -j | --jobs | --root-timeout | --keymap | --kernel-cmdline | --add-drivers | --omit-drivers | --force-drivers | --filesystems | --command)
             return
             ;;
     esac

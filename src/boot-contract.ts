@@ -28,6 +28,9 @@ export const EMBEDDED_CMDLINE = `${CMDLINE_DIR}/00-mkinitramfs-ts.conf`;
 /** The settings /init sources as shell assignments (one KEY='value' a line). */
 export const IMAGE_CONF = '/etc/mkinitramfs-ts/image.conf';
 
+/** The console keymaps the build compiled (NAME.bmap, busybox loadkmap's form); /etc/vconsole.conf names the one to load. */
+export const KEYMAP_DIR = '/etc/mkinitramfs-ts/keymaps';
+
 /** The keys of image.conf, each one a shell variable of /init. */
 export interface ImageConf {
   /** The kernel release the image was built for (said on the console and in the failure report). */

@@ -17,6 +17,8 @@ export interface BuildOptions {
   earlyMicrocode: boolean;
   kernelCmdline: string;
   rootTimeout?: number;
+  /** The console keymap for the passphrase prompt (a name or an in-root path; "us": none); default: the sysroot's setting. */
+  keymap?: string;
   /** mtime of every entry: SOURCE_DATE_EPOCH, else 0. */
   mtime: number;
   output: string;

@@ -27,6 +27,7 @@ import { openModuleSource } from './kmod/open-module-source.js';
 import { hostOnlyInputs } from './hostonly/host-only-inputs.js';
 import { hostOnlyNetwork } from './hostonly/network-inputs.js';
 import { networkPlanNote } from './assemble/network-plan.js';
+import { imageKeymap } from './keymap/image-keymap.js';
 
 export interface PlannedImage {
   plan: Plan;
@@ -46,8 +47,11 @@ export async function planImage(opts: BuildOptions): Promise<PlannedImage> {
   for (const f of hostOnly?.features ?? [])
     if (!available.has(f))
       throw new NotBootableError(`the root file system needs the '${f}' feature (detected on this host), which is not installed: add its modules.d folder or build with --no-hostonly`);
+  // the passphrase prompt's keymap: the sysroot's setting (or --keymap), compiled now
+  const keymap = opts.omit.includes('keymap') ? undefined : imageKeymap(host, opts.keymap);
   const features = selectFeatures(available, {
     add: opts.add,
+    wanted: keymap?.feature ? [keymap.feature] : [],
     omit: opts.omit,
     hostonly: opts.hostonly,
     detected: hostOnly?.features,
@@ -73,8 +77,8 @@ export async function planImage(opts: BuildOptions): Promise<PlannedImage> {
     install: opts.install,
     kernelCmdline,
     rootTimeout: opts.rootTimeout,
-    extraFiles: hostOnly?.files,
-    warnings: hostOnly?.warnings,
+    extraFiles: [...(hostOnly?.files ?? []), ...(keymap?.files ?? [])],
+    warnings: [...(hostOnly?.warnings ?? []), ...(keymap?.warnings ?? [])],
     scriptEnv,
     dryRun: opts.dryRun === true,
     earlyMicrocode: opts.earlyMicrocode,

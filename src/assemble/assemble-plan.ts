@@ -38,7 +38,7 @@ export interface AssembleInput {
   kernelCmdline: string;
   rootTimeout?: number;
   /** Extra inline files (e.g. the host-only record). */
-  extraFiles?: { path: string; content: string; why: string }[];
+  extraFiles?: { path: string; content: string | Buffer; why: string }[];
   /** Warnings found before planning (host-only detection), kept with the plan's own. */
   warnings?: string[];
   /** Environment of features' install scripts. */

@@ -42,6 +42,7 @@ export function withBuildFlags(cmd: Command) {
     .option('--secureboot-key <key>', 'with --uki: sign it for Secure Boot with this private key (PEM, needs sbsign from sbsigntool)')
     .option('--secureboot-cert <cert>', 'with --uki: the certificate (PEM) of --secureboot-key')
     .option('--root-timeout <seconds>', 'how long /init waits for the root device (default 60)')
+    .option('--keymap <name>', "console keymap of the passphrase prompt, e.g. de-latin1 (default: the sysroot's /etc/vconsole.conf or /etc/default/keyboard; us: none)")
     .option('--trust-sysroot-scripts', "run the check/install scripts of the sysroot's own features on this host (default: chrooted into the sysroot as nobody)")
     .option('-v, --verbose', 'print every phase with its time')
     .option('-q, --quiet', 'print only warnings and errors')
@@ -73,6 +74,7 @@ export interface BuildFlagValues {
   securebootKey?: string;
   securebootCert?: string;
   rootTimeout?: string;
+  keymap?: string;
   verbose?: boolean;
   quiet?: boolean;
   force?: boolean;
@@ -127,6 +129,7 @@ export function toBuildOptions(f: BuildFlagValues, image?: string, kverArg?: str
     earlyMicrocode: f.earlyMicrocode ?? c.earlyMicrocode ?? false,
     kernelCmdline: f.kernelCmdline ?? c.kernelCmdline ?? '',
     rootTimeout: _rootTimeout(f.rootTimeout) ?? c.rootTimeout,
+    ...((f.keymap ?? c.keymap) === undefined ? {} : { keymap: f.keymap ?? c.keymap }),
     mtime: defaultMtime(),
     // a UKI never lands where the boot loader expects a bare initramfs
     output: f.output ?? image ?? join(sysroot, 'boot', (f.uki ?? c.uki) === true ? `linux-${kver}.efi` : `initrd.img-${kver}`),

@@ -18,6 +18,7 @@ export interface MkConfig {
   kernelCmdline?: string;
   rootTimeout?: number;
   uki?: boolean;
+  keymap?: string;
 }
 
 export type ListField = 'add' | 'omit' | 'addDrivers' | 'omitDrivers' | 'forceDrivers' | 'filesystems' | 'installItems';
@@ -49,6 +50,7 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   { key: 'kernel_cmdline', field: 'kernelCmdline', kind: 'string', doc: 'default kernel arguments embedded in the image (the boot command line wins)', check: _checkOneLine },
   { key: 'uki', field: 'uki', kind: 'bool', doc: "write a Unified Kernel Image (the sysroot's systemd EFI stub, kernel, initramfs and command line) instead of a bare initramfs (like --uki)" },
   { key: 'root_timeout', field: 'rootTimeout', kind: 'seconds', doc: 'seconds /init waits for the root device' },
+  { key: 'keymap', field: 'keymap', kind: 'string', doc: 'console keymap of the passphrase prompt, e.g. "de-latin1" (default: the sysroot\'s /etc/vconsole.conf or /etc/default/keyboard; "us": none)', check: _checkOneLine },
 ];
 
 export const KNOWN_KEYS: readonly string[] = CONFIG_KEYS.map((k) => k.key);

@@ -10,6 +10,8 @@ export interface FeatureSelection {
   hostonly: boolean;
   /** Features the host-only detector found necessary (lvm, crypt, ...). */
   detected?: string[];
+  /** Features the build found the sysroot's settings need (keymap), with the reason. */
+  wanted?: { name: string; why: string }[];
   hasBinary: (name: string) => boolean;
   /** A default feature's check script decides whether it applies (see feature-scripts.ts). */
   applies?: (feature: FeatureManifest) => boolean;
@@ -39,6 +41,7 @@ export function selectFeatures(all: Map<string, FeatureManifest>, sel: FeatureSe
       want(f.name, _defaultWhy(f));
   }
   for (const n of sel.detected ?? []) if (!sel.omit.includes(n)) want(known(n, 'detected').name, 'detected on the host');
+  for (const w of sel.wanted ?? []) if (!sel.omit.includes(w.name)) want(known(w.name, 'wanted').name, w.why);
   for (const n of sel.add) want(known(n, '--add').name, 'requested with --add');
   _closeOverDepends(all, chosen, known);
   return [...chosen.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([n, why]) => ({ feature: _withSections(all.get(n) as FeatureManifest, chosen), why }));

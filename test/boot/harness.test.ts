@@ -124,10 +124,10 @@ describe('pure parts', () => {
         { when: /Passphrase: /, send: 'right\n' },
       ],
     });
-    expect(watch.push('boot\nPassphrase: ', 10)).toEqual(['wrong\n']);
-    expect(watch.push('', 11)).toEqual([]);
-    expect(watch.push('\nNo key available.\nPass', 20)).toEqual([]);
-    expect(watch.push('phrase: ', 30)).toEqual(['right\n']);
+    expect(watch.push('boot\nPassphrase: ', 10).map((i) => i.send)).toEqual(['wrong\n']);
+    expect(watch.push('', 11).map((i) => i.send)).toEqual([]);
+    expect(watch.push('\nNo key available.\nPass', 20).map((i) => i.send)).toEqual([]);
+    expect(watch.push('phrase: ', 30).map((i) => i.send)).toEqual(['right\n']);
     expect(watch.allSeen).toBe(false);
     watch.push('\nMARK', 40);
     watch.push('ER:done\n', 50);

@@ -19,6 +19,8 @@ export const kernelImage = (): string => need(join(FIXTURES, 'kernel', 'boot', `
 export const kmodDir = (): string => need(join(FIXTURES, 'kernel', 'lib', 'modules', kver()));
 /** The unpacked busybox-static package. */
 export const busyboxRoot = (): string => need(join(FIXTURES, 'busybox'));
+/** dpkg -x of console-data: usr/share/keymaps. */
+export const consoleDataRoot = (): string => need(join(FIXTURES, 'console-data', '.deb')).replace(/\/\.deb$/, '');
 /** A Debian bookworm minbase root with systemd, udev, kmod, busybox-static, e2fsprogs, util-linux. */
 export const debianRoot = (): string => need(join(FIXTURES, 'rootfs', '.complete')).replace(/\/\.complete$/, '');
 /** Where tests may keep slow-to-build artefacts (disks) between runs. */

@@ -8,6 +8,7 @@ import { chooseAccel, type Accel } from './accel.js';
 import { diskArgs, type Machine, type VmDisk } from './qemu/drive-args.js';
 import { newBootLogFile } from './qemu/log-files.js';
 import { runQemu, type QemuOutcome } from './qemu/qemu-process.js';
+import { monitorSocket } from './qemu/keyboard.js';
 import { Semaphore } from './qemu/semaphore.js';
 import type { SerialInput, TimelineEntry } from './qemu/serial-watch.js';
 
@@ -64,7 +65,8 @@ const _vms = new Semaphore(MAX_PARALLEL_VMS);
 
 export async function bootVm(options: BootOptions): Promise<BootResult> {
   const accel = options.accel ?? (await chooseAccel());
-  const command = qemuArgs(options, accel);
+  const monitor = options.input?.some((i) => i.keyboard) ? monitorSocket() : undefined;
+  const command = [...qemuArgs(options, accel), ...(monitor?.args ?? [])];
   const logFile = options.logFile ?? newBootLogFile('boot');
   const outcome = await _vms.use(() =>
     runQemu({
@@ -73,6 +75,7 @@ export async function bootVm(options: BootOptions): Promise<BootResult> {
       failOn: [...(options.failOn ?? []), KERNEL_PANIC],
       watch: [KERNEL_STARTED, INIT_STARTED, ...(options.watch ?? [])],
       input: options.input ?? [],
+      monitor: monitor?.path,
       timeoutMs: options.timeoutMs,
       graceMs: options.graceMs ?? 5_000,
       logFile,

@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CMDLINE_DIR, EMBEDDED_CMDLINE, HOOKS_DIR, hookPath, IMAGE_CONF, IMAGE_CONF_KEYS, imageConfText, INIT_LIB_DIR, STAGES } from '../../src/boot-contract.js';
+import { CMDLINE_DIR, EMBEDDED_CMDLINE, HOOKS_DIR, hookPath, IMAGE_CONF, IMAGE_CONF_KEYS, imageConfText, INIT_LIB_DIR, KEYMAP_DIR, STAGES } from '../../src/boot-contract.js';
 import { BUILTIN_MODULES_D } from '../../src/features/load-features.js';
 import { type FeatureManifest, parseManifest } from '../../src/features/manifest.js';
 
@@ -81,7 +81,7 @@ describe('paths', () => {
 
   it('the shell names no other path of mkinitramfs-ts than these', () => {
     const named = [...allShell.matchAll(/\/(?:etc|lib|usr\/lib)\/(?:mkinitramfs-ts|cmdline\.d)[^\s;|&)<>'"]*(?:"\$1"[^\s;|&)<>'"]*)?/g)].map((m) => m[0]);
-    const known = (p: string): boolean => p === IMAGE_CONF || installed.has(p) || p === `${HOOKS_DIR}/"$1"/*.sh` || p === `${CMDLINE_DIR}/*.conf`;
+    const known = (p: string): boolean => p === IMAGE_CONF || p === KEYMAP_DIR || installed.has(p) || p === `${HOOKS_DIR}/"$1"/*.sh` || p === `${CMDLINE_DIR}/*.conf`;
     expect(named.length).toBeGreaterThan(5);
     expect(named.filter((p) => !known(p))).toEqual([]);
   });

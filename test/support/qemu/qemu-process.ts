@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
+import { pressKeys } from './keyboard.js';
 import { trackChild } from './live-children.js';
 import { SerialWatch, type SerialInput, type TimelineEntry } from './serial-watch.js';
 
@@ -15,6 +16,8 @@ export interface QemuRun {
   failOn: RegExp[];
   watch: RegExp[];
   input: SerialInput[];
+  /** The monitor socket keyboard inputs are pressed through (qemu.ts opens it when an input needs it). */
+  monitor?: string | undefined;
   timeoutMs: number;
   /** After the last `until` marker (or a `failOn` one): how long qemu may take to exit by itself. */
   graceMs: number;
@@ -61,6 +64,7 @@ export function runQemu(run: QemuRun): Promise<QemuOutcome> {
   let timedOut = false;
   let aborted = false;
   let finishing = false;
+  let keyboard: Promise<void> = Promise.resolve(); // key presses in order, one input after the other
 
   return new Promise<QemuOutcome>((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -84,7 +88,15 @@ export function runQemu(run: QemuRun): Promise<QemuOutcome> {
       const text = decoder.write(chunk).replaceAll('\r', '');
       logStream.write(text);
       if (run.echo) process.stdout.write(text);
-      for (const send of watch.push(text, elapsed())) child.stdin.write(send);
+      for (const input of watch.push(text, elapsed())) {
+        if (!input.keyboard) child.stdin.write(input.send);
+        else if (run.monitor === undefined) throw new Error('a keyboard input needs the monitor socket');
+        else {
+          const keys = input.send.split(' ').filter((k) => k !== '');
+          const monitor = run.monitor;
+          keyboard = keyboard.then(() => pressKeys(monitor, keys, input.delayMs)).catch((e: Error) => void logStream.write(`\n--- keyboard: ${e.message} ---\n`));
+        }
+      }
       if (!finishing && (watch.allSeen || watch.failedOn)) {
         finishing = true;
         graceTimer = setTimeout(kill, run.graceMs);

@@ -4,7 +4,12 @@
 export interface SerialInput {
   /** Typed once, after this appears (inputs are armed one at a time, in order). */
   when: RegExp;
+  /** Text for the serial line; with `keyboard`, QEMU key names separated by spaces (see keyboard.ts). */
   send: string;
+  /** Pressed on the guest's PS/2 keyboard (its virtual console) instead of typed on the serial line. */
+  keyboard?: boolean;
+  /** Keyboard input only: wait this long after the prompt first (another console's agent may still be starting). */
+  delayMs?: number;
 }
 
 export interface TimelineEntry {
@@ -39,7 +44,7 @@ export class SerialWatch {
     this._pendingUntil = options.until.map(_stateless);
     this._pendingWatch = options.watch.map(_stateless);
     this._failOn = options.failOn.map(_stateless);
-    this._input = options.input.map((i) => ({ when: _stateless(i.when), send: i.send }));
+    this._input = options.input.map((i) => ({ ...i, when: _stateless(i.when) }));
   }
 
   get log(): string {
@@ -53,8 +58,8 @@ export class SerialWatch {
     return this._failedOn;
   }
 
-  /** Feed newly received text (already without \r); returns what to type now, in order. */
-  push(text: string, ms: number): string[] {
+  /** Feed newly received text (already without \r); returns the inputs due now, in order. */
+  push(text: string, ms: number): SerialInput[] {
     this._log += text;
     const window = this._log.slice(this._lineStart);
     this._take(this._pendingWatch, window, ms);
@@ -78,8 +83,8 @@ export class SerialWatch {
     }
   }
 
-  private _dueInput(): string[] {
-    const sends: string[] = [];
+  private _dueInput(): SerialInput[] {
+    const sends: SerialInput[] = [];
     for (;;) {
       const next = this._input[this._nextInput];
       if (!next) return sends;
@@ -89,7 +94,7 @@ export class SerialWatch {
       if (!m) return sends;
       this._inputFrom = from + m.index + m[0].length;
       this._nextInput++;
-      sends.push(next.send);
+      sends.push(next);
     }
   }
 }
