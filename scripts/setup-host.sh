@@ -12,9 +12,9 @@ set -euo pipefail
 DEMO_PACKAGES="qemu-system-x86 kmod mmdebstrap e2fsprogs zstd xz-utils util-linux"
 # the tests also serve an NBD root (qemu-nbd), build GPT, xfs, btrfs and FAT disks, compare against
 # dracut, initramfs-tools and binutils, decompress every format, shellcheck the shell, render the man
-# page, sign UKIs (sbsigntool) and serve an iSCSI root (tgt: tgtd, tgtadm)
+# page, sign UKIs (sbsigntool), serve an iSCSI root (tgt: tgtd, tgtadm) and give VMs a TPM 2.0 (swtpm)
 TEST_PACKAGES="$DEMO_PACKAGES qemu-utils strace fdisk xfsprogs btrfs-progs dosfstools cpio lz4 bzip2 binutils dracut-core
-  initramfs-tools-core systemd shellcheck man-db groff-base sbsigntool tgt"
+  initramfs-tools-core systemd shellcheck man-db groff-base sbsigntool tgt swtpm"
 
 case "${1:-}" in
   demo) want=$DEMO_PACKAGES what="npm run demo" ;;
