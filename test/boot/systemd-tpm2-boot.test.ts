@@ -74,6 +74,8 @@ describe('the systemd-initrd image with tpm2', () => {
     const listing = runCli(['ls', image252]);
     for (const lib of ['libtss2-esys.so.0', 'libtss2-rc.so.0', 'libtss2-mu.so.0', 'libtss2-tcti-device.so.0', 'cryptsetup/libcryptsetup-token-systemd-tpm2.so'])
       expect(listing).toMatch(new RegExp(` usr/lib/x86_64-linux-gnu/${lib.replaceAll('.', '\\.')}`));
+    // the luks disk's key file (slot 1) is not in the image: with no prompt, only the TPM can have opened it
+    expect(listing).not.toContain(R.keyPath.slice(1));
   });
 });
 
@@ -97,13 +99,34 @@ describe.concurrent("Debian 12's systemd 252 with a TPM", () => {
   }, BOOT_TIMEOUT + 30_000);
 });
 
-describe("Debian 13's systemd 257 and kernel 6.12 with a TPM", () => {
+describe.concurrent("Debian 13's systemd 257 and kernel 6.12 with a TPM", () => {
+  let image257: Promise<{ kernel: string; initrd: string }> | undefined;
+  // built once, by whichever cell comes first
+  const on257 = (): Promise<{ kernel: string; initrd: string }> =>
+    (image257 ??= (async () => {
+      const k = trixieKernel();
+      const sysroot = await trixieTpm2Sysroot();
+      return { kernel: k.image, initrd: buildFixtureImage('systemd-tpm2-257', ['-N', '--sysroot', sysroot, '--kver', k.kver, '--add', 'systemd-initrd,crypt,tpm2', '--compress', 'zstd']) };
+    })());
+
   it('(a) the TPM that enrolled (under systemd 252): the root opens with no passphrase typed', async () => {
-    const k = trixieKernel();
-    const img = buildFixtureImage('systemd-tpm2-257', ['-N', '--sysroot', await trixieTpm2Sysroot(), '--kver', k.kver, '--add', 'systemd-initrd,crypt,tpm2', '--compress', 'zstd']);
-    const r = await boot('257 enrolled TPM', 'enrolled', [], { kernel: k.image, initrd: img });
+    const r = await boot('257 enrolled TPM', 'enrolled', [], await on257());
     expect(r.log).toMatch(/systemd\[1\]: systemd 257/);
     expect(r.log).toMatch(TPM_FOUND);
     expect(r.log).not.toMatch(ASKED);
+  }, BOOT_TIMEOUT + 60_000);
+
+  it('(b) a brand-new TPM cannot unseal: the passphrase prompt comes up, it is typed, root', async () => {
+    const r = await boot('257 fresh TPM', 'fresh', [{ when: PROMPT, send: `${R.passphrase}\n` }], await on257());
+    expect(r.log).toMatch(/systemd\[1\]: systemd 257/);
+    expect(r.log).toMatch(TPM_FOUND);
+    expect(r.log.match(new RegExp(PROMPT.source, 'g'))?.length).toBe(1);
+  }, BOOT_TIMEOUT + 60_000);
+
+  it('(c) no TPM device at all: the passphrase prompt comes up, it is typed, root', async () => {
+    const r = await boot('257 no TPM', 'none', [{ when: PROMPT, send: `${R.passphrase}\n` }], await on257());
+    expect(r.log).toMatch(/systemd\[1\]: systemd 257/);
+    expect(r.log).not.toMatch(TPM_FOUND);
+    expect(r.log.match(new RegExp(PROMPT.source, 'g'))?.length).toBe(1);
   }, BOOT_TIMEOUT + 60_000);
 });
