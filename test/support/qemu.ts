@@ -74,9 +74,10 @@ export async function bootVm(options: BootOptions): Promise<BootResult> {
   const logFile = options.logFile ?? newBootLogFile('boot');
   const outcome = await _vms.use(async () => {
     const tpm = options.tpmState === undefined ? undefined : await startSwtpm(options.tpmState);
+    command.push(...(tpm?.qemuArgs ?? []));
     try {
       return await runQemu({
-        args: [...command, ...(tpm?.qemuArgs ?? [])],
+        args: command,
         until: options.until,
         failOn: [...(options.failOn ?? []), KERNEL_PANIC],
         watch: [KERNEL_STARTED, INIT_STARTED, ...(options.watch ?? [])],
