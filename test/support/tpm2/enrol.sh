@@ -19,7 +19,9 @@ mount -t tmpfs tmpfs /run
 mkdir -p /run/initramfs /run/cryptsetup
 exec </dev/console >/dev/console 2>&1
 
+# shellcheck source=/dev/null # the image's own shell libraries and the storage recipe
 for lib in messages cmdline module-loads coldplug; do . "/lib/mkinitramfs-ts/$lib.sh"; done
+# shellcheck source=/dev/null
 . /usr/local/lib/storage-builder/recipe.env
 read_cmdline
 
