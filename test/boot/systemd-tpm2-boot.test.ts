@@ -13,6 +13,8 @@ import { freshTpmState, tpm2EnrolledDisk, tpmStateCopy, type Tpm2Disk } from '..
 import { tpm2Sysroot, trixieTpm2Sysroot } from '../support/tpm2/tpm2-sysroot.js';
 
 const BOOT_TIMEOUT = 300_000;
+/** Three cells per describe share two VM slots (MAX_PARALLEL_VMS): the third waits for one of them. */
+const CELL_TIMEOUT = 2 * BOOT_TIMEOUT + 60_000;
 const REACHED = /MARKER:systemd multi-user reached/;
 const STATE_LINE = /MARKER-STATE: [^\n]*\n/;
 const IN_INITRD = /systemd\[1\]: Running in initrd\./;
@@ -84,19 +86,19 @@ describe.concurrent("Debian 12's systemd 252 with a TPM", () => {
     const r = await boot('252 enrolled TPM', 'enrolled', [], { kernel: kernelImage(), initrd: image252 });
     expect(r.log).toMatch(TPM_FOUND);
     expect(r.log).not.toMatch(ASKED);
-  }, BOOT_TIMEOUT + 30_000);
+  }, CELL_TIMEOUT);
 
   it('(b) a brand-new TPM cannot unseal: the passphrase prompt comes up, it is typed, root', async () => {
     const r = await boot('252 fresh TPM', 'fresh', [{ when: PROMPT, send: `${R.passphrase}\n` }], { kernel: kernelImage(), initrd: image252 });
     expect(r.log).toMatch(TPM_FOUND);
     expect(r.log.match(new RegExp(PROMPT.source, 'g'))?.length).toBe(1);
-  }, BOOT_TIMEOUT + 30_000);
+  }, CELL_TIMEOUT);
 
   it('(c) no TPM device at all: the passphrase prompt comes up, it is typed, root', async () => {
     const r = await boot('252 no TPM', 'none', [{ when: PROMPT, send: `${R.passphrase}\n` }], { kernel: kernelImage(), initrd: image252 });
     expect(r.log).not.toMatch(TPM_FOUND);
     expect(r.log.match(new RegExp(PROMPT.source, 'g'))?.length).toBe(1);
-  }, BOOT_TIMEOUT + 30_000);
+  }, CELL_TIMEOUT);
 });
 
 describe.concurrent("Debian 13's systemd 257 and kernel 6.12 with a TPM", () => {
@@ -119,19 +121,19 @@ describe.concurrent("Debian 13's systemd 257 and kernel 6.12 with a TPM", () => 
     expect(r.log).toMatch(/systemd\[1\]: systemd 257/);
     expect(r.log).toMatch(TPM_FOUND);
     expect(r.log).not.toMatch(ASKED);
-  }, BOOT_TIMEOUT + 60_000);
+  }, CELL_TIMEOUT);
 
   it('(b) a brand-new TPM cannot unseal: the passphrase prompt comes up, it is typed, root', async () => {
     const r = await boot('257 fresh TPM', 'fresh', [{ when: PROMPT, send: `${R.passphrase}\n` }], await on257());
     expect(r.log).toMatch(/systemd\[1\]: systemd 257/);
     expect(r.log).toMatch(TPM_FOUND);
     expect(r.log.match(new RegExp(PROMPT.source, 'g'))?.length).toBe(1);
-  }, BOOT_TIMEOUT + 60_000);
+  }, CELL_TIMEOUT);
 
   it('(c) no TPM device at all: the passphrase prompt comes up, it is typed, root', async () => {
     const r = await boot('257 no TPM', 'none', [{ when: PROMPT, send: `${R.passphrase}\n` }], await on257());
     expect(r.log).toMatch(/systemd\[1\]: systemd 257/);
     expect(r.log).not.toMatch(TPM_FOUND);
     expect(r.log.match(new RegExp(PROMPT.source, 'g'))?.length).toBe(1);
-  }, BOOT_TIMEOUT + 60_000);
+  }, CELL_TIMEOUT);
 });
