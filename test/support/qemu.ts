@@ -10,6 +10,7 @@ import { newBootLogFile } from './qemu/log-files.js';
 import { runQemu, type QemuOutcome } from './qemu/qemu-process.js';
 import { monitorSocket } from './qemu/keyboard.js';
 import { Semaphore } from './qemu/semaphore.js';
+import { startSwtpm } from './qemu/swtpm.js';
 import type { SerialInput, TimelineEntry } from './qemu/serial-watch.js';
 
 export type { DiskBus, Machine, VmDisk } from './qemu/drive-args.js';
@@ -50,6 +51,11 @@ export interface BootOptions {
   signal?: AbortSignal;
   /** Overrides the probed accelerator (see accel.ts). */
   accel?: Accel;
+  /**
+   * A TPM 2.0 for the guest: swtpm runs on this state directory (created empty = a new TPM) for the
+   * length of the boot and writes its state back there. Pass a copy to keep a TPM unchanged.
+   */
+  tpmState?: string;
 }
 
 export interface BootResult extends QemuOutcome {
@@ -68,21 +74,27 @@ export async function bootVm(options: BootOptions): Promise<BootResult> {
   const monitor = options.input?.some((i) => i.keyboard) ? monitorSocket() : undefined;
   const command = [...qemuArgs(options, accel), ...(monitor?.args ?? [])];
   const logFile = options.logFile ?? newBootLogFile('boot');
-  const outcome = await _vms.use(() =>
-    runQemu({
-      args: command,
-      until: options.until,
-      failOn: [...(options.failOn ?? []), KERNEL_PANIC],
-      watch: [KERNEL_STARTED, INIT_STARTED, ...(options.watch ?? [])],
-      input: options.input ?? [],
-      monitor: monitor?.path,
-      timeoutMs: options.timeoutMs,
-      graceMs: options.graceMs ?? 5_000,
-      logFile,
-      echo: process.env['BOOT_LOG'] === '1',
-      signal: options.signal,
-    }),
-  );
+  const outcome = await _vms.use(async () => {
+    const tpm = options.tpmState === undefined ? undefined : await startSwtpm(options.tpmState);
+    command.push(...(tpm?.qemuArgs ?? []));
+    try {
+      return await runQemu({
+        args: command,
+        until: options.until,
+        failOn: [...(options.failOn ?? []), KERNEL_PANIC],
+        watch: [KERNEL_STARTED, INIT_STARTED, ...(options.watch ?? [])],
+        input: options.input ?? [],
+        monitor: monitor?.path,
+        timeoutMs: options.timeoutMs,
+        graceMs: options.graceMs ?? 5_000,
+        logFile,
+        echo: process.env['BOOT_LOG'] === '1',
+        signal: options.signal,
+      });
+    } finally {
+      await tpm?.stop();
+    }
+  });
   const keep = options.logFile !== undefined || !outcome.matched;
   if (!keep) rmSync(logFile, { force: true });
   else if (!outcome.matched) process.stderr.write(`boot failed (${_why(outcome)}): serial log in ${logFile}\n`);
