@@ -2,9 +2,13 @@
 // nbd-client (sysfs pid → its socket fds → /proc/net/tcp or tcp6 by inode), else root=/netroot=nbd:
 // on the command line, else /etc/nbdtab, else an error naming all three and the fix. Then what a
 // host-only image embeds: root=nbd:SERVER:PORT:FSTYPE, or netroot=nbd: + root=UUID= (+ rd.luks.uuid=).
-import { symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { captureHost } from '../../../src/detect/capture.js';
 import { detectHost } from '../../../src/detect/detect-host.js';
+import { FsHost } from '../../../src/host/fs-host.js';
 import { DetectError } from '../../../src/errors.js';
 import { hostOnlyInputsFromFacts } from '../../../src/hostonly/host-only-inputs.js';
 import { SysfsTree } from '../../support/sysfs-tree.js';
@@ -64,6 +68,22 @@ describe('the server of an NBD root', () => {
       why: 'NBD device nbd0 from 192.168.2.7:10809 (nbd-client (pid 312) connected to 192.168.2.7:10809 (/proc/net/tcp)) ← / (ext4)',
     });
     expect(inputs.modules.find((m) => m.name === 'e1000e')?.why).toMatch(/← eth1 ← route 192\.168\.2\.0\/24 dev eth1 ← root server 192\.168\.2\.7 \(root=nbd:192\.168\.2\.7:10809:ext4\)$/);
+  });
+
+  it('a capture keeps what the live client path read (its pid, socket links, /proc/net/tcp): detection on it gives the same server', () => {
+    nbdMachine();
+    liveClient(20417);
+    tree.file('/proc/net/tcp', TCP_HEAD + '   0: 0F02A8C0:A03E 0702A8C0:2A39 01 00000000:00000000 00:00000000 00000000     0        0 20417 2 0000000000000000 20 4 30 10 -1\n');
+    const live = detectHost(tree.host());
+    const out = mkdtempSync(join(tmpdir(), 'nbd-capture-'));
+    try {
+      captureHost(tree.host(), join(out, 'cap'));
+      const again = detectHost(new FsHost({ root: tree.root, sysfs: join(out, 'cap/sys'), procfs: join(out, 'cap/proc') }));
+      expect(again.nbd).toEqual(live.nbd);
+      expect(again.nbd?.source).toBe('nbd-client (pid 312) connected to 192.168.2.7:10809 (/proc/net/tcp)');
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 
   it('the live nbd-client over IPv6 (/proc/net/tcp6, the words in host order), and an IPv4 peer of an IPv6 socket', () => {
