@@ -7,6 +7,9 @@
 // Host-only over NBD: the capture root, booted over NBD with the generic image, records the machine from
 // inside (capture-host); a host-only image built from that capture finds the root's server (nbd-root.ts)
 // and boots the same machine with no root= on the command line (it embedded root=nbd:SERVER:PORT:ext4).
+// The same for LUKS2 on NBD: the storage root inside the LUKS2 disk, served by qemu-nbd, captured from
+// inside (node and the runtime from the tools disk); the image embeds netroot=nbd: + root=UUID= +
+// rd.luks.uuid= and boots it with no root= (the passphrase typed on the console).
 // Traffic stays on this machine; markers printed by the booted system, never timings.
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, statSync } from 'node:fs';
@@ -22,6 +25,8 @@ import { serveNbd, type NbdServer } from '../support/nbd-server.js';
 import { bootVm, markerMs } from '../support/qemu.js';
 import { STORAGE_RECIPE as R } from '../support/storage/recipe.js';
 import { storageDisks } from '../support/storage/storage-disks.js';
+import { captureStorage } from '../support/storage-capture/capture-storage.js';
+import { toolsDisk } from '../support/storage-capture/tools-disk.js';
 import { sysrootWithKernel } from '../support/sysroot-with-kernel.js';
 
 const BOOT_TIMEOUT = 300_000;
@@ -147,6 +152,47 @@ describe('more network roots', () => {
     console.log(
       `nbd host-only boot: capture ${cap.durationMs} ms; image ${statSync(hostImage).size} bytes, ${modules.length} modules (generic ${runCli(['ls', image]).split('\n').filter((f) => f.endsWith('.ko')).length}, ${statSync(image).size} bytes); ` +
         `lease at ${markerMs(r, /network: eth0 10\.0\.2\.15/)} ms, nbd attached at ${markerMs(r, /nbd: \/dev\/nbd0 is/)} ms, multi-user at ${r.durationMs} ms (${r.accel})`,
+    );
+  }, 1_200_000);
+
+  it('host-only, LUKS2 on NBD: captured from inside, the image embeds netroot=nbd: + root=UUID= + rd.luks.uuid= and boots with no root=', async () => {
+    const disks = await storageDisks();
+    const srv = await serveNbd(disks.luks);
+    servers.push(srv);
+    const luksUuid = R.luks.luksUuid;
+    const typed = { when: /Enter passphrase for \/dev\/nbd0p1/, send: `${R.passphrase}\n` };
+    // captureStorage's boot, with the NIC and the passphrase: the storage root over NBD records the machine
+    const captured = await captureStorage({
+      name: 'luks-nbd', disks: [], image, tools: await toolsDisk(),
+      append: `ip=dhcp netroot=nbd:10.0.2.2:${srv.port} rd.luks.uuid=luks-${luksUuid} root=UUID=${R.luks.fsUuid}`,
+      extraArgs: NIC, input: [typed],
+    });
+    const hostImage = join(captured.work, 'luks-nbd-hostonly.img');
+    const flags = ['-H', '--sysroot', netSysroot(), '--kver', kver(), '--sysfs', join(captured.dir, 'sys'), '--procfs', join(captured.dir, 'proc')];
+    const built = await runCliAsync(['build', ...flags, '-o', hostImage, '--compress', 'zstd']);
+    expect(built.code).toBe(0);
+    console.log(/^mkinitramfs-ts: wrote .*/m.exec(built.stderr)?.[0]);
+    const record = JSON.parse(runCli(['cat', hostImage, '/etc/mkinitramfs-ts/host.json'])) as { cmdline: string; facts: { nbd?: { source: string } } };
+    expect(record.cmdline.split(' ').sort()).toEqual([`netroot=nbd:10.0.2.2:${srv.port}`, `rd.luks.uuid=${luksUuid}`, `root=UUID=${R.luks.fsUuid}`, 'rootfstype=ext4'].sort());
+    console.log(`luks-on-nbd host-only: server found by ${record.facts.nbd?.source}`);
+    const why = await runCliAsync(['explain', ...flags, 'nbd', 'dm_crypt']);
+    expect(why.stdout).toMatch(/^nbd ← NBD device nbd0 from 10\.0\.2\.2:\d+ .* ← \/ \(ext4 UUID=/m);
+    expect(why.stdout).toMatch(/^dm_crypt ← dm-crypt \S+ ← .*\/ \(ext4 UUID=/m);
+    const modules = runCli(['ls', hostImage]).split('\n').filter((f) => f.endsWith('.ko'));
+
+    const r = await bootVm({
+      kernel: kernelImage(), initrd: hostImage, extraArgs: NIC, append: '', input: [typed],
+      until: [REACHED], failOn: [/MARKER:systemd multi-user NOT reached/, /cannot boot:/],
+      watch: [/network: eth0 10\.0\.2\.15/, /nbd: \/dev\/nbd0 is/, /Enter passphrase for/], timeoutMs: BOOT_TIMEOUT,
+    });
+    if (!r.matched) console.log(r.log.slice(-6000));
+    expect(r.matched).toBe(true);
+    expect(r.log).toMatch(/mkinitramfs-ts: kernel \S+, image for \S+ \(host-only\)/);
+    expect(r.log).toMatch(new RegExp(`nbd: /dev/nbd0 is 10\\.0\\.2\\.2:${srv.port}`));
+    expect(r.log).toMatch(new RegExp(`/dev/nbd0p1 \\(UUID=${luksUuid}\\) is encrypted: type its passphrase`));
+    console.log(
+      `luks-on-nbd host-only boot: capture ${captured.boot.durationMs} ms; image ${statSync(hostImage).size} bytes, ${modules.length} modules; ` +
+        `nbd attached at ${markerMs(r, /nbd: \/dev\/nbd0 is/)} ms, prompt at ${markerMs(r, /Enter passphrase for/)} ms, multi-user at ${r.durationMs} ms (${r.accel})`,
     );
   }, 1_200_000);
 });
