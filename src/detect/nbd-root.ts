@@ -70,7 +70,7 @@ export function nbdRootArg(nbd: NbdRootFact, root: MountedFs): string {
     if (nbd.port !== NBD_DEFAULT_PORT)
       throw new DetectError(
         `host-only: /dev/${nbd.device} is export '${nbd.export}' on port ${nbd.port} of ${nbd.server}: root=nbd: names a port or an export name (on port ${NBD_DEFAULT_PORT}), not both; serve it on ${NBD_DEFAULT_PORT}, or build with --no-hostonly --kernel-cmdline 'root=nbd:…'`,
-        NBDTAB,
+        nbd.source.startsWith(NBDTAB) ? NBDTAB : '/proc/cmdline',
       );
     field = nbd.export;
   }
