@@ -119,6 +119,16 @@ describe('the server of an NBD root', () => {
     const facts = detectHost(tree.host());
     expect(facts.nbd).toMatchObject({ server: '192.168.2.7', port: 10809, export: 'rootfs' });
     expect(facts.network?.from).toBe('root=nbd:192.168.2.7:rootfs:ext4');
+    // connected to another port (0x2A3B = 10811) than the one an export name is served on: not to be said in root=nbd:
+    tree.file('/proc/net/tcp', TCP_HEAD + '   0: 0F02A8C0:A03E 0702A8C0:2A3B 01 00000000:00000000 00:00000000 00000000     0        0 20417 2 0000000000000000 20 4 30 10 -1\n');
+    let err: DetectError | undefined;
+    try {
+      detectHost(tree.host());
+    } catch (e) {
+      err = e as DetectError;
+    }
+    expect(err?.message).toMatch(/export 'rootfs' on port 10811 of 192\.168\.2\.7: root=nbd: names a port or an export name \(on port 10809\), not both/);
+    expect(err?.file).toBe('/proc/cmdline');
   });
 
   it('LUKS on an NBD partition, booted with netroot=nbd:: netroot=nbd: + root=UUID= + rd.luks.uuid= embedded', () => {
