@@ -8,6 +8,7 @@ import { iscsiSessionsOf, netrootOf } from './iscsi-session.js';
 import { findKeyboards } from './keyboards.js';
 import { findModaliasDevices } from './modalias-devices.js';
 import { mountedFsAt, readMountTable } from './mounted-fs.js';
+import { nbdRootArg, nbdRootOf } from './nbd-root.js';
 import { networkRootFactOf, networkRootOf } from './network-root.js';
 import { readAttr } from './sysfs-attrs.js';
 
@@ -25,9 +26,16 @@ export function detectHost(host: Host): HostFacts {
   if (usr !== undefined) facts.usr = _identify(host, usr);
   const iscsi = [root, ...(usr ? [usr] : [])].flatMap((fs) => (fs.device ? iscsiSessionsOf(host, fs.device) : []));
   if (iscsi.length > 0) facts.iscsi = iscsi;
-  // the network root's server and route: an iSCSI root's portal, else NFS (mountinfo) or NBD (root=nbd:)
+  const nbd = root.device ? nbdRootOf(host, root.device, facts.cmdline) : undefined;
+  if (nbd !== undefined) facts.nbd = nbd;
+  // the network root's server and route: an iSCSI root's portal, the NBD root's server, else NFS
+  // (mountinfo) or a network root= on the command line
   const portal = iscsi[0];
-  const network = portal ? networkRootFactOf(host, portal.address, netrootOf(portal)) : networkRootOf(host, root, facts.cmdline);
+  const network = portal
+    ? networkRootFactOf(host, portal.address, netrootOf(portal))
+    : nbd
+      ? networkRootFactOf(host, nbd.server, nbdRootArg(nbd, root))
+      : networkRootOf(host, root, facts.cmdline);
   if (network !== undefined) facts.network = network;
   const release = readAttr(host, '/proc/sys/kernel/osrelease');
   if (release !== undefined) facts.kernelRelease = release;

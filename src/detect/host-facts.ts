@@ -1,6 +1,7 @@
 // What host-only detection learns about a machine: plain JSON data (no undefined values, no
 // classes), stored inside the image and compared again later by `check-host`.
 import type { IscsiSessionFact } from './iscsi-session.js';
+import type { NbdRootFact } from './nbd-root.js';
 
 
 /** A device somewhere under /sys/devices, as the module resolver needs it. */
@@ -152,6 +153,8 @@ export interface HostFacts {
   keyboards: KeyboardFact[];
   /** The iSCSI sessions the root (or /usr) is on; absent when it is on none. */
   iscsi?: IscsiSessionFact[];
+  /** The NBD device the root is on (itself, or under its LUKS/LVM) and the server that serves it. */
+  nbd?: NbdRootFact;
   /** A root on the network (NFS, NBD, iSCSI): its server and the route to it. */
   network?: NetworkRootFact;
 }

@@ -2,7 +2,8 @@
 // the result in HostFacts.network, so host.json and an image built from a capture carry the same
 // card. The server comes from what mounts the root:
 //   NFS    mountinfo's source and addr= (root=nfs:…/nfs4:… on the command line too)
-//   NBD    root=nbd:SERVER:PORT on the command line
+//   NBD    the server of the root's /dev/nbdN (nbd-root.ts: the live nbd-client, the command line,
+//          /etc/nbdtab; detectHost), or root=nbd:/netroot=nbd:SERVER:… on the command line
 //   iSCSI  the portal of the session under the root disk (detectHost), or netroot=iscsi:[CREDS@]SERVER:…
 //          on the command line
 import type { HostFacts, MountedFs, NetworkRootFact } from './host-facts.js';
@@ -33,6 +34,7 @@ export function networkRootServer(cmdline: string): NetworkRootServer | undefine
   if (root && nfs?.[1]) return found(root, nfs[1]);
   const nfsroot = words.filter((w) => w.startsWith('nfsroot=')).pop();
   if (root === 'root=/dev/nfs' && nfsroot) return found(nfsroot, nfsroot.slice('nfsroot='.length));
+  if (netroot?.startsWith('netroot=nbd:')) return found(netroot, netroot.slice('netroot=nbd:'.length));
   if (netroot?.startsWith('netroot=iscsi:')) {
     // [USER:PASS[:INUSER:INPASS]@]SERVER:…: the credentials end at the last @
     const rest = netroot.slice('netroot=iscsi:'.length);

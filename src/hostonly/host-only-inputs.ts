@@ -1,6 +1,6 @@
 // Host-only: what the detector found on this host, as plan inputs — the drivers of the root's block
 // stack and of the keyboards (with the chain that explains each), the stack features (lvm, crypt,
-// mdraid, btrfs, xfs; nfs for a root on NFS), the embedded root= default, and a record of what the
+// mdraid, btrfs, xfs; nfs for a root on NFS, iscsi and nbd for one on a network disk), the embedded root= default, and a record of what the
 // image was built for.
 // Host devices are mapped through the TARGET kernel's aliases, so a driver built into the running
 // kernel but modular in the target one is still found.
@@ -8,6 +8,7 @@ import { CRYPTTAB, crypttabEntryFor, formatCrypttab, parseCrypttab, wantsTpm2, t
 import { detectHost } from '../detect/detect-host.js';
 import type { AncestorFact, BlockNode, HostFacts, MountedFs } from '../detect/host-facts.js';
 import { netrootOf } from '../detect/iscsi-session.js';
+import { nbdRootArg } from '../detect/nbd-root.js';
 import type { Host } from '../host/host.js';
 import type { ModuleRequest, ModuleSource } from '../kmod/module-source.js';
 import { nfsRootArg } from '../detect/network-fs.js';
@@ -94,11 +95,15 @@ export function hostOnlyInputsFromFacts(facts: HostFacts, modules: ModuleSource,
   const warnings = _iscsi(facts, features, cmdline, want);
 
   const root = facts.root;
+  const nbd = _nbd(facts, features, want);
   if (root.network) {
     // the nfs feature mounts it (and brings in network); ip= stays the boot loader's (DHCP without one)
     features.add('nfs');
     cmdline.unshift(nfsRootArg(root.network));
+  } else if (nbd?.startsWith('root=')) {
+    cmdline.unshift(nbd); // the file system is on the NBD device itself: root=nbd:SERVER:PORT:FSTYPE
   } else if (root.device) {
+    if (nbd) cmdline.push(nbd); // netroot=nbd:…: attached first, then root= inside it as for a local disk
     const uuid = root.device.identity?.uuid;
     if (uuid) cmdline.unshift(`root=UUID=${uuid}`, `rootfstype=${root.fstype}`);
     else cmdline.unshift(`root=/dev/${root.device.name}`, `rootfstype=${root.fstype}`);
@@ -122,6 +127,20 @@ export function hostOnlyInputsFromFacts(facts: HostFacts, modules: ModuleSource,
     ],
     warnings,
   };
+}
+
+/**
+ * A root on an NBD device (the file system on it, or LUKS/LVM on it): the nbd feature (it brings
+ * network and nbd-client) and the nbd driver; the argument that attaches it (nbdRootArg). Like NFS,
+ * ip= stays the boot loader's: the network feature asks DHCP without one.
+ */
+function _nbd(facts: HostFacts, features: Set<string>, want: (name: string, why: string, optional?: boolean) => void): string | undefined {
+  const nbd = facts.nbd;
+  if (nbd === undefined) return undefined;
+  features.add('nbd');
+  const server = nbd.server.includes(':') ? `[${nbd.server}]` : nbd.server;
+  want('nbd', `NBD device ${nbd.device} from ${server}:${nbd.export ?? nbd.port} (${nbd.source}) ← ${describeMount(facts.root)}`, false);
+  return nbdRootArg(nbd, facts.root);
 }
 
 /**

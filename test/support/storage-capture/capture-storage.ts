@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { blankDisk } from '../capture/capture-vm.js';
 import { CAPTURE_FAILED, CAPTURE_SERIAL, CAPTURE_WRITTEN } from '../capture/capture-root.js';
 import { kernelImage } from '../fixtures.js';
-import { bootVm, type BootResult, type VmDisk } from '../qemu.js';
+import { bootVm, type BootOptions, type BootResult, type VmDisk } from '../qemu.js';
 import { TOOLS_SERIAL } from './tools-disk.js';
 
 const _execFile = promisify(execFile);
@@ -25,7 +25,8 @@ export interface StorageCapture {
   boot: BootResult;
 }
 
-export async function captureStorage(opts: { name: string; disks: VmDisk[]; append: string; image: string; tools: string }): Promise<StorageCapture> {
+/** `extraArgs`/`input`: a NIC and a typed passphrase, for a root served over the network (LUKS on NBD). */
+export async function captureStorage(opts: { name: string; disks: VmDisk[]; append: string; image: string; tools: string; extraArgs?: string[]; input?: BootOptions['input'] }): Promise<StorageCapture> {
   const work = mkdtempSync(join(tmpdir(), `mkinitramfs-ts-storage-capture-${opts.name}-`));
   const disk = blankDisk(join(work, 'capture.raw'));
   const boot = await bootVm({
@@ -41,6 +42,8 @@ export async function captureStorage(opts: { name: string; disks: VmDisk[]; appe
       { file: opts.tools, bus: 'virtio-blk', serial: TOOLS_SERIAL },
       { file: disk, bus: 'virtio-blk', serial: CAPTURE_SERIAL, snapshot: false },
     ],
+    ...(opts.extraArgs ? { extraArgs: opts.extraArgs } : {}),
+    ...(opts.input ? { input: opts.input } : {}),
     until: [CAPTURE_WRITTEN],
     // The unit did not run (multi-user reached first), said why it failed, or the root was not found.
     failOn: [CAPTURE_FAILED, /MARKER:systemd multi-user/, /cannot boot:/],

@@ -34,6 +34,7 @@ describe('networkRootServer', () => {
       server: '10.0.0.9', from: 'netroot=iscsi:user:p@ss:in:inp@10.0.0.9::3260:1:iqn.2026-12.test:root',
     });
     expect(networkRootServer('netroot=iscsi:[fd00::9]::3260::iqn.2026-12.test:root')?.server).toBe('fd00::9');
+    expect(networkRootServer('ip=dhcp netroot=nbd:10.0.2.2:10811 root=UUID=1c2d3e4f-5061-4728-8394-a5b6c7d8e9f0')).toEqual({ server: '10.0.2.2', from: 'netroot=nbd:10.0.2.2:10811' });
   });
 });
 
@@ -41,12 +42,12 @@ describe('HostFacts.network', () => {
   it('an NBD root: the route to root=nbd:SERVER is found when the facts are taken, and its card drives the host-only inputs', () => {
     nbdMachine('192.168.2.7');
     const facts = detectHost(tree.host());
-    expect(facts.network?.from).toBe('root=nbd:192.168.2.7:10809');
+    expect(facts.network?.from).toBe('root=nbd:192.168.2.7:10809:ext4');
     expect(facts.network?.route.route).toBe('192.168.2.0/24 dev eth1');
     expect(facts.network?.route.links.map((l) => [l.iface, l.mac])).toEqual([['eth1', '52:54:00:0f:00:03']]);
     expect(JSON.parse(JSON.stringify(facts))).toEqual(facts);
     const inputs = hostOnlyInputsFromFacts(facts, fakeModuleSource());
-    expect(inputs.modules.find((m) => m.name === 'e1000e')?.why).toMatch(/← eth1 ← route 192\.168\.2\.0\/24 dev eth1 ← root server 192\.168\.2\.7 \(root=nbd:192\.168\.2\.7:10809\)$/);
+    expect(inputs.modules.find((m) => m.name === 'e1000e')?.why).toMatch(/← eth1 ← route 192\.168\.2\.0\/24 dev eth1 ← root server 192\.168\.2\.7 \(root=nbd:192\.168\.2\.7:10809:ext4\)$/);
     expect(inputs.modules.some((m) => m.name === 'virtio_net')).toBe(false);
     expect(inputs.modules.some((m) => m.name === 'af_packet')).toBe(true);
   });
