@@ -5,14 +5,12 @@
 //   Debian 13: the trixie LUKS sysroot (systemd-cryptsetup 257) + trixie's libtss2 (t64) packages.
 // The .debs come from apt-get download (the host's apt for bookworm, the fixtures' own sources list
 // for trixie) and are unpacked with dpkg -x; nothing is installed on this machine. Cached by inputs.
-import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { trixieCryptSysroot } from '../crypt/trixie-crypt-sysroot.js';
-import { withFileLock } from '../file-lock.js';
-import { cacheDir, FIXTURES } from '../fixtures.js';
+import { derivedSysroot } from '../derived-sysroot.js';
+import { FIXTURES } from '../fixtures.js';
 import { builderDisksEnv } from '../storage/storage-disks.js';
 import { storageSysroot } from '../storage/storage-sysroot.js';
 
@@ -33,44 +31,7 @@ export async function trixieTpm2Sysroot(): Promise<string> {
   return _withDebs('trixie-tpm2-sysroot', await trixieCryptSysroot(), TRIXIE_TSS2, opts, new Map());
 }
 
-async function _withDebs(name: string, base: string, packages: readonly string[], aptOptions: string[], files: Map<string, Buffer>): Promise<string> {
-  const stamp = statSync(join(base, '.complete'));
-  const hash = createHash('sha256').update(JSON.stringify([base, stamp.ino, stamp.mtimeMs, packages]));
-  for (const [path, content] of files) hash.update(`${path}\0`).update(content).update('\0');
-  const dir = join(cacheDir(), `${name}-${hash.digest('hex').slice(0, 16)}`);
-  if (existsSync(join(dir, '.complete'))) return dir;
-  return withFileLock(`${dir}.lock`, async () => {
-    if (existsSync(join(dir, '.complete'))) return dir;
-    const tmp = `${dir}.tmp-${process.pid}`;
-    const debs = mkdtempSync(join(cacheDir(), `${name}-debs-`));
-    try {
-      rmSync(tmp, { recursive: true, force: true });
-      execFileSync('cp', ['-al', '--no-target-directory', base, tmp]);
-      rmSync(join(tmp, '.complete'), { force: true });
-      execFileSync('apt-get', [...aptOptions, 'download', '-qq', ...packages], { cwd: debs, stdio: ['ignore', 'ignore', 'inherit'] });
-      const unpacked = join(debs, 'root');
-      mkdirSync(unpacked);
-      for (const pkg of packages) {
-        const deb = readdirSync(debs).find((f) => f.startsWith(`${pkg}_`) && f.endsWith('.deb'));
-        if (deb === undefined) throw new Error(`apt-get download ${pkg} left no .deb in ${debs}`);
-        execFileSync('dpkg', ['-x', join(debs, deb), unpacked]);
-      }
-      // copied over the hard-linked clone with --remove-destination: never written through into the fixture
-      execFileSync('cp', ['-a', '--remove-destination', `${unpacked}/.`, `${tmp}/`]);
-      for (const [path, content] of files) {
-        const target = join(tmp, path);
-        mkdirSync(dirname(target), { recursive: true });
-        rmSync(target, { force: true });
-        writeFileSync(target, content);
-        chmodSync(target, 0o755);
-      }
-      writeFileSync(join(tmp, '.complete'), `${packages.join(' ')}\n`);
-      rmSync(dir, { recursive: true, force: true });
-      renameSync(tmp, dir);
-      return dir;
-    } finally {
-      rmSync(debs, { recursive: true, force: true });
-      rmSync(tmp, { recursive: true, force: true });
-    }
-  });
+function _withDebs(name: string, base: string, packages: readonly string[], aptOptions: string[], files: Map<string, Buffer>): Promise<string> {
+  const executable = new Map([...files].map(([path, content]) => [path, { content, mode: 0o755 }]));
+  return derivedSysroot({ name, base, debs: { packages, aptOptions }, files: executable });
 }
