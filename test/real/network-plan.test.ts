@@ -84,10 +84,10 @@ describe('network in a host-only plan', () => {
     const plan = JSON.parse(runCli(['build', ...flags])) as { entries: JsonEntry[]; notes: { subject: string; text: string }[] };
     expect(genericNics(plan.entries)).toEqual(['virtio_net']);
     const virtio = plan.entries.find((e) => /\/virtio_net\.ko/.test(e.path));
-    expect(virtio?.reasons.map((r) => r.why).join(' ')).toMatch(/← eth0 ← route 10\.0\.0\.0\/24 dev eth0 ← root server 10\.0\.0\.9 \(root=nbd:10\.0\.0\.9:10809\)/);
+    expect(virtio?.reasons.map((r) => r.why).join(' ')).toMatch(/← eth0 ← route 10\.0\.0\.0\/24 dev eth0 ← root server 10\.0\.0\.9 \(root=nbd:10\.0\.0\.9:10809:ext4\)/);
     expect(virtio?.reasons.map((r) => r.why).join(' ')).not.toMatch(/feature network/);
     const notes = plan.notes.filter((n) => n.subject === 'network plan');
-    expect(notes.map((n) => n.text)).toEqual([expect.stringMatching(/^host-only: card eth0 \(virtio_net, virtio_pci\) on route 10\.0\.0\.0\/24 dev eth0 to root server 10\.0\.0\.9 \(root=nbd:10\.0\.0\.9:10809\)/)]);
+    expect(notes.map((n) => n.text)).toEqual([expect.stringMatching(/^host-only: card eth0 \(virtio_net, virtio_pci\) on route 10\.0\.0\.0\/24 dev eth0 to root server 10\.0\.0\.9 \(root=nbd:10\.0\.0\.9:10809:ext4\)/)]);
   }, 120_000);
 
   it('an NFS root: the card of the route to its server (eth0), not the default route\'s (eth1, e1000e), and one network plan note', () => {
