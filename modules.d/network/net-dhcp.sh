@@ -9,7 +9,7 @@
 
 NET_DHCP_EVENT=/lib/mkinitramfs-ts/dhcp.script
 . /lib/mkinitramfs-ts/net-ipv6.sh
-NET_DHCP6_SCRIPT=/lib/mkinitramfs-ts/udhcpc6.script
+NET_UDHCPC6_SCRIPT=/lib/mkinitramfs-ts/udhcpc6.script
 
 # net_dhcp_pick [FAMILY]: NET_DHCP_CLIENT = the client to run (udhcpc, dhclient, dhcpcd; udhcpc stands for
 # busybox's udhcpc6 with FAMILY 6); status 1 with NET_ERROR when there is none or rd.net.dhcp.client=
@@ -59,7 +59,7 @@ net_dhcp() {
       fi ;;
     udhcpc.6)
       # the same with solicits; -O dns -O search: udhcpc6 asks for them only when told
-      if ! udhcpc6 -i "$1" -f -q -n -t "$NET_DHCP_TIMEOUT_S" -T 1 -O dns -O search -s "$NET_DHCP6_SCRIPT"; then
+      if ! udhcpc6 -i "$1" -f -q -n -t "$NET_DHCP_TIMEOUT_S" -T 1 -O dns -O search -s "$NET_UDHCPC6_SCRIPT"; then
         NET_ERROR="$1: no DHCPv6 lease within ${NET_DHCP_TIMEOUT_S}s (rd.net.timeout.dhcp=)"
         return 1
       fi ;;
@@ -77,8 +77,13 @@ net_dhcp() {
         dhclient -d -1 "-$_nd_fam" -cf "$NET_DIR/dhclient$_nd_6.conf" -sf "$NET_DHCP_EVENT" -pf "$NET_DIR/dhclient$_nd_6.$1.pid" \
           -lf "$NET_DIR/dhclient$_nd_6.$1.leases" "$1" >"$NET_DIR/dhclient$_nd_6.$1.log" 2>&1 &
       else
-        # -B: in the foreground; -p: the address stays when it is stopped; -4/-6: that family only
-        dhcpcd -B -p "-$_nd_fam" -t "$NET_DHCP_TIMEOUT_S" -c "$NET_DHCP_EVENT" "$1" >"$NET_DIR/dhcpcd$_nd_6.$1.log" 2>&1 &
+        # -B: in the foreground; -p: the address stays when it is stopped; -4/-6: that family only.
+        # Without a dhcpcd.conf it asks for no options: DHCPv6's DNS servers and search list by name
+        if [ -n "$_nd_6" ]; then
+          dhcpcd -B -p -6 -o dhcp6_name_servers -o dhcp6_domain_search -t "$NET_DHCP_TIMEOUT_S" -c "$NET_DHCP_EVENT" "$1" >"$NET_DIR/dhcpcd6.$1.log" 2>&1 &
+        else
+          dhcpcd -B -p -4 -t "$NET_DHCP_TIMEOUT_S" -c "$NET_DHCP_EVENT" "$1" >"$NET_DIR/dhcpcd.$1.log" 2>&1 &
+        fi
       fi
       _nd_pid=$!
       IFS=. read -r _nd_start _ </proc/uptime

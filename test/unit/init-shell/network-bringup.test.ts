@@ -359,7 +359,7 @@ describe.each<Shell>(['busybox', 'dash'])('network bring-up where values are use
     lease({ reason: 'BOUND6', new_dhcp6_ia_na1_ia_addr1: 'fd00:3::106', new_dhcp6_name_servers: 'fd00:3::53' });
     const r = run(`CMDLINE=' rd.net.dhcp.client=dhcpcd'; NET_DHCP_TIMEOUT_S=4\nnet_parse_ip dhcp6\nnet_configure eth0 && echo up || echo "down: $NET_ERROR"`, { proc: true });
     expect(r.stdout).toBe('up\n');
-    expect(log('dhcpcd')).toEqual(['-B -p -6 -t 4 -c /lib/mkinitramfs-ts/dhcp.script eth0']);
+    expect(log('dhcpcd')).toEqual(['-B -p -6 -o dhcp6_name_servers -o dhcp6_domain_search -t 4 -c /lib/mkinitramfs-ts/dhcp.script eth0']);
     expect(log('ip')).toContain('-6 addr replace fd00:3::106/128 dev eth0');
     expect(readFileSync(fr.disk('/run/initramfs/net/dns6.eth0'), 'utf8')).toBe('nameserver fd00:3::53\n');
   });
