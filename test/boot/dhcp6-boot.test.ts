@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/build-image.js';
 import { DNS_IP6, SERVER_IP6, startDhcp6Server } from '../support/dhcp6-server.js';
 import { systemdRootDisk } from '../support/disks.js';
-import { kernelImage, kver, net6Sysroot } from '../support/fixtures.js';
+import { kernelImage, kver, net6Sysroot, trixieKernel, trixieRoot } from '../support/fixtures.js';
 import { freePort } from '../support/free-port.js';
 import { EXPORT } from '../support/nfs-server.js';
 import { bootVm, markerMs } from '../support/qemu.js';
@@ -98,6 +98,28 @@ describe('ip=dhcp6', () => {
     expect(r.log).toMatch(/cannot boot: network: no interface came up within 20s: eth0: no DHCPv6 lease within 5s from dhclient \(rd\.net\.timeout\.dhcp=\)/);
     console.log(`no DHCPv6 server: ${/cannot boot: .*/.exec(r.log)?.[0] ?? ''} (report at ${r.durationMs} ms)`);
   }, BOOT_TIMEOUT + 30_000);
+});
+
+describe('ip=dhcp6 with busybox udhcpc6 (Debian 13)', () => {
+  it('a Debian 13 image (busybox 1.37 has udhcpc6), rd.neednet=1 with a local systemd root: the lease, its DNS', async () => {
+    const k = trixieKernel();
+    const trixieImage = join(mkdtempSync(join(tmpdir(), 'mkinitramfs-ts-img-')), 'trixie-dhcp6.img');
+    runCli(['build', '--sysroot', k.sysroot, '--kver', k.kver, '-N', '-a', 'network', '-o', trixieImage]);
+    const uuid = '6c1f0000-0000-4000-8000-000000001306';
+    const disk = await systemdRootDisk({ uuid, label: 'trixieroot', base: trixieRoot() });
+    const r = await bootVm({
+      kernel: k.image, initrd: trixieImage, append: `root=UUID=${uuid} ip=dhcp6 rd.neednet=1`, disks: [{ file: disk, bus: 'virtio-blk' }],
+      extraArgs: server!.clientNic(CLIENT_MAC), until: [/MARKER:systemd multi-user reached/], timeoutMs: BOOT_TIMEOUT,
+    });
+    if (!r.matched) console.log(r.log.slice(-8000), '\n--- server ---\n', server!.log().slice(-3000));
+    expect(r.matched).toBe(true);
+    console.log(r.log.split('\n').filter((l) => /MARKER-NET|network: /.test(l)).join('\n'));
+    expect(r.log).toMatch(/network: eth0: asking for a DHCPv6 lease with udhcpc/);
+    // udhcpc6 writes addresses in full: fd00:0003:0000:0000:0000:0000:0000:01xx
+    expect(r.log).toMatch(/MARKER-NET: lease6\.eth0: ip=fd00:0003:0000:0000:0000:0000:0000:01[0-9a-f]{2}\/128/);
+    expect(r.log).toMatch(/MARKER-NET: dns6\.eth0: nameserver fd00:0003:0000:0000:0000:0000:0000:0053/);
+    console.log(`dhcp6 udhcpc6 (Debian 13): multi-user at ${r.durationMs} ms (${r.accel})`);
+  }, BOOT_TIMEOUT + 120_000);
 });
 
 describe("the sysroot's DHCPv4 clients", () => {
