@@ -5,7 +5,8 @@
 // features: its busybox has no udhcpc6, so ip=dhcp6 runs the sysroot's dhclient -6 by default. Each
 // client boots its root over IPv6 (root=nfs4:[fd00:3::1]:/srv/root) into systemd, and the test reads
 // the lease, the DNS servers and the kernel's addresses from the booted system (MARKER-NET lines of the
-// root's boot-marker). ip=dhcp6 with no server ends in the failure report within rd.timeout. The
+// root's boot-marker). ip=dhcp6 with no server ends in the failure report within rd.timeout. A Debian 13
+// image (busybox 1.37 has udhcpc6) gets its lease with udhcpc6 (rd.neednet=1, a local systemd root). The
 // DHCPv4 cells boot the same root by root=dhcp with dhclient and dhcpcd (the server's udhcpd).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
