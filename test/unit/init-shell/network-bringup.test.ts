@@ -314,8 +314,11 @@ describe.each<Shell>(['busybox', 'dash'])('network bring-up where values are use
   const ipv6Kernel = (inet6: string, o: { acceptRa?: string } = {}): void => {
     fr.file('/proc/net/if_inet6', inet6).file('/proc/sys/net/ipv6/conf/eth0/accept_ra', `${o.acceptRa ?? '1'}\n`).file('/proc/sys/net/ipv6/conf/eth0/disable_ipv6', '0\n');
   };
-  /** /proc/uptime that moves on, one second a second (the waits that are meant to run out read it). */
-  const TICKER = `(i=100; while :; do echo "$i.00 1.00" >/proc/uptime; i=$((i + 1)); sleep 1; done) & TICK=$!\n`;
+  /** /proc/uptime that moves on, one second a second (the waits that are meant to run out read it); at
+   *  uptime 101 it runs `at101` (an event on the test's clock, not on the machine's). */
+  const ticker = (at101 = ':'): string =>
+    `echo '100.00 1.00' >/proc/uptime\n(i=100; while :; do sleep 1; i=$((i + 1)); echo "$i.00 1.00" >/proc/uptime; [ $i != 101 ] || ${at101}; done) & TICK=$!\n`;
+  const TICKER = ticker();
 
   it('ip=dhcp6 with busybox udhcpc6: RAs accepted, the /128 applied, DNS to resolv.conf, lease6.IFACE', () => {
     nic('eth0');
@@ -336,12 +339,13 @@ describe.each<Shell>(['busybox', 'dash'])('network bring-up where values are use
     expect(r.stderr).toMatch(/network: eth0 fd00:0003:0000:0000:0000:0000:0000:0105\/128 \(DHCPv6, lease 3600s, DNS fd00:0003/);
   });
 
+  // the DHCPv6 runs keep the fake /proc (no `proc`): its if_inet6 and sysctls are the test's, never the machine's
   it('ip=dhcp6 without udhcpc6: dhclient -6 by default; dhcp.script hands its BOUND6 to udhcpc6.script; dhclient is stopped', () => {
     nic('eth0');
     ipv6Kernel(LL);
     fr.tool('/usr/sbin/dhclient', sysrootDhcpStub('dhclient', '-sf'));
     lease({ reason: 'BOUND6', new_ip6_address: 'fd00:3::105', new_ip6_prefixlen: '128', new_dhcp6_name_servers: 'fd00:3::53 fd00:3::54', new_dhcp6_domain_search: 'dhcp6.test', new_max_life: '3600' });
-    const r = run(`unset -f udhcpc6\nNET_DHCP_TIMEOUT_S=5\nnet_parse_ip eth0:dhcp6\nnet_configure eth0 && echo up || echo "down: $NET_ERROR"\nkill -0 $(cat /tmp/dhclient.pid) 2>/dev/null && echo still running || echo stopped`, { proc: true });
+    const r = run(`unset -f udhcpc6\nNET_DHCP_TIMEOUT_S=5\nnet_parse_ip eth0:dhcp6\nnet_configure eth0 && echo up || echo "down: $NET_ERROR"\nkill -0 $(cat /tmp/dhclient.pid) 2>/dev/null && echo still running || echo stopped`);
     expect(r.stdout).toBe('up\nstopped\n');
     expect(log('dhclient')).toEqual(['-d -1 -6 -cf /run/initramfs/net/dhclient6.conf -sf /lib/mkinitramfs-ts/dhcp.script -pf /run/initramfs/net/dhclient6.eth0.pid -lf /run/initramfs/net/dhclient6.eth0.leases eth0']);
     expect(readFileSync(fr.disk('/run/initramfs/net/dhclient6.conf'), 'utf8')).toBe('request dhcp6.name-servers, dhcp6.domain-search;\ntimeout 5;\n');
@@ -357,7 +361,7 @@ describe.each<Shell>(['busybox', 'dash'])('network bring-up where values are use
     ipv6Kernel(LL);
     fr.tool('/usr/sbin/dhcpcd', sysrootDhcpStub('dhcpcd', '-c'));
     lease({ reason: 'BOUND6', new_dhcp6_ia_na1_ia_addr1: 'fd00:3::106', new_dhcp6_name_servers: 'fd00:3::53' });
-    const r = run(`CMDLINE=' rd.net.dhcp.client=dhcpcd'; NET_DHCP_TIMEOUT_S=4\nnet_parse_ip dhcp6\nnet_configure eth0 && echo up || echo "down: $NET_ERROR"`, { proc: true });
+    const r = run(`CMDLINE=' rd.net.dhcp.client=dhcpcd'; NET_DHCP_TIMEOUT_S=4\nnet_parse_ip dhcp6\nnet_configure eth0 && echo up || echo "down: $NET_ERROR"`);
     expect(r.stdout).toBe('up\n');
     expect(log('dhcpcd')).toEqual(['-B -p -6 -o dhcp6_name_servers -o dhcp6_domain_search -t 4 -c /lib/mkinitramfs-ts/dhcp.script eth0']);
     expect(log('ip')).toContain('-6 addr replace fd00:3::106/128 dev eth0');
@@ -396,8 +400,9 @@ describe.each<Shell>(['busybox', 'dash'])('network bring-up where values are use
     nic('eth0');
     ipv6Kernel('fe80000000000000505400fffe123456 02 40 20 c0     eth0\n');
     lease({ ipv6: 'fd00:3::105' });
-    const r = run(`${TICKER}NET_DAD_S=2 NET_DHCP_TIMEOUT_S=2\nnet_parse_ip dhcp6\n(sleep 1; echo '${LL.trim()}' >/proc/net/if_inet6) &\nnet_configure eth0 && echo up || echo "down: $NET_ERROR"\n` +
-      `: >/proc/net/if_inet6; net_configure eth0 && echo up || echo "down: $NET_ERROR"\nkill $TICK`);
+    // the link-local address leaves DAD at uptime 101, within the 5 s; later there is none at all
+    const r = run(`${ticker(`echo '${LL.trim()}' >/proc/net/if_inet6`)}NET_DAD_S=5 NET_DHCP_TIMEOUT_S=2\nnet_parse_ip dhcp6\nnet_configure eth0 && echo up || echo "down: $NET_ERROR"\n` +
+      `kill $TICK; wait $TICK\n: >/proc/net/if_inet6\n${TICKER}NET_DAD_S=2; net_configure eth0 && echo up || echo "down: $NET_ERROR"\nkill $TICK`);
     expect(r.stdout).toBe('up\ndown: eth0: no IPv6 link-local address after 2s (rd.net.timeout.ipv6dad=)\n');
     expect(log('udhcpc6')).toHaveLength(1);
   });
