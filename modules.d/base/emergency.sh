@@ -42,7 +42,7 @@ write_report() {
       ip route show 2>&1 | sed 's/^/  route: /'
       ip -6 route show 2>&1 | sed 's/^/  route6: /'
       [ ! -r /etc/resolv.conf ] || sed 's/^/  resolv.conf: /' /etc/resolv.conf
-      for _f in /run/initramfs/net/lease.* /run/initramfs/net/error.*; do
+      for _f in /run/initramfs/net/lease.* /run/initramfs/net/error.* /run/initramfs/net/lease6.* /run/initramfs/net/error6.*; do
         [ -r "$_f" ] && sed "s|^|  ${_f##*/}: |" "$_f"
       done
       echo

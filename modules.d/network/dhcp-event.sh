@@ -4,7 +4,8 @@
 # initramfs, for images whose busybox has no udhcpc or with rd.net.dhcp.client=: it renames the
 # client's variables (new_ip_address, new_subnet_mask or new_subnet_cidr, new_routers, ...) to the
 # names busybox udhcpc uses and runs udhcpc.script with them, so a lease is applied one way whatever the
-# client: address, routes (option 121 first), MTU, DNS, then $NET_DIR/lease.IFACE.
+# client: address, routes (option 121 first), MTU, DNS, then $NET_DIR/lease.IFACE; DHCPv6 events go to
+# udhcpc6.script the same way.
 # Values are only renamed and passed on; checks and quoting are udhcpc.script's.
 set -f
 
@@ -55,6 +56,21 @@ _rfc3442() {
   printf '%s' "${_out# }"
 }
 
+# DHCPv6 (dhclient -6, dhcpcd -6): the address, its prefix length (dhclient's), the DNS servers, to
+# udhcpc6.script with udhcpc6's names; PREINIT6 needs nothing (the link is up, its DAD is over)
+case "$reason" in
+  BOUND6|REBOOT6|RENEW6|REBIND6)
+    ipv6=${new_ip6_address:-$new_dhcp6_ia_na1_ia_addr1}
+    prefixlen=$new_ip6_prefixlen
+    dns=$new_dhcp6_name_servers
+    search=$new_dhcp6_domain_search
+    serverid=$new_dhcp6_server_id
+    lease=${new_max_life:-$new_dhcp6_ia_na1_ia_addr1_vltime}
+    export interface ipv6 prefixlen dns search serverid lease
+    case "$reason" in RENEW6|REBIND6) set -- renew ;; *) set -- bound ;; esac
+    . /lib/mkinitramfs-ts/udhcpc6.script ;;
+  *6) exit 0 ;;
+esac
 case "$reason" in
   PREINIT) set -- deconfig ;;
   BOUND|REBOOT) set -- bound ;;

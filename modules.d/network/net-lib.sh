@@ -5,9 +5,11 @@
 
 NET_DIR=/run/initramfs/net
 NET_DHCP_SCRIPT=/lib/mkinitramfs-ts/udhcpc.script
-# how long a link may take to report a carrier; DHCP's default wait (rd.net.timeout.dhcp= sets it)
+# how long a link may take to report a carrier; DHCP's default wait (rd.net.timeout.dhcp= sets it); how
+# long an IPv6 address may stay in duplicate address detection (rd.net.timeout.ipv6dad=)
 NET_CARRIER_S=5
 NET_DHCP_DEFAULT_S=30
+NET_DAD_S=10
 
 # net_valid_ipv4 TEXT: four decimal numbers 0-255 joined by dots, no leading zeros.
 net_valid_ipv4() {
@@ -308,7 +310,8 @@ net_values() {
 }
 
 # net_read_cmdline: check every network argument once (cmdline stage). Sets NET_WANTED (1 when the root
-# is on the network or rd.neednet=1), NET_DHCP_TIMEOUT_S, NET_CARRIER_S (rd.net.timeout.carrier=) and
+# is on the network or rd.neednet=1), NET_DHCP_TIMEOUT_S, NET_CARRIER_S (rd.net.timeout.carrier=), NET_DAD_S
+# (rd.net.timeout.ipv6dad=) and
 # NET_WARNINGS (one a line: what was read other than written, as dracut reads it); an invalid value is an error (NET_ERROR names
 # it; status 1): a network boot with a configuration other than the one asked for is worse than none.
 net_read_cmdline() {
@@ -326,6 +329,10 @@ net_read_cmdline() {
   if argval rd.net.timeout.carrier; then
     seconds_of "$ARGVAL" 3600 || { NET_ERROR="rd.net.timeout.carrier=$ARGVAL: not a number of seconds from 0 to 3600"; return 1; }
     NET_CARRIER_S=$SECS
+  fi
+  if argval rd.net.timeout.ipv6dad; then
+    seconds_of "$ARGVAL" 3600 || { NET_ERROR="rd.net.timeout.ipv6dad=$ARGVAL: not a number of seconds from 0 to 3600"; return 1; }
+    NET_DAD_S=$SECS
   fi
   for _nrc_key in ip ifname nameserver; do
     net_values "$_nrc_key" || continue
@@ -446,11 +453,13 @@ net_configure() {
       fi
       info "network: $1 $NET_ADDR/$NET_PREFIX${NET_GW:+ via $NET_GW} (static)" ;;
     dhcp)
-      info "network: $1: asking for a DHCP lease (up to ${NET_DHCP_TIMEOUT_S}s)"
       # udhcpc, or the sysroot's client (net-dhcp.sh); nothing stays running afterwards, so nothing is
       # left to kill before switch_root (and nothing renews the lease after it: see modules.d/README.md)
       command -v net_dhcp >/dev/null || . /lib/mkinitramfs-ts/net-dhcp.sh
       net_dhcp "$1" || return 1 ;;
+    dhcp6)
+      command -v net_dhcp >/dev/null || . /lib/mkinitramfs-ts/net-dhcp.sh
+      net_dhcp "$1" 6 || return 1 ;;
     *) NET_ERROR="$1: method $NET_METHOD"; return 1 ;;
   esac
   [ -z "$NET_HOST" ] || hostname "$NET_HOST" 2>/dev/null || true
@@ -461,7 +470,8 @@ net_configure() {
   return 0
 }
 
-# net_write_resolv: /etc/resolv.conf from nameserver= first, then each interface's (ip= or DHCP).
+# net_write_resolv: /etc/resolv.conf from nameserver= first, then each interface's (ip= or DHCP), then
+# DHCPv6's.
 net_write_resolv() {
   {
     if net_values nameserver; then
@@ -471,7 +481,7 @@ net_write_resolv() {
 $NET_VALUES
 END
     fi
-    for _nw_f in "$NET_DIR"/dns.*; do [ -r "$_nw_f" ] && cat "$_nw_f"; done
+    for _nw_f in "$NET_DIR"/dns.* "$NET_DIR"/dns6.*; do [ -r "$_nw_f" ] && cat "$_nw_f"; done
   } >/etc/resolv.conf
 }
 
@@ -507,7 +517,7 @@ net_bring_up() {
   _nb_all=''
   while IFS= read -r _nb_v; do
     if [ -z "$_nb_v" ] || ! net_parse_ip "$_nb_v"; then continue; fi
-    [ "$NET_METHOD" = dhcp ] || [ "$NET_METHOD" = static ] || continue
+    [ "$NET_METHOD" != off ] || continue
     _net_candidates || { set +f; return 1; }
     if [ -z "$NET_CANDIDATES" ]; then
       NET_WAIT="no network card appeared (only virtual interfaces: $NET_ALL_LINKS; name one with ip=IFACE:dhcp to use it)"
@@ -528,7 +538,7 @@ END
     _nb_ready=1
     while IFS= read -r _nb_v; do
       if [ -z "$_nb_v" ] || ! net_parse_ip "$_nb_v"; then continue; fi
-      [ "$NET_METHOD" = dhcp ] || [ "$NET_METHOD" = static ] || continue
+      [ "$NET_METHOD" != off ] || continue
       _net_candidates
       _nb_has=''
       for _nb_if in $NET_CANDIDATES; do net_carrier "$_nb_if" && _nb_has=1 && break; done
@@ -544,10 +554,7 @@ END
   # 3: configure, one ip= after the other, on the links with a carrier
   while IFS= read -r _nb_v; do
     if [ -z "$_nb_v" ] || ! net_parse_ip "$_nb_v"; then continue; fi
-    case "$NET_METHOD" in
-      off) continue ;;
-      dhcp6) NET_FAILED="$NET_FAILED; ip=$_nb_v: DHCPv6 is not supported by this image (busybox has no udhcpc6)"; continue ;;
-    esac
+    [ "$NET_METHOD" != off ] || continue
     _net_candidates
     _nb_done='' _nb_tried=''
     for _nb_if in $NET_CANDIDATES; do

@@ -35,6 +35,10 @@ export const iscsiSysroot = (): string => need(join(FIXTURES, 'sysroot-iscsi', '
 export const nfsRoot = (): string => need(join(FIXTURES, 'rootfs-nfs', '.complete')).replace(/\/\.complete$/, '');
 /** nfsRoot() with the fixture kernel installed into it: the sysroot NFS-root images are built from. */
 export const nfsSysroot = (): string => need(join(FIXTURES, 'sysroot-nfs', '.complete')).replace(/\/\.complete$/, '');
+/** nfsRoot()'s packages with dnsmasq-base (the DHCPv6 server VM), isc-dhcp-client and dhcpcd-base. */
+export const net6Root = (): string => need(join(FIXTURES, 'rootfs-net6', '.complete')).replace(/\/\.complete$/, '');
+/** net6Root() with the fixture kernel installed into it: DHCPv6 and sysroot-DHCP-client images are built from it. */
+export const net6Sysroot = (): string => need(join(FIXTURES, 'sysroot-net6', '.complete')).replace(/\/\.complete$/, '');
 
 /** buildSysroot() with systemd-boot-efi installed (its EFI stub builds UKIs). */
 export const efiSysroot = (): string => need(join(FIXTURES, 'sysroot-efi', '.complete')).replace(/\/\.complete$/, '');

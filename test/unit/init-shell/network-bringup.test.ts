@@ -14,7 +14,7 @@ import { FakeRoot, q, type Shell } from './fake-root.js';
 const LIB = '/lib/mkinitramfs-ts';
 /** busybox ash runs its own applets before anything on PATH: the stubs are reached through functions
  *  (nbd-client is no applet: its stub is on PATH). */
-const STUBS = ['ip', 'udhcpc', 'hostname', 'timeout'].map((t) => `${t}() { /stub/${t} "$@"; }`).join('; ');
+const STUBS = ['ip', 'udhcpc', 'udhcpc6', 'hostname', 'timeout'].map((t) => `${t}() { /stub/${t} "$@"; }`).join('; ');
 /** The event script as udhcpc runs it (a new shell), with the stubs. */
 const eventScript = (arg: string): string => `sh -c ${q(`${STUBS}; . "$0"`)} ${LIB}/udhcpc.script ${arg}`;
 const HOOKS = { netUp: 'net-up.sh', netWait: 'net-wait.sh', netTimeout: 'net-timeout.sh', nbdArgs: 'nbd-args.sh', nbdConnect: 'nbd-connect.sh', nbdTimeout: 'nbd-timeout.sh' };
@@ -46,6 +46,16 @@ while [ $# -gt 0 ]; do case "$1" in -i) IF=$2 ;; -s) S=$2 ;; esac; shift; done
 (export interface="$IF"; set -a; . /tmp/lease.env; set +a; sh -c ${q(`${STUBS}; . "$0"`)} "$S" bound)
 exit 0`;
 
+/** udhcpc6: records its argv; with /tmp/lease.env runs the -s script's "bound" with that environment; then
+ *  what /tmp/inet6.after holds joins /proc/net/if_inet6 (the leased address as the kernel shows it). */
+const UDHCPC6_STUB = `
+printf '%s\\n' "$*" >>/tmp/udhcpc6.log
+while [ $# -gt 0 ]; do case "$1" in -i) IF=$2 ;; -s) S=$2 ;; esac; shift; done
+[ -r /tmp/lease.env ] || exit 1
+(export interface="$IF"; set -a; . /tmp/lease.env; set +a; sh -c ${q(`${STUBS}; . "$0"`)} "$S" bound)
+[ ! -r /tmp/inet6.after ] || cat /tmp/inet6.after >>/proc/net/if_inet6
+exit 0`;
+
 /** dhclient (-sf SCRIPT) or dhcpcd (-c SCRIPT): records its argv; runs the script's PREINIT, then BOUND with
  *  /tmp/lease.env (new_* variables); then stays in the foreground, as both do, until it is stopped. */
 const sysrootDhcpStub = (name: string, scriptFlag: string): string => `
@@ -65,11 +75,14 @@ describe.each<Shell>(['busybox', 'dash'])('network bring-up where values are use
     fr.file(`${LIB}/udhcpc.script`, readFileSync(join(BUILTIN_MODULES_D, 'network/udhcpc-event.sh'), 'utf8'));
     chmodSync(fr.disk(`${LIB}/udhcpc.script`), 0o755);
     fr.file(`${LIB}/net-dhcp.sh`, readFileSync(join(BUILTIN_MODULES_D, 'network/net-dhcp.sh'), 'utf8'));
+    fr.file(`${LIB}/net-ipv6.sh`, readFileSync(join(BUILTIN_MODULES_D, 'network/net-ipv6.sh'), 'utf8'));
+    fr.file(`${LIB}/udhcpc6.script`, readFileSync(join(BUILTIN_MODULES_D, 'network/udhcpc6-event.sh'), 'utf8'));
+    chmodSync(fr.disk(`${LIB}/udhcpc6.script`), 0o755);
     fr.file(`${LIB}/dhcp.script`, readFileSync(join(BUILTIN_MODULES_D, 'network/dhcp-event.sh'), 'utf8'));
     chmodSync(fr.disk(`${LIB}/dhcp.script`), 0o755);
     for (const [feature, scripts] of [['network', [HOOKS.netUp, HOOKS.netWait, HOOKS.netTimeout]], ['nbd', [HOOKS.nbdArgs, HOOKS.nbdConnect, HOOKS.nbdTimeout]]] as const)
       for (const s of scripts) fr.file(`/hooks/${s}`, readFileSync(join(BUILTIN_MODULES_D, feature, s), 'utf8'));
-    fr.tool('/stub/ip', IP_STUB).tool('/stub/udhcpc', UDHCPC_STUB).tool('/stub/hostname', 'exit 0').tool('/stub/timeout', 'shift; exec "$@"');
+    fr.tool('/stub/ip', IP_STUB).tool('/stub/udhcpc', UDHCPC_STUB).tool('/stub/udhcpc6', UDHCPC6_STUB).tool('/stub/hostname', 'exit 0').tool('/stub/timeout', 'shift; exec "$@"');
     fr.dir('/run/initramfs/net');
   });
   afterEach(() => fr.cleanup());
@@ -143,10 +156,8 @@ describe.each<Shell>(['busybox', 'dash'])('network bring-up where values are use
     fr.file('/tmp/onlink', '10.0.2.2\n');
     lease({ new_ip_address: '10.0.2.15', new_subnet_mask: '255.255.255.0', new_routers: '10.0.2.254', new_domain_name_servers: '10.0.2.3', new_interface_mtu: '1400',
       new_rfc3442_classless_static_routes: '24 192 168 7 10 0 2 2 0 10 0 2 2', new_dhcp_server_identifier: '10.0.2.2', new_dhcp_lease_time: '86400' });
-    const t0 = Date.now();
     const r = run(`CMDLINE=' rd.net.dhcp.client=dhclient'; NET_DHCP_TIMEOUT_S=5\nnet_parse_ip dhcp\nnet_configure eth0 && echo up || echo "down: $NET_ERROR"\nkill -0 $(cat /tmp/dhclient.pid) 2>/dev/null && echo still running || echo stopped`, { proc: true });
     expect(r.stdout).toBe('up\nstopped\n');
-    expect(Date.now() - t0).toBeLessThan(5000);
     expect(log('dhclient')).toEqual(['-d -1 -4 -cf /run/initramfs/net/dhclient.conf -sf /lib/mkinitramfs-ts/dhcp.script -pf /run/initramfs/net/dhclient.eth0.pid -lf /run/initramfs/net/dhclient.eth0.leases eth0']);
     expect(readFileSync(fr.disk('/run/initramfs/net/dhclient.conf'), 'utf8')).toMatch(/^timeout 5;$/m);
     const l = log('ip');
@@ -173,11 +184,9 @@ describe.each<Shell>(['busybox', 'dash'])('network bring-up where values are use
   it('the sysroot client: no lease within rd.net.timeout.dhcp= is said and the client stopped; an unknown or missing client is refused', () => {
     nic('eth0');
     fr.tool('/usr/sbin/dhclient', sysrootDhcpStub('dhclient', '-sf'));
-    const t0 = Date.now();
     const r = run(`CMDLINE=' rd.net.dhcp.client=dhclient'; NET_DHCP_TIMEOUT_S=1\nnet_parse_ip dhcp\nnet_configure eth0 || echo "down: $NET_ERROR"\nkill -0 $(cat /tmp/dhclient.pid) 2>/dev/null && echo still running || echo stopped\n` +
       `CMDLINE=' rd.net.dhcp.client=dhcpcd'; net_configure eth0 || echo "down: $NET_ERROR"\nCMDLINE=' rd.net.dhcp.client=pump;reboot'; net_configure eth0 || echo "down: $NET_ERROR"`, { proc: true });
     expect(r.stdout).toBe('down: eth0: no DHCP lease within 1s from dhclient (rd.net.timeout.dhcp=)\nstopped\ndown: rd.net.dhcp.client=dhcpcd: dhcpcd is not in this image\ndown: rd.net.dhcp.client=pump;reboot: not one of udhcpc, dhclient, dhcpcd\n');
-    expect(Date.now() - t0).toBeLessThan(6000);
   });
 
   it('dhcp.script: hostile dhclient values are passed on as data, never run; option 121 bytes that do not add up give no routes', () => {
@@ -206,12 +215,9 @@ describe.each<Shell>(['busybox', 'dash'])('network bring-up where values are use
     nic('eth1', { carrier: false });
     nic('eth2');
     lease({ ip: '10.0.2.15', mask: '24' });
-    const t0 = Date.now();
     const r = run(`NET_WANTED=1 NET_CARRIER_S=3\nnet_bring_up; echo "status $? up=$NET_UP failed=$NET_FAILED"`, { proc: true });
     expect(r.stdout.trim()).toBe('status 0 up=eth2 failed=');
     expect(log('udhcpc').map((l) => l.split(' ')[1])).toEqual(['eth2']);
-    // the carriers are awaited together: eth2 has one, so nobody waits out eth0's and eth1's 3 s
-    expect(Date.now() - t0).toBeLessThan(2500);
     // every card is set up first (their carriers come in parallel); the virtual links are left alone
     expect([...new Set(log('ip').filter((l) => l.startsWith('link set dev')))].sort()).toEqual(['link set dev eth0 up', 'link set dev eth1 up', 'link set dev eth2 up', 'link set dev lo up']);
   });
@@ -219,12 +225,8 @@ describe.each<Shell>(['busybox', 'dash'])('network bring-up where values are use
   it('no carrier anywhere: one wait of rd.net.timeout.carrier= for all links together, then the reason', () => {
     nic('eth0', { carrier: false });
     nic('eth1', { carrier: false });
-    const t0 = Date.now();
     const r = run(`NET_WANTED=1 NET_CARRIER_S=2\nnet_bring_up; echo "status $? failed=$NET_FAILED"`, { proc: true });
-    const took = Date.now() - t0;
     expect(r.stdout.trim()).toBe('status 2 failed=ip=dhcp: no link on eth0 eth1 (no carrier after 2s: is the cable in? rd.net.timeout.carrier=)');
-    expect(took).toBeGreaterThanOrEqual(1000);
-    expect(took).toBeLessThan(3900);
     expect(log('udhcpc')).toEqual([]);
   });
 
@@ -304,6 +306,124 @@ describe.each<Shell>(['busybox', 'dash'])('network bring-up where values are use
   it('messages keep the backslashes of the values they show (printf, not echo)', () => {
     const r = fr.sh(`warn 'bad value a\\nb\\c'; info 'x\\ty'`);
     expect(r.stderr).toBe('mkinitramfs-ts: warning: bad value a\\nb\\c\nx\\ty\n');
+  });
+
+  // --- ip=dhcp6 ---------------------------------------------------------------------------------------
+  /** /proc/net/if_inet6 (ADDR IFINDEX PREFIXLEN SCOPE FLAGS NAME) and eth0's IPv6 sysctls, as the kernel shows them. */
+  const LL = 'fe80000000000000505400fffe123456 02 40 20 80     eth0\n';
+  const ipv6Kernel = (inet6: string, o: { acceptRa?: string } = {}): void => {
+    fr.file('/proc/net/if_inet6', inet6).file('/proc/sys/net/ipv6/conf/eth0/accept_ra', `${o.acceptRa ?? '1'}\n`).file('/proc/sys/net/ipv6/conf/eth0/disable_ipv6', '0\n');
+  };
+  /** /proc/uptime that moves on, one second a second (the waits that are meant to run out read it); at
+   *  uptime 101 it runs `at101` (an event on the test's clock, not on the machine's). */
+  const ticker = (at101 = ':'): string =>
+    `echo '100.00 1.00' >/proc/uptime\n(i=100; while :; do sleep 1; i=$((i + 1)); echo "$i.00 1.00" >/proc/uptime; [ $i != 101 ] || ${at101}; done) & TICK=$!\n`;
+  const TICKER = ticker();
+
+  it('ip=dhcp6 with busybox udhcpc6: RAs accepted, the /128 applied, DNS to resolv.conf, lease6.IFACE', () => {
+    nic('eth0');
+    ipv6Kernel(LL, { acceptRa: '0' });
+    fr.file('/tmp/inet6.after', 'fd000003000000000000000000000105 02 80 00 80     eth0\n');
+    lease({ ipv6: 'fd00:0003:0000:0000:0000:0000:0000:0105', dns: 'fd00:0003:0000:0000:0000:0000:0000:0053', search: 'dhcp6.test', lease: '3600' });
+    const r = run(`NET_DHCP_TIMEOUT_S=3\nnet_parse_ip dhcp6\nnet_configure eth0 && echo up || echo "down: $NET_ERROR"\nnet_write_resolv`);
+    expect(r.stdout).toBe('up\n');
+    expect(log('udhcpc6')).toEqual(['-i eth0 -f -q -n -t 3 -T 1 -O dns -O search -s /lib/mkinitramfs-ts/udhcpc6.script']);
+    expect(log('udhcpc')).toEqual([]);
+    expect(log('ip')).toContain('-6 addr replace fd00:0003:0000:0000:0000:0000:0000:0105/128 dev eth0');
+    // the kernel takes router advertisements (the on-link prefix and the default route come from them)
+    expect(readFileSync(fr.disk('/proc/sys/net/ipv6/conf/eth0/accept_ra'), 'utf8')).toBe('2\n');
+    const leased = readFileSync(fr.disk('/run/initramfs/net/lease6.eth0'), 'utf8');
+    expect(leased).toMatch(/^ip=fd00:0003:0000:0000:0000:0000:0000:0105\/128$/m);
+    expect(leased).toMatch(/^search=dhcp6\.test$/m);
+    expect(readFileSync(fr.disk('/etc/resolv.conf'), 'utf8')).toBe('nameserver fd00:0003:0000:0000:0000:0000:0000:0053\n');
+    expect(r.stderr).toMatch(/network: eth0 fd00:0003:0000:0000:0000:0000:0000:0105\/128 \(DHCPv6, lease 3600s, DNS fd00:0003/);
+  });
+
+  // the DHCPv6 runs keep the fake /proc (no `proc`): its if_inet6 and sysctls are the test's, never the machine's
+  it('ip=dhcp6 without udhcpc6: dhclient -6 by default; dhcp.script hands its BOUND6 to udhcpc6.script; dhclient is stopped', () => {
+    nic('eth0');
+    ipv6Kernel(LL);
+    fr.tool('/usr/sbin/dhclient', sysrootDhcpStub('dhclient', '-sf'));
+    lease({ reason: 'BOUND6', new_ip6_address: 'fd00:3::105', new_ip6_prefixlen: '128', new_dhcp6_name_servers: 'fd00:3::53 fd00:3::54', new_dhcp6_domain_search: 'dhcp6.test', new_max_life: '3600' });
+    const r = run(`unset -f udhcpc6\nNET_DHCP_TIMEOUT_S=5\nnet_parse_ip eth0:dhcp6\nnet_configure eth0 && echo up || echo "down: $NET_ERROR"\nkill -0 $(cat /tmp/dhclient.pid) 2>/dev/null && echo still running || echo stopped`);
+    expect(r.stdout).toBe('up\nstopped\n');
+    expect(log('dhclient')).toEqual(['-d -1 -6 -cf /run/initramfs/net/dhclient6.conf -sf /lib/mkinitramfs-ts/dhcp.script -pf /run/initramfs/net/dhclient6.eth0.pid -lf /run/initramfs/net/dhclient6.eth0.leases eth0']);
+    expect(readFileSync(fr.disk('/run/initramfs/net/dhclient6.conf'), 'utf8')).toBe('request dhcp6.name-servers, dhcp6.domain-search;\ntimeout 5;\n');
+    expect(log('ip')).toContain('-6 addr replace fd00:3::105/128 dev eth0');
+    expect(readFileSync(fr.disk('/run/initramfs/net/lease6.eth0'), 'utf8')).toMatch(/^ip=fd00:3::105\/128$/m);
+    expect(readFileSync(fr.disk('/run/initramfs/net/dns6.eth0'), 'utf8')).toBe('nameserver fd00:3::53\nnameserver fd00:3::54\n');
+    // a v4 lease of the same interface is not touched
+    expect(fr.exists('/run/initramfs/net/lease.eth0')).toBe(false);
+  });
+
+  it('rd.net.dhcp.client=dhcpcd with ip=dhcp6: dhcpcd -6; its IA_NA address (no prefix length: a /128)', () => {
+    nic('eth0');
+    ipv6Kernel(LL);
+    fr.tool('/usr/sbin/dhcpcd', sysrootDhcpStub('dhcpcd', '-c'));
+    lease({ reason: 'BOUND6', new_dhcp6_ia_na1_ia_addr1: 'fd00:3::106', new_dhcp6_name_servers: 'fd00:3::53' });
+    const r = run(`CMDLINE=' rd.net.dhcp.client=dhcpcd'; NET_DHCP_TIMEOUT_S=4\nnet_parse_ip dhcp6\nnet_configure eth0 && echo up || echo "down: $NET_ERROR"`);
+    expect(r.stdout).toBe('up\n');
+    expect(log('dhcpcd')).toEqual(['-B -p -6 -o dhcp6_name_servers -o dhcp6_domain_search -t 4 -c /lib/mkinitramfs-ts/dhcp.script eth0']);
+    expect(log('ip')).toContain('-6 addr replace fd00:3::106/128 dev eth0');
+    expect(readFileSync(fr.disk('/run/initramfs/net/dns6.eth0'), 'utf8')).toBe('nameserver fd00:3::53\n');
+  });
+
+  it('ip=dhcp6: no lease, no client, no IPv6, rd.net.dhcp.client=udhcpc without udhcpc6: each said', () => {
+    nic('eth0');
+    ipv6Kernel(LL);
+    const r = run(`NET_DHCP_TIMEOUT_S=2\nnet_parse_ip dhcp6\nnet_configure eth0 || echo "down: $NET_ERROR"\n` +
+      `unset -f udhcpc6; net_configure eth0 || echo "down: $NET_ERROR"\n` +
+      `CMDLINE=' rd.net.dhcp.client=udhcpc'; net_configure eth0 || echo "down: $NET_ERROR"\nCMDLINE=''\n` +
+      `udhcpc6() { /stub/udhcpc6 "$@"; }; rm -r /proc/sys/net/ipv6/conf/eth0; net_configure eth0 || echo "down: $NET_ERROR"`);
+    expect(r.stdout).toBe('down: eth0: no DHCPv6 lease within 2s (rd.net.timeout.dhcp=)\n' +
+      'down: no DHCP client in this image (busybox has no udhcpc6; build with --add dhclient or --add dhcpcd)\n' +
+      'down: rd.net.dhcp.client=udhcpc: udhcpc6 is not in this image\n' +
+      'down: eth0: the kernel has no IPv6 for it (ipv6.disable=1?)\n');
+    expect(log('udhcpc6')).toHaveLength(1);
+  });
+
+  it('DHCPv6 waits for DAD: a leased address that failed it, and one still tentative at rd.net.timeout.ipv6dad=, are not up', () => {
+    nic('eth0');
+    ipv6Kernel(LL);
+    lease({ ipv6: 'fd00:3::105' });
+    // IFA_F_TENTATIVE|IFA_F_DADFAILED (0x48): another host has the address
+    fr.file('/tmp/inet6.after', 'fd000003000000000000000000000105 02 80 00 c8     eth0\n');
+    const failed = run(`NET_DHCP_TIMEOUT_S=2\nnet_parse_ip dhcp6\nnet_configure eth0 && echo up || echo "down: $NET_ERROR"`);
+    expect(failed.stdout).toBe('down: eth0: IPv6 address fd00:0003:0000:0000:0000:0000:0000:0105 failed duplicate address detection (another host on the link has it)\n');
+    ipv6Kernel(LL);
+    fr.file('/tmp/inet6.after', 'fd000003000000000000000000000105 02 80 00 c0     eth0\n');
+    const slow = run(`${TICKER}CMDLINE=' rd.net.timeout.ipv6dad=2'; net_read_cmdline\nNET_DHCP_TIMEOUT_S=2\nnet_parse_ip dhcp6\nnet_configure eth0 && echo up || echo "down: $NET_ERROR"\nkill $TICK`);
+    expect(slow.stdout).toBe('down: eth0: IPv6 duplicate address detection not finished after 2s (rd.net.timeout.ipv6dad=)\n');
+  });
+
+  it('DHCPv6 starts once the link-local address is out of DAD (it is sent from there); none in time is said', () => {
+    nic('eth0');
+    ipv6Kernel('fe80000000000000505400fffe123456 02 40 20 c0     eth0\n');
+    lease({ ipv6: 'fd00:3::105' });
+    // the link-local address leaves DAD at uptime 101, within the 5 s; later there is none at all
+    const r = run(`${ticker(`echo '${LL.trim()}' >/proc/net/if_inet6`)}NET_DAD_S=5 NET_DHCP_TIMEOUT_S=2\nnet_parse_ip dhcp6\nnet_configure eth0 && echo up || echo "down: $NET_ERROR"\n` +
+      `kill $TICK; wait $TICK\n: >/proc/net/if_inet6\n${TICKER}NET_DAD_S=2; net_configure eth0 && echo up || echo "down: $NET_ERROR"\nkill $TICK`);
+    expect(r.stdout).toBe('up\ndown: eth0: no IPv6 link-local address after 2s (rd.net.timeout.ipv6dad=)\n');
+    expect(log('udhcpc6')).toHaveLength(1);
+  });
+
+  it('udhcpc6.script: hostile lease values are passed on as data, never run or globbed', () => {
+    const r = fr.sh(`cd /usr/bin && sh -c ${q(`${STUBS}; . "$0"`)} ${LIB}/udhcpc6.script bound`, { interface: 'eth0', ipv6: '$(touch /tmp/ran)', prefixlen: '64;reboot', dns: '`touch /tmp/ran` *', search: '$(touch /tmp/ran)' });
+    expect(r.status).toBe(0);
+    expect(log('ip')).toEqual(['-6 addr replace $(touch /tmp/ran)/128 dev eth0']);
+    expect(readFileSync(fr.disk('/run/initramfs/net/dns6.eth0'), 'utf8')).toBe('nameserver `touch\nnameserver /tmp/ran`\nnameserver *\n');
+    expect(fr.exists('/tmp/ran')).toBe(false);
+  });
+
+  it('ip=dhcp6 and ip=dhcp on one card: bring-up runs both, each with its own lease file', () => {
+    nic('eth0');
+    ipv6Kernel(LL);
+    lease({ ip: '10.0.2.15', mask: '24', ipv6: 'fd00:3::105' });
+    fr.file('/proc/cmdline', 'ip=eth0:dhcp ip=eth0:dhcp6 rd.neednet=1\n');
+    const r = run(`read_cmdline; net_read_cmdline\nNET_DHCP_TIMEOUT_S=2\nnet_bring_up; echo "status $? up=$NET_UP failed=$NET_FAILED"`);
+    expect(r.stdout.trim()).toBe('status 0 up=eth0 eth0 failed=');
+    expect(fr.exists('/run/initramfs/net/lease.eth0')).toBe(true);
+    expect(fr.exists('/run/initramfs/net/lease6.eth0')).toBe(true);
   });
 
   it('the failure report shows IPv6 routes, resolv.conf, the lease and the DHCP errors', () => {
