@@ -28,6 +28,7 @@ import { hostOnlyInputs } from './hostonly/host-only-inputs.js';
 import { hostOnlyNetwork } from './hostonly/network-inputs.js';
 import { networkPlanNote } from './assemble/network-plan.js';
 import { imageKeymap } from './keymap/image-keymap.js';
+import { initrdCrypttab } from './assemble/initrd-crypttab.js';
 
 export interface PlannedImage {
   plan: Plan;
@@ -64,6 +65,7 @@ export async function planImage(opts: BuildOptions): Promise<PlannedImage> {
   const network = opts.hostonly && hasNetwork
     ? hostOnlyNetwork(host, modules, [kernelCmdline, host.tryReadText('/proc/cmdline') ?? ''], hostOnly?.facts)
     : undefined;
+  const crypttab = initrdCrypttab(host, features, opts.hostonly);
   const plan = await assemblePlan({
     host,
     kver: opts.kver,
@@ -77,7 +79,7 @@ export async function planImage(opts: BuildOptions): Promise<PlannedImage> {
     install: opts.install,
     kernelCmdline,
     rootTimeout: opts.rootTimeout,
-    extraFiles: [...(hostOnly?.files ?? []), ...(keymap?.files ?? [])],
+    extraFiles: [...(hostOnly?.files ?? []), ...(keymap?.files ?? []), ...(crypttab ? [crypttab] : [])],
     warnings: [...(hostOnly?.warnings ?? []), ...(keymap?.warnings ?? [])],
     scriptEnv,
     dryRun: opts.dryRun === true,

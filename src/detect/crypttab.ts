@@ -1,6 +1,6 @@
 // /etc/crypttab, as systemd-cryptsetup-generator and Debian's cryptsetup read it: one volume a line,
 // "NAME DEVICE [KEYFILE [OPTIONS]]", fields split by blanks, '#' comments, options comma-separated.
-// Read only to learn what the host's volumes ask for (a TPM2 unlock), never rewritten.
+// Read to learn what the host's volumes ask for (a TPM2 unlock); images get their own version of it.
 
 export const CRYPTTAB = '/etc/crypttab';
 
@@ -41,7 +41,7 @@ export function wantsTpm2(entry: CrypttabEntry): boolean {
 }
 
 /** Entries as crypttab lines (a header comment first; "none" for no key file; no options field when there are none). */
-export function formatCrypttab(entries: CrypttabEntry[]): string {
+export function formatCrypttab(entries: CrypttabEntry[], header = "the host's entries for the root's volumes (mkinitramfs-ts host-only)"): string {
   const lines = entries.map((e) => [e.name, e.device, e.keyFile ?? 'none', ...(e.options.length ? [e.options.join(',')] : [])].join(' '));
-  return `# the host's entries for the root's volumes (mkinitramfs-ts host-only)\n${lines.map((l) => `${l}\n`).join('')}`;
+  return `# ${header}\n${lines.map((l) => `${l}\n`).join('')}`;
 }

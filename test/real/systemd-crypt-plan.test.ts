@@ -2,6 +2,9 @@
 // (systemd-cryptsetup, its generator and agent; never in a shell-/init image); Debian 13's declared dlopen()
 // libraries that no feature asked for are notes of the plan, each with its note feature and priority.
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/build-image.js';
 import { buildSysroot, kver, trixieKernel } from '../support/fixtures.js';
@@ -42,6 +45,40 @@ describe("crypt's [with.systemd-initrd] part in the plan", () => {
     expect(shellPaths.has('/usr/sbin/cryptsetup')).toBe(true);
     expect(paths.has('/usr/sbin/cryptsetup')).toBe(false);
   }, 120_000);
+
+  it("a generic image's crypttab: each entry nofail with systemd as PID 1 (the real generator waits for none), as written for the shell /init", async () => {
+    const sysroot = await storageSysroot(builderDisksEnv());
+    const dir = mkdtempSync(join(tmpdir(), 'sd-crypttab-'));
+    try {
+      const sysrootTab = readFileSync(join(sysroot, 'etc/crypttab'), 'utf8');
+      const entry = /^(cryptnvme UUID=\S+ \S+ luks,discard)$/m.exec(sysrootTab)?.[1];
+      expect(entry).toBeDefined();
+      const crypttabOf = (name: string, extra: string[]): string => {
+        const img = join(dir, name);
+        runCli(['build', '--sysroot', sysroot, '--kver', kver(), '-N', '-o', img, ...extra]);
+        return runCli(['cat', img, '/etc/crypttab']);
+      };
+      const sd = crypttabOf('sd.img', ['--add', 'systemd-initrd']);
+      expect(sd.split('\n')).toContain(`${entry},nofail`);
+      expect(crypttabOf('shell.img', [])).toBe(sysrootTab);
+
+      // the oracle: the sysroot's own systemd-cryptsetup-generator over the image's crypttab (the
+      // build machine's command line has no rd.luks.uuid=, like a generic boot)
+      const tab = join(dir, 'crypttab');
+      const out = join(dir, 'generated');
+      execFileSync('sh', ['-c', 'printf %s "$1" > "$2" && mkdir "$3"', 'sh', sd, tab, out]);
+      execFileSync(join(sysroot, 'lib64/ld-linux-x86-64.so.2'), [
+        '--library-path', `${join(sysroot, 'usr/lib/x86_64-linux-gnu')}:${join(sysroot, 'usr/lib/systemd')}`,
+        join(sysroot, 'usr/lib/systemd/system-generators/systemd-cryptsetup-generator'), out, out, out,
+      ], { env: { ...process.env, SYSTEMD_CRYPTTAB: tab } });
+      const unit = readFileSync(join(out, 'systemd-cryptsetup@cryptnvme.service'), 'utf8');
+      expect(unit).not.toMatch(/^Before=cryptsetup\.target$/m);
+      expect(readdirSync(join(out, 'cryptsetup.target.wants'))).toEqual(['systemd-cryptsetup@cryptnvme.service']);
+      expect(readdirSync(out)).not.toContain('cryptsetup.target.requires');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
 
   it("Debian 13: the declared dlopen() libraries no feature asked for are notes (feature, priority, declarer)", () => {
     const k = trixieKernel();
