@@ -72,11 +72,14 @@ describe('the systemd-initrd image with LUKS', () => {
 });
 
 describe.concurrent("Debian 12's systemd 252 opens the LUKS2 root", () => {
-  it('rd.luks.uuid=: a wrong then the right passphrase typed at systemd-ask-password on the console', async () => {
-    const r = await boot(`root=UUID=${R.luks.fsUuid} rd.luks.uuid=${R.luks.luksUuid}`, [
+  it('rd.luks.uuid=: a wrong, then the right passphrase typed at systemd-ask-password on the console after rd.timeout= has passed', async () => {
+    // the prompt pauses the wait for the root device: a user slower than rd.timeout= still boots
+    const r = await boot(`root=UUID=${R.luks.fsUuid} rd.luks.uuid=${R.luks.luksUuid} rd.timeout=20`, [
       { when: PROMPT, send: 'not the passphrase\n' },
-      { when: PROMPT, send: `${R.passphrase}\n` },
+      { when: PROMPT, send: `${R.passphrase}\n`, delayMs: 30_000 },
     ]);
+    expect(r.log).toMatch(/mkinitramfs-ts: a passphrase is asked for: the wait for the root device \/dev\/disk\/by-uuid\/\S+ pauses/);
+    expect(r.log).not.toMatch(/did not appear within/);
     expect(r.log).toMatch(new RegExp(`Please enter passphrase for disk [^\\n]*luks-${R.luks.luksUuid}`));
     // the wrong one was refused and systemd-cryptsetup asked again (its reason goes to the journal, not the console)
     expect(r.log.match(new RegExp(PROMPT.source, 'g'))?.length).toBe(2);

@@ -89,7 +89,11 @@ export function runQemu(run: QemuRun): Promise<QemuOutcome> {
       logStream.write(text);
       if (run.echo) process.stdout.write(text);
       for (const input of watch.push(text, elapsed())) {
-        if (!input.keyboard) child.stdin.write(input.send);
+        if (!input.keyboard) {
+          const send = input.send;
+          if (input.delayMs) setTimeout(() => child.stdin.writable && child.stdin.write(send), input.delayMs);
+          else child.stdin.write(send);
+        }
         else if (run.monitor === undefined) throw new Error('a keyboard input needs the monitor socket');
         else {
           const keys = input.send.split(' ').filter((k) => k !== '');

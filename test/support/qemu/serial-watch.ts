@@ -8,7 +8,7 @@ export interface SerialInput {
   send: string;
   /** Pressed on the guest's PS/2 keyboard (its virtual console) instead of typed on the serial line. */
   keyboard?: boolean;
-  /** Keyboard input only: wait this long after the prompt first (another console's agent may still be starting). */
+  /** Wait this long after the prompt first (keyboard: another console's agent may still be starting; serial: a user slow to type). */
   delayMs?: number;
 }
 

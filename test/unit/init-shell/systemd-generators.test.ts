@@ -1,8 +1,9 @@
 // The systemd-initrd feature's generators, run as systemd runs them (sh GENERATOR NORMAL EARLY LATE)
 // under busybox in a fake root whose /proc/cmdline, /etc/cmdline.d and image.conf the test writes,
 // with this machine's real systemd-escape (Debian 12's systemd 252, as in the images):
-// mkinitramfs-ts-root-timeout turns rd.timeout= (else the image's root timeout, else 60 s) into the
-// root device unit's JobRunningTimeoutSec=; mkinitramfs-ts-embedded-root mounts a root= that only
+// mkinitramfs-ts-root-timeout lets the root device unit wait for ever and pulls in
+// mkinitramfs-ts-root-wait.service, which counts rd.timeout= (else the image's root timeout, else 60 s)
+// outside passphrase prompts (its script runs here too); mkinitramfs-ts-embedded-root mounts a root= that only
 // the image's embedded command line names; mkinitramfs-ts-break places rd.break=STAGE shells.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { BUILTIN_MODULES_D } from '../../../src/features/load-features.js';
 import { FakeRoot } from './fake-root.js';
 
 const TIMEOUT_GEN = '/usr/lib/systemd/system-generators/mkinitramfs-ts-root-timeout';
+const ROOT_WAIT = '/lib/mkinitramfs-ts/systemd-root-wait';
 const ROOT_GEN = '/usr/lib/systemd/system-generators/mkinitramfs-ts-embedded-root';
 const BREAK_GEN = '/usr/lib/systemd/system-generators/mkinitramfs-ts-break';
 const OUT = '/run/systemd/generator';
@@ -28,6 +30,7 @@ function make(cmdline: string, files: Record<string, string> = {}): FakeRoot {
   r.file('/proc/cmdline', `${cmdline}\n`);
   r.file('/usr/lib/mkinitramfs-ts/systemd-root-unit.sh', readFileSync(join(BUILTIN_MODULES_D, 'systemd-initrd/root-unit.sh')));
   r.file(TIMEOUT_GEN, readFileSync(join(BUILTIN_MODULES_D, 'systemd-initrd/root-timeout-generator.sh')));
+  r.file(ROOT_WAIT, readFileSync(join(BUILTIN_MODULES_D, 'systemd-initrd/root-wait.sh')));
   r.file(ROOT_GEN, readFileSync(join(BUILTIN_MODULES_D, 'systemd-initrd/embedded-root-generator.sh')));
   r.file(BREAK_GEN, readFileSync(join(BUILTIN_MODULES_D, 'systemd-initrd/break-generator.sh')));
   for (const [path, text] of Object.entries(files)) r.file(path, text);
@@ -67,16 +70,22 @@ const UUID_UNIT = `dev-disk-by\\x2duuid-${UUID.replace(/-/g, '\\x2d')}.device`;
 const dropIn = (unit: string): string => `${unit}.d/40-mkinitramfs-ts-root-timeout.conf`;
 const timeoutOf = (files: Record<string, string>, unit: string): string | undefined => /^JobRunningTimeoutSec=(.*)$/m.exec(files[dropIn(unit)] ?? '')?.[1];
 
+const WAIT_LINK = 'initrd-root-device.target.requires/mkinitramfs-ts-root-wait.service';
+
 describe('mkinitramfs-ts-root-timeout', () => {
   it.each([
-    [`root=UUID=${UUID} rd.timeout=7`, {}, '7'],
-    [`root=UUID=${UUID} rootdelay=12`, {}, '12'],
-    [`root=UUID=${UUID} rd.timeout=0`, {}, 'infinity'],
-    [`root=UUID=${UUID}`, {}, '60'],
-    [`root=UUID=${UUID}`, { '/etc/mkinitramfs-ts/image.conf': "ROOT_TIMEOUT='25'\n" }, '25'],
-    [`root=UUID=${UUID} rd.timeout=abc`, { '/etc/mkinitramfs-ts/image.conf': "ROOT_TIMEOUT='25'\n" }, '25'],
-  ])('%s %j → JobRunningTimeoutSec=%s on the root device unit', (cmdline, files, want) => {
-    expect(timeoutOf(run(make(cmdline, files), TIMEOUT_GEN), UUID_UNIT)).toBe(want);
+    [`root=UUID=${UUID} rd.timeout=7`, {}, '7s'],
+    [`root=UUID=${UUID} rootdelay=12`, {}, '12s'],
+    [`root=UUID=${UUID} rd.timeout=0`, {}, 'for ever'],
+    [`root=UUID=${UUID}`, {}, '60s'],
+    [`root=UUID=${UUID}`, { '/etc/mkinitramfs-ts/image.conf': "ROOT_TIMEOUT='25'\n" }, '25s'],
+    [`root=UUID=${UUID} rd.timeout=abc`, { '/etc/mkinitramfs-ts/image.conf': "ROOT_TIMEOUT='25'\n" }, '25s'],
+  ])('%s %j: the device unit waits for ever; the wait service (%s) bounds it', (cmdline, files, said) => {
+    const r = make(cmdline, files);
+    const out = run(r, TIMEOUT_GEN);
+    expect(timeoutOf(out, UUID_UNIT)).toBe('infinity');
+    expect(out[WAIT_LINK]).toBe(said === 'for ever' ? undefined : '-> /usr/lib/systemd/system/mkinitramfs-ts-root-wait.service');
+    expect(readFileSync(r.disk('/dev/kmsg'), 'utf8')).toContain(`waiting ${said} for the root device /dev/disk/by-uuid/${UUID}`);
   });
 
   it.each([
@@ -87,13 +96,14 @@ describe('mkinitramfs-ts-root-timeout', () => {
     ['root=PARTUUID=0d15c000-0000-4000-8000-000000000001', 'dev-disk-by\\x2dpartuuid-0d15c000\\x2d0000\\x2d4000\\x2d8000\\x2d000000000001.device'],
   ])('%s → the unit systemd-fstab-generator names: %s', (cmdline, unit) => {
     const files = run(make(`${cmdline} rd.timeout=9`), TIMEOUT_GEN);
-    expect(Object.keys(files)).toEqual([dropIn(unit)]);
-    expect(timeoutOf(files, unit)).toBe('9');
+    expect(Object.keys(files).sort()).toEqual([dropIn(unit), WAIT_LINK]);
+    expect(timeoutOf(files, unit)).toBe('infinity');
   });
 
   it('root= embedded in the image counts too', () => {
-    const files = run(make('quiet', { '/etc/cmdline.d/00-mkinitramfs-ts.conf': `root=UUID=${UUID} rootfstype=ext4\n` }), TIMEOUT_GEN);
-    expect(timeoutOf(files, UUID_UNIT)).toBe('60');
+    const r = make('quiet', { '/etc/cmdline.d/00-mkinitramfs-ts.conf': `root=UUID=${UUID} rootfstype=ext4\n` });
+    expect(timeoutOf(run(r, TIMEOUT_GEN), UUID_UNIT)).toBe('infinity');
+    expect(readFileSync(r.disk('/dev/kmsg'), 'utf8')).toContain('waiting 60s for the root device');
   });
 
   it.each(['', 'root=', 'root=nfs:1.2.3.4:/x', 'root=LABEL=a$(touch${IFS}/tmp/x)', 'root=LABEL=a\\x20b', 'root=/dev/../etc/x', 'root=8:1'])(
@@ -104,6 +114,33 @@ describe('mkinitramfs-ts-root-timeout', () => {
       expect(r.exists('/tmp/x')).toBe(false);
     },
   );
+});
+
+describe('mkinitramfs-ts-root-wait.service', () => {
+  const DEV = `/dev/disk/by-uuid/${UUID}`;
+  const ASK = '/run/systemd/ask-password/ask.x1Yz';
+
+  it('fails when the root device is not there after rd.timeout= seconds', () => {
+    const r = make(`root=UUID=${UUID} rd.timeout=1`);
+    const res = r.sh(`sh ${ROOT_WAIT}`);
+    expect(res.status).toBe(1);
+    expect(res.stdout).toBe(`mkinitramfs-ts: the root device ${DEV} did not appear within 1s\n`);
+  });
+
+  it('succeeds as soon as the device is there; rd.timeout=0 and a root= it does not understand do not wait', () => {
+    const r = make(`root=UUID=${UUID} rd.timeout=5`, { [DEV]: '' });
+    expect(r.sh(`sh ${ROOT_WAIT}`)).toMatchObject({ status: 0, stdout: '' });
+    expect(make(`root=UUID=${UUID} rd.timeout=0`).sh(`sh ${ROOT_WAIT}`).status).toBe(0);
+    expect(make('root=nfs:1.2.3.4:/x rd.timeout=1').sh(`sh ${ROOT_WAIT}`).status).toBe(0);
+  });
+
+  it('does not count the time a passphrase prompt is up: the device that comes after rd.timeout= still counts', () => {
+    const r = make(`root=UUID=${UUID} rd.timeout=1`, { [ASK]: '[Ask]\n' });
+    // the prompt is answered after 3 s, and the device appears at once
+    const res = r.sh(`mkdir -p ${DEV.replace(/\/[^/]*$/, '')}; ( sleep 3; touch ${DEV}; rm -f ${ASK} ) & sh ${ROOT_WAIT}; echo "status $?"; wait`);
+    expect(res.stdout).toBe('status 0\n');
+    expect(readFileSync(r.disk('/dev/kmsg'), 'utf8')).toContain(`a passphrase is asked for: the wait for the root device ${DEV} pauses`);
+  });
 });
 
 describe('mkinitramfs-ts-embedded-root', () => {
