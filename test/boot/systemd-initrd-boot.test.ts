@@ -61,8 +61,7 @@ describe.concurrent('systemd as the initramfs PID 1 (--add systemd-initrd)', () 
     const r = await bootVm({
       kernel: kernelImage(),
       initrd: img,
-      // systemd-fstab-generator takes the root's device timeout (90 s by default) from rootflags=
-      // (rd.timeout= is the shell /init's: not mapped onto systemd yet)
+      // systemd-fstab-generator's device timeout from rootflags= wins over the image's rd.timeout= wait
       append: `root=UUID=${wrong} rootflags=x-systemd.device-timeout=15 rd.shell=0`,
       disks: [{ file: disk, bus: 'virtio-blk' }],
       until: [new RegExp(`mkinitramfs-ts: cannot boot: no device matched root=UUID=${wrong}`), /rd\.shell=0: rebooting/],
