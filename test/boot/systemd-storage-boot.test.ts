@@ -87,7 +87,7 @@ describe('the storage image with systemd as PID 1', () => {
       'usr/lib/udev/rules.d/69-lvm.rules', 'usr/lib/udev/rules.d/55-dm.rules', 'usr/lib/udev/rules.d/95-dm-notify.rules',
       'usr/lib/udev/rules.d/64-md-raid-assembly.rules', 'usr/lib/udev/rules.d/63-md-raid-arrays.rules',
       'usr/lib/systemd/system/mdadm-last-resort@.timer', 'usr/lib/systemd/system/mdadm-last-resort@.service',
-      'usr/lib/udev/rules.d/64-btrfs.rules', 'usr/lib/modules-load.d/mkinitramfs-ts-btrfs.conf',
+      'usr/lib/udev/rules.d/64-btrfs.rules', 'usr/lib/udev/rules.d/63-mkinitramfs-ts-btrfs-load.rules',
       'usr/lib/systemd/system-generators/mkinitramfs-ts-root-timeout', 'usr/lib/systemd/system-generators/mkinitramfs-ts-embedded-root', 'usr/sbin/fsck', 'usr/bin/systemd-run', 'usr/sbin/dmsetup',
       'usr/lib/systemd/system/rescue.service.d/mkinitramfs-ts-shell-guard.conf',
     ])

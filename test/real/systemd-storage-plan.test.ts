@@ -29,7 +29,7 @@ const SYSTEMD_ONLY: [string, string][] = [
   ['/usr/lib/udev/rules.d/63-md-raid-arrays.rules', 'mdraid'],
   ['/usr/lib/systemd/system/mdadm-last-resort@.timer', 'mdraid'],
   ['/usr/lib/systemd/system/mdadm-last-resort@.service', 'mdraid'],
-  ['/usr/lib/modules-load.d/mkinitramfs-ts-btrfs.conf', 'btrfs'],
+  ['/usr/lib/udev/rules.d/63-mkinitramfs-ts-btrfs-load.rules', 'btrfs'],
   ['/usr/sbin/fsck', 'fsck'],
 ];
 
