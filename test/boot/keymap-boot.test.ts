@@ -70,7 +70,7 @@ async function boot(initrd: string, append: string, input: SerialInput[], until:
 
 const prompts = (r: BootResult): number => r.log.match(/Please enter passphrase for disk/g)?.length ?? 0;
 
-describe('the console keymap of the passphrase prompt', () => {
+describe.concurrent('the console keymap of the passphrase prompt', () => {
   it('the image carries the compiled map, /etc/vconsole.conf and loadkmap, and says why', () => {
     const listing = runCli(['ls', systemdImage]);
     for (const path of [' etc/mkinitramfs-ts/keymaps/de-latin1.bmap', ' etc/vconsole.conf', '/mkinitramfs-ts-keymap.service', '/loadkmap -> '])
