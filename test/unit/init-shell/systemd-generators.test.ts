@@ -1,13 +1,14 @@
 // The systemd-initrd feature's generators, run as systemd runs them (sh GENERATOR NORMAL EARLY LATE)
-// under busybox in a fake root whose /proc/cmdline, /etc/cmdline.d and image.conf the test writes,
-// with this machine's real systemd-escape (Debian 12's systemd 252, as in the images):
+// under busybox in a fake root whose /proc/cmdline, /etc/cmdline.d and image.conf the test writes
+// (no systemd-escape in it: the root device's unit name is escaped in the shell, checked against this
+// machine's real systemd-escape, Debian 12's systemd 252 as in the images):
 // mkinitramfs-ts-root-timeout lets the root device unit wait for ever and pulls in
 // mkinitramfs-ts-root-wait.service, which counts rd.timeout= (else the image's root timeout, else 60 s)
 // outside passphrase prompts (its script runs here too); mkinitramfs-ts-embedded-root mounts a root= that only
 // the image's embedded command line names; mkinitramfs-ts-break places rd.break=STAGE shells.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BUILTIN_MODULES_D } from '../../../src/features/load-features.js';
 import { FakeRoot } from './fake-root.js';
@@ -34,15 +35,6 @@ function make(cmdline: string, files: Record<string, string> = {}): FakeRoot {
   r.file(ROOT_GEN, readFileSync(join(BUILTIN_MODULES_D, 'systemd-initrd/embedded-root-generator.sh')));
   r.file(BREAK_GEN, readFileSync(join(BUILTIN_MODULES_D, 'systemd-initrd/break-generator.sh')));
   for (const [path, text] of Object.entries(files)) r.file(path, text);
-  // the real systemd-escape with the libraries ldd says it loads, at merged-/usr paths
-  const escape = execFileSync('sh', ['-c', 'command -v systemd-escape'], { encoding: 'utf8' }).trim();
-  for (const m of execFileSync('ldd', [escape], { encoding: 'utf8' }).matchAll(/(\/\S+) \(0x/g)) {
-    const lib = (m[1] as string).replace(/^\/(lib|lib64)\//, '/usr/$1/');
-    mkdirSync(dirname(r.disk(lib)), { recursive: true });
-    copyFileSync(realpathSync(m[1] as string), r.disk(lib));
-  }
-  copyFileSync(escape, r.disk('/usr/bin/systemd-escape'));
-  chmodSync(r.disk('/usr/bin/systemd-escape'), 0o755);
   r.dir(OUT);
   return r;
 }
@@ -71,6 +63,25 @@ const dropIn = (unit: string): string => `${unit}.d/40-mkinitramfs-ts-root-timeo
 const timeoutOf = (files: Record<string, string>, unit: string): string | undefined => /^JobRunningTimeoutSec=(.*)$/m.exec(files[dropIn(unit)] ?? '')?.[1];
 
 const WAIT_LINK = 'initrd-root-device.target.requires/mkinitramfs-ts-root-wait.service';
+
+describe('the root device unit name (systemd-root-unit.sh)', () => {
+  it.each([
+    `UUID=${UUID}`, 'LABEL=root', 'LABEL=my-root_2.0', 'LABEL=a+b=c@d#e:f', 'PARTUUID=0a1b2c3d-02', 'PARTLABEL=Linux-root',
+    '/dev/vda1', '/dev/mapper/vg0-root', '/dev/mapper/luks-0a1b', '/dev/md/host:root', '/dev/disk/by-id/nvme-QEMU_NVMe_Ctrl_0001-part2',
+    '/dev/disk/by-path/pci-0000:00:04.0-scsi-0:0:1:0-part1',
+  ])('root=%s is named as systemd-escape --path --suffix=device names it', (root) => {
+    const r = make('');
+    const res = r.sh(`. /usr/lib/mkinitramfs-ts/systemd-root-unit.sh; root_unit '${root}' && printf '%s\\n%s\\n' "$ROOT_DEV" "$ROOT_UNIT"`);
+    expect(res.status).toBe(0);
+    const [dev, unit] = res.stdout.split('\n');
+    expect(unit).toBe(execFileSync('systemd-escape', ['--path', '--suffix=device', dev as string], { encoding: 'utf8' }).trim());
+  });
+
+  it.each(['/dev/./sda', '/dev/sda/.', '/dev/sda/', 'LABEL=.hidden/./x'])('root=%s, whose path systemd would simplify, is left to systemd', (root) => {
+    const r = make('');
+    expect(r.sh(`. /usr/lib/mkinitramfs-ts/systemd-root-unit.sh; root_unit '${root}'`).status).toBe(1);
+  });
+});
 
 describe('mkinitramfs-ts-root-timeout', () => {
   it.each([
