@@ -1,9 +1,11 @@
 // Kernel modules, their firmware, and the depmod files for exactly that subset, as plan entries; and,
-// for an image whose modprobe is kmod's, kmod's binary indexes of the same subset.
+// for an image whose modprobe is kmod's, kmod's binary indexes of the same subset; for systemd-tmpfiles, its
+// on-demand loading nodes.
 import type { PlanBuilder } from './plan-builder.js';
 import { kmodBinaryIndexes } from '../kmod/depmod-binary-index.js';
 import type { ModuleRequest, ModuleSource, ResolvedModuleFile } from '../kmod/module-source.js';
 import { NO_WAIT_CONF, noWaitOptions } from './no-wait-options.js';
+import { staticNodesTmpfiles } from '../kmod/static-nodes.js';
 
 /** What addModules put in the image, for addKmodIndexes. */
 export interface AddedModules {
@@ -50,4 +52,12 @@ export function addKmodIndexes(plan: PlanBuilder, added: AddedModules, depmod?: 
     plan.add({ type: 'file', path: `${base}/${name}`, mode: 0o644, content, reasons: [{ why: 'generated: kmod binary index (depmod)' }] });
   if (added.files.has('modules.dep') && idx.modulesDep !== added.files.get('modules.dep'))
     plan.warnings.push(`depmod's modules.dep of the image's modules differs from the generated text one; kmod's modprobe follows depmod's`);
+}
+
+/** The image's on-demand loading nodes as tmpfiles.d lines at `path` (none when no module has one). */
+export function addStaticNodes(plan: PlanBuilder, added: AddedModules, path: string, feature: string): void {
+  const devname = added.files.get('modules.devname');
+  const lines = staticNodesTmpfiles(devname === undefined ? '' : devname.toString(), `/lib/modules/${added.kver}/modules.devname`);
+  if (lines === '') return;
+  plan.add({ type: 'file', path, mode: 0o644, content: lines, reasons: [{ why: `generated: the image's modules.devname as tmpfiles.d lines (feature ${feature}, instead of kmod-static-nodes at boot)` }] });
 }

@@ -12,7 +12,7 @@ import type { Host } from '../host/host.js';
 import type { Plan, PlanNote } from './plan.js';
 import { PlanBuilder } from './plan-builder.js';
 import { addBusyboxApplets, addSysrootFiles, findBinaries } from './add-binaries.js';
-import { addKmodIndexes, addModules } from './add-modules.js';
+import { addKmodIndexes, addModules, addStaticNodes } from './add-modules.js';
 import { addSkeleton, canonicalImagePath } from './image-layout.js';
 import { addMicrocode } from './microcode.js';
 import { addSystemdUnits } from './add-systemd.js';
@@ -177,6 +177,7 @@ export async function assemblePlan(input: AssembleInput): Promise<Plan> {
   const modprobe = _finalTarget(plan, '/usr/sbin/modprobe');
   const libkmod = input.features.some((s) => s.feature.kmod_indexes);
   if (libkmod || (modprobe !== undefined && modprobe !== (busybox && canonicalImagePath(busybox)))) addKmodIndexes(plan, added);
+  for (const s of input.features) if (s.feature.static_nodes !== undefined) addStaticNodes(plan, added, s.feature.static_nodes, s.feature.name);
   if (input.earlyMicrocode) addMicrocode(plan, host);
   for (const s of dlopen.skipped()) {
     const askers = input.features.filter((f) => f.feature.dlopen.length).map((f) => `feature ${f.feature.name} (dlopen = ${f.feature.dlopen.join(', ')})`);

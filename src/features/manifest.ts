@@ -74,6 +74,11 @@ export interface FeatureManifest {
   shell_binaries: string[];
   /** The image needs kmod's binary indexes (libkmod in the image loads modules, not only busybox). */
   kmod_indexes: boolean;
+  /**
+   * Write the image's modules.devname here as systemd-tmpfiles lines (the on-demand loading nodes,
+   * as kmod-static-nodes.service would compute them at boot).
+   */
+  static_nodes?: string;
   /** Escape hatch: a build-time script in the folder; exit 0 includes a default feature, 1 leaves it out. */
   check_script?: string;
   /** Escape hatch: a build-time script whose stdout lines are directives folded into the plan. */
@@ -96,7 +101,7 @@ type Raw = Record<string, unknown>;
 const KEYS = new Set([
   'description', 'include', 'depends', 'generic_only', 'when_detected', 'requires_binaries', 'unless_binaries', 'kernel_modules', 'binaries',
   'busybox_applets', 'files', 'links', 'hooks', 'check_script', 'install_script', 'init', 'systemd_units', 'systemd_units_omit',
-  'dlopen', 'kmod_indexes', 'libraries', 'shell_binaries', 'with',
+  'dlopen', 'kmod_indexes', 'static_nodes', 'libraries', 'shell_binaries', 'with',
 ]);
 
 export function parseManifest(text: string, name: string, dir: string, file: string): FeatureManifest {
@@ -204,6 +209,8 @@ function _body(raw: Raw, file: string, prefix: string): Omit<FeatureManifest, 'n
   for (const l of libraries)
     if (l.startsWith('/') || l.split('/').includes('..') || !/^[A-Za-z0-9._+/-]+\??$/.test(l))
       throw bad('libraries', `"${l}" must be a soname or a path below a library directory (no leading /, no ..)`);
+  const static_nodes = raw['static_nodes'] === undefined ? undefined : str('static_nodes', raw['static_nodes']);
+  if (static_nodes !== undefined && !static_nodes.startsWith('/')) throw bad('static_nodes', 'must be an absolute path in the image');
   const check_script = script('check_script');
   const install_script = script('install_script');
 
@@ -227,6 +234,7 @@ function _body(raw: Raw, file: string, prefix: string): Omit<FeatureManifest, 'n
     libraries,
     shell_binaries: strList('shell_binaries'),
     kmod_indexes: raw['kmod_indexes'] === true,
+    ...(static_nodes === undefined ? {} : { static_nodes }),
     files,
     links,
     hooks,

@@ -46,13 +46,34 @@ describe('--add systemd-initrd plan', () => {
     expect(sd.has('/usr/lib/udev/hwdb.bin')).toBe(false);
     expect(sd.has('/etc/initrd-release')).toBe(true);
     expect(sd.has(`/usr/lib/modules/${kver()}/modules.alias.bin`)).toBe(true);
+    // the on-demand loading nodes are written by the build (kmod-static-nodes would compute them at boot);
+    // systemd-sysctl would have no sysctl.d to apply
+    expect(sd.get('/usr/lib/tmpfiles.d/mkinitramfs-ts-static-nodes.conf')?.reasons[0]?.why).toMatch(/modules\.devname as tmpfiles\.d lines/);
+    for (const u of ['kmod-static-nodes.service', 'systemd-sysctl.service']) expect(sd.has(`/usr/lib/systemd/system/${u}`), u).toBe(false);
+    expect(sd.has('/usr/lib/systemd/system/systemd-tmpfiles-setup-dev.service')).toBe(true);
 
     const shell = plan(buildSysroot(), kver(), []);
     expect(shell.get('/init')?.type).toBe('file');
+    expect(shell.has('/usr/lib/tmpfiles.d/mkinitramfs-ts-static-nodes.conf')).toBe(false);
     expect(shell.has(`/usr/lib/modules/${kver()}/modules.alias.bin`)).toBe(false); // busybox's modprobe reads the text files
     const extra = modules(sd).filter((m) => !shell.has(m));
     expect(modules(shell).filter((m) => !sd.has(m))).toEqual([]);
     expect(extra.map((m) => m.replace(/.*\//, ''))).toEqual(['autofs4.ko']); // systemd's own; the root's drivers are the same
+  });
+
+  it("the built image's static-nodes lines name the nodes of its modules.devname (dm_mod's /dev/mapper/control)", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mkits-sd-nodes-'));
+    try {
+      const img = join(dir, 'i.img');
+      runCli(['build', '--sysroot', buildSysroot(), '--kver', kver(), '-N', '--add', 'systemd-initrd', '-o', img, '-q']);
+      const devname = runCli(['cat', img, `usr/lib/modules/${kver()}/modules.devname`]);
+      const lines = runCli(['cat', img, 'usr/lib/tmpfiles.d/mkinitramfs-ts-static-nodes.conf']);
+      expect(devname).toMatch(/^dm_mod mapper\/control c10:236$/m);
+      expect(lines).toMatch(/^d \/dev\/mapper 0755 - - -\nc! \/dev\/mapper\/control 0600 - - - 10:236$/m);
+      expect(lines.split('\n').filter((l) => l.startsWith('c!')).length).toBe(devname.split('\n').filter((l) => /^\S+ \S+ c\d/.test(l)).length);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('--add systemd-hwdb brings udev\'s hwdb.bin, with the feature as its reason, and systemd-initrd with it', () => {

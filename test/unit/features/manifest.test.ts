@@ -110,6 +110,7 @@ systemd_units = ["initrd.target", "cryptsetup.target?"]
 systemd_units_omit = ["systemd-firstboot.service"]
 dlopen = ["required", "recommended", "tpm", "cryptsetup"]
 kmod_indexes = true
+static_nodes = "/usr/lib/tmpfiles.d/static-nodes.conf"
 libraries = ["libtss2-esys.so.0", "cryptsetup/libcryptsetup-token-systemd-tpm2.so?"]
 `);
     expect(m).toMatchObject({
@@ -118,10 +119,11 @@ libraries = ["libtss2-esys.so.0", "cryptsetup/libcryptsetup-token-systemd-tpm2.s
       systemd_units_omit: ['systemd-firstboot.service'],
       dlopen: ['required', 'recommended', 'tpm', 'cryptsetup'],
       kmod_indexes: true,
+      static_nodes: '/usr/lib/tmpfiles.d/static-nodes.conf',
       libraries: ['libtss2-esys.so.0', 'cryptsetup/libcryptsetup-token-systemd-tpm2.so?'],
     });
     const plain = parseDemo('description = "d"\n');
-    expect([plain.systemd_units, plain.systemd_units_omit, plain.dlopen, plain.kmod_indexes, 'init' in plain, plain.libraries]).toEqual([[], [], [], false, false, []]);
+    expect([plain.systemd_units, plain.systemd_units_omit, plain.dlopen, plain.kmod_indexes, 'init' in plain, 'static_nodes' in plain, plain.libraries]).toEqual([[], [], [], false, false, false, []]);
   });
 
   it('reads [with.NAME] tables: lists added only when feature NAME is in the image too', () => {
@@ -182,6 +184,8 @@ describe('parseManifest: every invalid manifest names the file and the key', () 
     ['libraries escaping the library dirs', 'description = "d"\nlibraries = ["../../etc/shadow"]\n', 'libraries'],
     ['with_features (gone: a [with.NAME] table says it)', 'description = "d"\nwith_features = ["crypt"]\n', 'with_features'],
     ['kmod_indexes a string', 'description = "d"\nkmod_indexes = "yes"\n', 'kmod_indexes'],
+    ['static_nodes a relative path', 'description = "d"\nstatic_nodes = "static-nodes.conf"\n', 'static_nodes'],
+    ['static_nodes true', 'description = "d"\nstatic_nodes = true\n', 'static_nodes'],
     ['systemd_units a string', 'description = "d"\nsystemd_units = "initrd.target"\n', 'systemd_units'],
     ['files a single table', 'description = "d"\n[files]\nsource = "a"\npath = "/a"\n', 'files'],
     ['files a list of strings', 'description = "d"\nfiles = ["a"]\n', 'files'],
