@@ -20,12 +20,12 @@ root_unit() {
   ROOT_UNIT=$ESCAPED.device
 }
 
-# _escape_path PATH: ESCAPED = what `systemd-escape --path` prints for PATH, for the characters
-# root_unit lets through. In the shell, not by running systemd-escape: under emulation each start of
-# a program linked to libsystemd-shared costs a few hundred milliseconds, and this runs three times a boot.
+# _escape_path PATH: ESCAPED = what `systemd-escape --path` prints for PATH, for the paths root_unit lets
+# through (/dev/..., no empty, "." or ".." parts, so nothing for systemd to simplify and no leading dot).
+# In the shell, not by running systemd-escape: under emulation each start of a program linked to
+# libsystemd-shared costs a few hundred milliseconds, and this runs three times a boot.
 _escape_path() {
   _rest=${1#/} ESCAPED=''
-  _rest=${_rest%/}
   while [ -n "$_rest" ]; do
     _c=${_rest%"${_rest#?}"}
     _rest=${_rest#?}
@@ -40,8 +40,4 @@ _escape_path() {
       *) return 1 ;;
     esac
   done
-  case "$ESCAPED" in
-    '') return 1 ;;
-    .*) ESCAPED="\\x2e${ESCAPED#.}" ;;
-  esac
 }
