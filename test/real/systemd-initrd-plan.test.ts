@@ -2,9 +2,10 @@
 // the programs they run are in, systemd 257's dlopen'ed libkmod comes (its "suggested" TPM libraries
 // do not), kmod's binary indexes are there for udevd, and the kernel modules are exactly those of the
 // same image with the shell /init.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/build-image.js';
 import { buildSysroot, kver, trixieKernel } from '../support/fixtures.js';
@@ -73,6 +74,42 @@ describe('--add systemd-initrd plan', () => {
       expect(lines.split('\n').filter((l) => l.startsWith('c!')).length).toBe(devname.split('\n').filter((l) => /^\S+ \S+ c\d/.test(l)).length);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  // The coldplug drop-in's udevadm line, run by the sysroot's own udevadm (--dry-run) on this
+  // machine's /sys against systemd's line: the same devices but the consoles and memory blocks.
+  it("the image's coldplug skips consoles and memory blocks, and nothing else (systemd 252 and 257, dry run on this machine's /sys)", () => {
+    const trixie = trixieKernel();
+    for (const [sysroot, kernelVersion] of [[buildSysroot(), kver()], [trixie.sysroot, trixie.kver]] as const) {
+      const dir = mkdtempSync(join(tmpdir(), 'mkits-sd-trigger-'));
+      try {
+        const img = join(dir, 'i.img');
+        runCli(['build', '--sysroot', sysroot, '--kver', kernelVersion, '-N', '--add', 'systemd-initrd', '-o', img, '-q']);
+        const dropIn = runCli(['cat', img, 'usr/lib/systemd/system/systemd-udev-trigger.service.d/mkinitramfs-ts-coldplug.conf']);
+        const systemds = readFileSync(join(sysroot, 'usr/lib/systemd/system/systemd-udev-trigger.service'), 'utf8');
+        const triggered = (unitText: string): string[] => {
+          const args = [...unitText.matchAll(/^ExecStart=-udevadm (.+)$/gm)].at(-1)?.[1]?.split(' ') ?? [];
+          expect(args[0]).toBe('trigger');
+          const out = execFileSync(join(sysroot, 'lib64/ld-linux-x86-64.so.2'), [
+            '--library-path', `${join(sysroot, 'usr/lib/x86_64-linux-gnu')}:${join(sysroot, 'usr/lib/x86_64-linux-gnu/systemd')}`,
+            join(sysroot, 'usr/bin/udevadm'), ...args, '--dry-run', '--verbose',
+          ], { encoding: 'utf8' });
+          return out.split('\n').filter((l) => l !== '').sort();
+        };
+        // a device of those subsystems (the subsystem's own entry, /sys/bus/memory, is still triggered)
+        const skipped = (syspath: string): boolean => {
+          const link = join(syspath, 'subsystem');
+          return syspath.startsWith('/sys/devices/') && existsSync(link) && ['tty', 'vc', 'memory'].includes(basename(readlinkSync(link)));
+        };
+        const all = triggered(systemds);
+        const ours = triggered(dropIn);
+        expect(all.filter(skipped).length).toBeGreaterThan(0); // this machine has consoles
+        expect(ours).toEqual(all.filter((p) => !skipped(p)));
+        expect(ours.some((p) => p.includes('/block/')) && ours.some((p) => p.startsWith('/sys/devices/pci'))).toBe(true);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     }
   });
 
