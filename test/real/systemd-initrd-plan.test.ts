@@ -78,8 +78,8 @@ describe('--add systemd-initrd plan', () => {
   });
 
   // The coldplug drop-in's udevadm line, run by the sysroot's own udevadm (--dry-run) on this
-  // machine's /sys against systemd's line: the same devices but the consoles and memory blocks.
-  it("the image's coldplug skips consoles and memory blocks, and nothing else (systemd 252 and 257, dry run on this machine's /sys)", () => {
+  // machine's /sys against systemd's line: the same devices but the consoles, memory blocks and CPUs.
+  it("the image's coldplug skips consoles, memory blocks and CPUs, and nothing else (systemd 252 and 257, dry run on this machine's /sys)", () => {
     const trixie = trixieKernel();
     for (const [sysroot, kernelVersion] of [[buildSysroot(), kver()], [trixie.sysroot, trixie.kver]] as const) {
       const dir = mkdtempSync(join(tmpdir(), 'mkits-sd-trigger-'));
@@ -100,7 +100,7 @@ describe('--add systemd-initrd plan', () => {
         // a device of those subsystems (the subsystem's own entry, /sys/bus/memory, is still triggered)
         const skipped = (syspath: string): boolean => {
           const link = join(syspath, 'subsystem');
-          return syspath.startsWith('/sys/devices/') && existsSync(link) && ['tty', 'vc', 'memory'].includes(basename(readlinkSync(link)));
+          return syspath.startsWith('/sys/devices/') && existsSync(link) && ['tty', 'vc', 'memory', 'cpu'].includes(basename(readlinkSync(link)));
         };
         const all = triggered(systemds);
         const ours = triggered(dropIn);
