@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { markerRootDisk } from '../test/support/disks.js';
 import { buildSysroot, kernelImage, kernelRoot, kmodDir, kver, trixieKernel } from '../test/support/fixtures.js';
 import { TCG } from '../test/support/accel.js';
-import { bootVm, INIT_STARTED, markerMs } from '../test/support/qemu.js';
+import { bootVm, INIT_STARTED, markerMs, type BootOptions, type BootResult } from '../test/support/qemu.js';
 import { benchKmod } from './bench/kmod.js';
 import { dracut, initramfsTools, type PeerRun } from './bench/peers.js';
 
@@ -41,17 +41,24 @@ function ours(name: string, args: string[], sysroot = buildSysroot(), kernel = k
   return { ms: median(samples), bytes: statSync(out).size, path: out };
 }
 
+/** How long an image took to the root: from qemu's (or the kernel's) start, and from /init. */
+type BootTime = { toRoot: number; initToRoot: number };
+
+/** The marker root's line, and one boot of an image onto it (more: the clock's qemu options). */
+const BENCH_MARKER = /MARKER:bench /;
+const benchBoot = (image: string, uuid: string, disk: string, more: Partial<BootOptions> = {}): Promise<BootResult> =>
+  bootVm({ kernel: kernelImage(), initrd: image, append: `root=UUID=${uuid}`, disks: [{ file: disk, bus: 'virtio-blk' }], until: [BENCH_MARKER], timeoutMs: 300_000, ...more });
+
 /** Boots every image 3 times, round-robin (one boot of each, then again), so that the machine's load
  * drifting during the run falls on every image alike; the medians per image. */
-async function bootTimes(images: string[], uuid: string, disk: string): Promise<{ toRoot: number; initToRoot: number }[]> {
+async function bootTimes(images: string[], uuid: string, disk: string): Promise<BootTime[]> {
   const toRoot: number[][] = images.map(() => []);
   const initToRoot: number[][] = images.map(() => []);
-  const marker = /MARKER:bench /;
   for (let i = 0; i < 3; i++) {
     for (const [k, image] of images.entries()) {
-      const r = await bootVm({ kernel: kernelImage(), initrd: image, append: `root=UUID=${uuid}`, disks: [{ file: disk, bus: 'virtio-blk' }], until: [marker], timeoutMs: 300_000 });
+      const r = await benchBoot(image, uuid, disk);
       if (!r.matched) throw new Error(`bench boot of ${image} failed; log in ${r.logFile}`);
-      const root = markerMs(r, marker) as number;
+      const root = markerMs(r, BENCH_MARKER) as number;
       toRoot[k]?.push(root);
       initToRoot[k]?.push(root - (markerMs(r, INIT_STARTED) ?? 0));
     }
@@ -63,11 +70,12 @@ async function bootTimes(images: string[], uuid: string, disk: string): Promise<
  * per instruction, whatever the host's speed and load), timed on the guest's own clock: the kernel's
  * "Run /init" stamp and the root's /proc/uptime. Not in it: the firmware before the kernel (the same
  * for every image) and the emulator's own work, such as translating code a process runs. */
-async function countedTimes(images: string[], uuid: string, disk: string): Promise<{ toRoot: number; initToRoot: number }[]> {
-  const times: { toRoot: number; initToRoot: number }[] = [];
+async function countedTimes(images: string[], uuid: string, disk: string): Promise<BootTime[]> {
+  const initStamp = new RegExp(`\\[\\s*(\\d+\\.\\d+)\\] ${INIT_STARTED.source}`);
+  const times: BootTime[] = [];
   for (const image of images) {
-    const r = await bootVm({ kernel: kernelImage(), initrd: image, append: `root=UUID=${uuid}`, disks: [{ file: disk, bus: 'virtio-blk' }], until: [/MARKER:bench /], timeoutMs: 600_000, accel: TCG, extraArgs: ['-icount', 'shift=2,sleep=off'] });
-    const init = /\[\s*(\d+\.\d+)\] Run \S+ as init process/.exec(r.log)?.[1];
+    const r = await benchBoot(image, uuid, disk, { timeoutMs: 600_000, accel: TCG, extraArgs: ['-icount', 'shift=2,sleep=off'] });
+    const init = initStamp.exec(r.log)?.[1];
     const up = /MARKER-UPTIME: (\d+\.\d+)/.exec(r.log)?.[1];
     if (!r.matched || init === undefined || up === undefined) throw new Error(`bench: instruction-counted boot of ${image} failed; log in ${r.logFile}`);
     times.push({ toRoot: Number(up) * 1000, initToRoot: (Number(up) - Number(init)) * 1000 });
@@ -139,7 +147,7 @@ async function main(): Promise<void> {
     ...(all ? ([['initramfs-tools MODULES=most', join(scratch, 'itools-most.img')]] as const) : []),
   ] as const;
   // one row per image and clock; the systemd images' ratios against dracut's (the second image)
-  const report = (what: string, start: string, times: { toRoot: number; initToRoot: number }[]): void => {
+  const report = (what: string, start: string, times: BootTime[]): void => {
     const d = times[1];
     for (const [k, [name]] of images.entries()) {
       const t = times[k];
