@@ -41,8 +41,9 @@ function ours(name: string, args: string[], sysroot = buildSysroot(), kernel = k
   return { ms: median(samples), bytes: statSync(out).size, path: out };
 }
 
-/** How long an image took to the root: from qemu's (or the kernel's) start, and from /init. */
-type BootTime = { toRoot: number; initToRoot: number };
+/** How long an image took to the root: from qemu's (or the kernel's) start, and from /init; on the
+ * counted clock also the kernel's unpack of the image (its only other work that depends on the image). */
+type BootTime = { toRoot: number; initToRoot: number; unpack?: number };
 
 /** The marker root's line, and one boot of an image onto it (more: the clock's qemu options). */
 const BENCH_MARKER = /MARKER:bench /;
@@ -68,17 +69,26 @@ async function bootTimes(images: string[], uuid: string, disk: string): Promise<
 
 /** One boot per image with qemu counting instructions (-icount shift=2,sleep=off: 4 ns of guest time
  * per instruction, whatever the host's speed and load), timed on the guest's own clock: the kernel's
- * "Run /init" stamp and the root's /proc/uptime. Not in it: the firmware before the kernel (the same
- * for every image) and the emulator's own work, such as translating code a process runs. */
+ * "Run /init" stamp and the root's /proc/uptime; the kernel's unpack of the image from its own lines. Not
+ * in it: the firmware before the kernel (the same for every image) and the emulator's own work, such as
+ * translating code a process runs. */
 async function countedTimes(images: string[], uuid: string, disk: string): Promise<BootTime[]> {
-  const initStamp = new RegExp(`\\[\\s*(\\d+\\.\\d+)\\] ${INIT_STARTED.source}`);
+  const stamp = (line: RegExp, log: string): number | undefined => {
+    const at = new RegExp(`\\[\\s*(\\d+\\.\\d+)\\] ${line.source}`).exec(log)?.[1];
+    return at === undefined ? undefined : Number(at) * 1000;
+  };
   const times: BootTime[] = [];
   for (const image of images) {
     const r = await benchBoot(image, uuid, disk, { timeoutMs: 600_000, accel: TCG, extraArgs: ['-icount', 'shift=2,sleep=off'] });
-    const init = initStamp.exec(r.log)?.[1];
+    const init = stamp(INIT_STARTED, r.log);
+    // the kernel's own lines around its unpack of the initramfs (init/initramfs.c)
+    const unpackStart = stamp(/Trying to unpack rootfs image as initramfs/, r.log);
+    const unpackEnd = stamp(/Freeing initrd memory/, r.log);
     const up = /MARKER-UPTIME: (\d+\.\d+)/.exec(r.log)?.[1];
-    if (!r.matched || init === undefined || up === undefined) throw new Error(`bench: instruction-counted boot of ${image} failed; log in ${r.logFile}`);
-    times.push({ toRoot: Number(up) * 1000, initToRoot: (Number(up) - Number(init)) * 1000 });
+    if (!r.matched || init === undefined || up === undefined || unpackStart === undefined || unpackEnd === undefined) {
+      throw new Error(`bench: instruction-counted boot of ${image} failed; log in ${r.logFile}`);
+    }
+    times.push({ toRoot: Number(up) * 1000, initToRoot: Number(up) * 1000 - init, unpack: unpackEnd - unpackStart });
   }
   return times;
 }
@@ -152,8 +162,15 @@ async function main(): Promise<void> {
     for (const [k, [name]] of images.entries()) {
       const t = times[k];
       if (!t) continue;
-      const vs = name.includes('systemd-initrd') && d ? `${start} → root ${ofDracut(t.toRoot, d.toRoot)}, /init → root ${ofDracut(t.initToRoot, d.initToRoot)}` : '';
-      row(what, name, `${start} → root: ${s(t.toRoot)}`, `/init → root: ${s(t.initToRoot)}`, vs);
+      // what the image decides: the kernel's unpack of it and /init → root; the rest of the kernel's
+      // start (its own initcalls, crypto self-tests) is the same for every image
+      const own = (x: BootTime): number | undefined => (x.unpack === undefined ? undefined : x.unpack + x.initToRoot);
+      const ownT = own(t);
+      const ownD = d && own(d);
+      const ownVs = ownT !== undefined && ownD !== undefined ? `, unpack + /init → root ${ofDracut(ownT, ownD)}` : '';
+      const vs = name.includes('systemd-initrd') && d ? `${start} → root ${ofDracut(t.toRoot, d.toRoot)}, /init → root ${ofDracut(t.initToRoot, d.initToRoot)}${ownVs}` : '';
+      const unpack = t.unpack === undefined ? [] : [`unpack: ${s(t.unpack)}`];
+      row(what, name, `${start} → root: ${s(t.toRoot)}`, `/init → root: ${s(t.initToRoot)}`, ...unpack, vs);
     }
   };
   const paths = images.map(([, path]) => path);
