@@ -12,10 +12,11 @@ set -euo pipefail
 DEMO_PACKAGES="qemu-system-x86 kmod mmdebstrap e2fsprogs zstd xz-utils util-linux"
 # the tests also serve an NBD root (qemu-nbd), build GPT, xfs, btrfs and FAT disks, compare against
 # dracut, initramfs-tools and binutils, decompress every format, shellcheck the shell, render the man
-# page, sign UKIs (sbsigntool), serve an iSCSI root (tgt: tgtd, tgtadm), compile console keymaps (kbd: loadkeys)
-# and give VMs a TPM 2.0 (swtpm)
+# page, sign UKIs (sbsigntool) with a key of their own (openssl) that they enrol into OVMF's variables (trixie's
+# virt-fw-vars, a fixture, runs on python3-cryptography), serve an iSCSI root (tgt: tgtd, tgtadm), compile console
+# keymaps (kbd: loadkeys) and give VMs a TPM 2.0 (swtpm)
 TEST_PACKAGES="$DEMO_PACKAGES qemu-utils strace fdisk xfsprogs btrfs-progs dosfstools cpio lz4 bzip2 binutils dracut-core
-  initramfs-tools-core systemd shellcheck man-db groff-base sbsigntool tgt kbd swtpm"
+  initramfs-tools-core systemd shellcheck man-db groff-base sbsigntool openssl python3-cryptography tgt kbd swtpm"
 
 case "${1:-}" in
   demo) want=$DEMO_PACKAGES what="npm run demo" ;;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCli } from '../support/build-image.js';
 import { systemdRootDisk } from '../support/disks.js';
-import { efiSysroot, efiSysrootTrixie, FIXTURES, kver, ovmf, trixieKernel, trixieRoot } from '../support/fixtures.js';
+import { efiSysroot, efiSysrootTrixie, FIXTURES, kver, ovmf, trixieKernel, trixieRoot, virtFirmwarePath } from '../support/fixtures.js';
 import { bootVm, markerMs } from '../support/qemu.js';
 
 const BOOT_TIMEOUT = 300_000;
@@ -16,7 +16,11 @@ const UUID = '3d9f6a8e-1b2c-4d5e-8f90-0a1b2c3d4e31';
 const TRIXIE_UUID = '3d9f6a8e-1b2c-4d5e-8f90-0a1b2c3d4e32';
 const REACHED = /MARKER:systemd multi-user reached/;
 const SNAKEOIL = join(FIXTURES, 'ovmf/usr/share/ovmf');
+// OVMF built with Secure Boot and SMM, no keys of its own: they come from the variable store
+const SECBOOT_CODE = join(FIXTURES, 'ovmf/usr/share/OVMF/OVMF_CODE_4M.secboot.fd');
+const SECBOOT_QEMU = ['-machine', 'smm=on', '-global', 'driver=cfi.pflash01,property=secure,value=on'];
 let dir = '';
+let ownVars = '';
 
 function buildUki(esp: string, extra: string[] = [], sysroot = efiSysroot(), kernel = kver(), uuid = UUID): void {
   mkdirSync(join(dir, esp, 'EFI/BOOT'), { recursive: true });
@@ -30,10 +34,21 @@ function buildUki(esp: string, extra: string[] = [], sysroot = efiSysroot(), ker
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'mkinitramfs-ts-uki-'));
   buildUki('esp');
-  // Debian's OVMF "snakeoil" variables enrol PkKek-1-snakeoil as PK/KEK/db; its key's passphrase is "snakeoil"
-  const key = join(dir, 'snakeoil.key');
-  execFileSync('openssl', ['rsa', '-in', join(SNAKEOIL, 'PkKek-1-snakeoil.key'), '-passin', 'pass:snakeoil', '-out', key], { stdio: 'ignore' });
-  buildUki('esp-signed', ['--secureboot-key', key, '--secureboot-cert', join(SNAKEOIL, 'PkKek-1-snakeoil.pem')]);
+  // Secure Boot with a key of our own: a new self-signed certificate, enrolled as PK, KEK and db (Secure Boot
+  // on) into a copy of OVMF's blank variable store by Debian 13's virt-fw-vars; the UKI signed with its key
+  const own = { key: join(dir, 'own.key'), cert: join(dir, 'own.pem') };
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '3650', '-subj', '/CN=mkinitramfs-ts test Secure Boot key', '-keyout', own.key, '-out', own.cert], { stdio: 'ignore' });
+  ownVars = join(dir, 'own-vars.fd');
+  const owner = '5e1f0000-0000-4000-8000-00000000c0de';
+  execFileSync('python3', ['-m', 'virt.firmware.vars', '-i', ovmf().vars, '--set-pk', owner, own.cert, '--add-kek', owner, own.cert, '--add-db', owner, own.cert, '--sb', '-o', ownVars], {
+    env: { ...process.env, PYTHONPATH: virtFirmwarePath() },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  buildUki('esp-signed', ['--secureboot-key', own.key, '--secureboot-cert', own.cert]);
+  // the same UKI signed with a key the firmware was not given: Debian's OVMF test key (passphrase "snakeoil")
+  const other = join(dir, 'snakeoil.key');
+  execFileSync('openssl', ['rsa', '-in', join(SNAKEOIL, 'PkKek-1-snakeoil.key'), '-passin', 'pass:snakeoil', '-out', other], { stdio: 'ignore' });
+  buildUki('esp-other-key', ['--secureboot-key', other, '--secureboot-cert', join(SNAKEOIL, 'PkKek-1-snakeoil.pem')]);
   // Debian 13: systemd 257's stub (4 KiB section alignment, loads .linux as a PE image) and kernel 6.12
   buildUki('esp-trixie', [], efiSysrootTrixie(), trixieKernel().kver, TRIXIE_UUID);
 }, 240_000);
@@ -71,23 +86,22 @@ it('OVMF boots the UKI from the ESP into the systemd root', async () => {
   console.log(`UKI boot: MARKER after ${markerMs(r, REACHED) ?? '?'} ms (${r.accel})`);
 }, BOOT_TIMEOUT + 60_000);
 
-it('Secure Boot enforced (OVMF snakeoil keys): the UKI signed with the enrolled key boots', async () => {
-  const r = await bootUki('esp-signed', join(FIXTURES, 'ovmf/usr/share/OVMF/OVMF_CODE_4M.snakeoil.fd'), join(FIXTURES, 'ovmf/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd'), [
-    '-machine', 'smm=on', '-global', 'driver=cfi.pflash01,property=secure,value=on',
-  ]);
+it('Secure Boot enforced with our own enrolled key: the UKI signed with it boots', async () => {
+  const r = await bootUki('esp-signed', SECBOOT_CODE, ownVars, SECBOOT_QEMU);
   if (!r.matched) console.log(r.log.slice(-6000));
   expect(r.matched).toBe(true);
   expect(r.log).toMatch(/secureboot: Secure boot enabled/);
   console.log(`signed UKI, Secure Boot: MARKER after ${markerMs(r, REACHED) ?? '?'} ms (${r.accel})`);
 }, BOOT_TIMEOUT + 60_000);
 
-it('Secure Boot enforced: the unsigned UKI is refused by the firmware, no kernel starts', async () => {
-  const r = await bootUki('esp', join(FIXTURES, 'ovmf/usr/share/OVMF/OVMF_CODE_4M.snakeoil.fd'), join(FIXTURES, 'ovmf/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd'), [
-    '-machine', 'smm=on', '-global', 'driver=cfi.pflash01,property=secure,value=on',
-  ], undefined, { until: [/BdsDxe: failed to load .*Access Denied/], failOn: [/Linux version/] });
-  if (!r.matched) console.log(r.log.slice(-3000));
-  expect(r.matched).toBe(true);
-}, BOOT_TIMEOUT + 60_000);
+it('Secure Boot enforced: the unsigned UKI, and one signed with a key not enrolled, are refused; no kernel starts', async () => {
+  const refused = { until: [/BdsDxe: failed to load .*Access Denied/], failOn: [/Linux version/] };
+  for (const esp of ['esp', 'esp-other-key']) {
+    const r = await bootUki(esp, SECBOOT_CODE, ownVars, SECBOOT_QEMU, undefined, refused);
+    if (!r.matched) console.log(r.log.slice(-3000));
+    expect(r.matched, esp).toBe(true);
+  }
+}, 2 * BOOT_TIMEOUT + 60_000);
 
 it('Debian 13: the UKI of systemd 257\'s stub and kernel 6.12 boots into its systemd 257 root', async () => {
   const fw = ovmf();

@@ -53,6 +53,9 @@ export const ovmf = (): { code: string; vars: string } => ({
   vars: need(join(FIXTURES, 'ovmf/usr/share/OVMF/OVMF_VARS_4M.fd')),
 });
 
+/** Debian 13's virt-fw-vars (python3-virt-firmware, pure Python): the host's python3 runs it with this PYTHONPATH. */
+export const virtFirmwarePath = (): string => need(join(FIXTURES, 'virt-firmware/usr/lib/python3/dist-packages/virt/firmware/vars.py')).replace(/\/virt\/firmware\/vars\.py$/, '');
+
 /** A kernel fetched beside kernel/ (another flavour, or Debian 13's): where it is unpacked and how to boot it. */
 export interface KernelFixture {
   /** The unpacked package, depmod'ed (a sysroot holding boot/ and lib/modules/KVER; lib -> usr/lib for trixie). */
