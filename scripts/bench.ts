@@ -176,8 +176,10 @@ async function main(): Promise<void> {
   const paths = images.map(([, path]) => path);
   report('boot (TCG, median of 3, round-robin)', 'qemu start', await bootTimes(paths, uuid, disk));
   report('boot (TCG, instructions counted, guest clock)', 'kernel start', await countedTimes(paths, uuid, disk));
-  console.log('\n| what | tool | figure | figure |\n| --- | --- | --- | --- |');
-  for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+  // as many columns as the longest row (a markdown renderer drops the cells past the header's)
+  const width = Math.max(...rows.map((r) => r.length));
+  console.log(`\n| what | tool |${' figure |'.repeat(width - 2)}\n|${' --- |'.repeat(width)}`);
+  for (const r of rows) console.log(`| ${[...r, ...Array<string>(width - r.length).fill('')].join(' | ')} |`);
   rmSync(scratch, { recursive: true, force: true });
 }
 
