@@ -40,7 +40,7 @@ beforeAll(() => {
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '3650', '-subj', '/CN=mkinitramfs-ts test Secure Boot key', '-keyout', own.key, '-out', own.cert], { stdio: 'ignore' });
   ownVars = join(dir, 'own-vars.fd');
   const owner = '5e1f0000-0000-4000-8000-00000000c0de';
-  execFileSync('python3', ['-m', 'virt.firmware.vars', '-i', ovmf().vars, '--set-pk', owner, own.cert, '--add-kek', owner, own.cert, '--add-db', owner, own.cert, '--sb', '-o', ownVars], {
+  execFileSync('python3', ['-m', 'virt.firmware.vars', '-l', 'warning', '-i', ovmf().vars, '--set-pk', owner, own.cert, '--add-kek', owner, own.cert, '--add-db', owner, own.cert, '--sb', '-o', ownVars], {
     env: { ...process.env, PYTHONPATH: virtFirmwarePath() },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
