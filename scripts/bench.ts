@@ -157,16 +157,16 @@ async function main(): Promise<void> {
     ...(all ? ([['initramfs-tools MODULES=most', join(scratch, 'itools-most.img')]] as const) : []),
   ] as const;
   // one row per image and clock; the systemd images' ratios against dracut's (the second image)
+  // what an image decides: the kernel's unpack of it and /init → root; the rest of the kernel's start
+  // (its own initcalls, crypto self-tests) is the same for every image
+  const own = (x: BootTime): number | undefined => (x.unpack === undefined ? undefined : x.unpack + x.initToRoot);
   const report = (what: string, start: string, times: BootTime[]): void => {
     const d = times[1];
+    const ownD = d && own(d);
     for (const [k, [name]] of images.entries()) {
       const t = times[k];
       if (!t) continue;
-      // what the image decides: the kernel's unpack of it and /init → root; the rest of the kernel's
-      // start (its own initcalls, crypto self-tests) is the same for every image
-      const own = (x: BootTime): number | undefined => (x.unpack === undefined ? undefined : x.unpack + x.initToRoot);
       const ownT = own(t);
-      const ownD = d && own(d);
       const ownVs = ownT !== undefined && ownD !== undefined ? `, unpack + /init → root ${ofDracut(ownT, ownD)}` : '';
       const vs = name.includes('systemd-initrd') && d ? `${start} → root ${ofDracut(t.toRoot, d.toRoot)}, /init → root ${ofDracut(t.initToRoot, d.initToRoot)}${ownVs}` : '';
       const unpack = t.unpack === undefined ? [] : [`unpack: ${s(t.unpack)}`];
